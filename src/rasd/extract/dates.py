@@ -1,0 +1,212 @@
+"""Dates in Arabic news: absolute forms in any script and calendar naming, and relative phrases
+resolved against the publication date.
+
+A date that cannot be resolved (no publication date, or a phrase relative to another date) keeps its
+text and gets ``value=None``: nothing is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd import resources
+from rasd.arabic.normalise import Normalised, key, normalise
+
+_CONTEXT_BEFORE = "في|منذ|خلال|حتي|من|الي|شهر|منتصف|اواخر|اوائل|مطلع|بدايه|نهايه|اواسط|اخر|أواخر"
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int  # offsets into the original text
+    end: int
+    text: str
+    value: str | None  # ISO: YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Www, or an interval A/B for seasons
+    precision: str | None  # day | week | month | season | year
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    months: dict[str, int]
+    ambiguous_months: frozenset[str]
+    weekdays: dict[str, int]
+    relative: dict[str, tuple[str, int]]
+    seasons: dict[str, tuple[int, int]]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    months: dict[str, int] = {}
+    ambiguous: set[str] = set()
+    for num, names in resources.read_tsv("months.tsv", 2):
+        for name in names.split("|"):
+            if name.startswith("~"):
+                name = name[1:]
+                ambiguous.add(key(name))
+            months[key(name)] = int(num)
+    weekdays = {key(n): int(num) for num, names in resources.read_tsv("weekdays.tsv", 2) for n in names.split("|")}
+    relative = {key(p): (unit, int(off)) for p, unit, off, *_ in resources.read_tsv("relative_dates.tsv", 4)}
+    seasons = {key(n): (int(a), int(b)) for a, b, names in resources.read_tsv("seasons.tsv", 3) for n in names.split("|")}
+
+    month = f"(?P<month>{_alt(list(months))})"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    year = r"(?P<year>(?:19|20)\d\d)"
+    rel = r"(?P<rel>الماضي|المنصرم|السابق|المقبل|القادم|الجاري|الحالي)"
+    wd = f"(?P<weekday>{_alt(list(weekdays))})"
+    b = r"(?<![\w])"
+    e = r"(?![\w])"
+    patterns = (
+        ("iso", re.compile(rf"{b}(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)")),
+        ("dmy_num", re.compile(rf"{b}(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d){e}")),
+        ("dmy", re.compile(rf"{b}{day}\s*,?\s*(?:من\s+)?(?:شهر\s+)?{month}(?:\s*,?\s*(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
+        ("mdy", re.compile(rf"{b}{month}\s+{day},?\s+{year}{e}")),
+        ("my", re.compile(rf"{b}(?:(?P<ctx>{_CONTEXT_BEFORE})\s+)?(?:شهر\s+)?{month}(?:\s*,?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
+        ("season", re.compile(rf"{b}(?:في\s+)?(?P<season>{_alt(list(seasons))})\s+(?:(?:عام\s+)?{year}|{rel}){e}")),
+        ("year", re.compile(rf"{b}(?:(?:في|منذ|خلال|حتي|مطلع|بدايه|نهايه)\s+)?(?:عام|العام|سنه|السنه)\s+{year}{e}")),
+        ("weekday", re.compile(rf"{b}(?:(?P<pre>اليوم|امس|يوم|صباح|مساء|ليله|صباح يوم|مساء يوم|ليل)\s*/?\s*)?{wd}\s*/?(?:\s+{rel})?{e}")),
+        ("relative", re.compile(rf"{b}(?P<phrase>{_alt(list(relative))}){e}")),
+    )
+    return _Lexicon(months, frozenset(ambiguous), weekdays, relative, seasons, patterns)
+
+
+def parse_date(text: str, reference: dt.date | None = None) -> tuple[str | None, str | None]:
+    """Parse one date string (e.g. a publication line) into (ISO value, precision)."""
+    found = find_dates(text, reference)
+    if not found:
+        return None, None
+    best = max(found, key=lambda d: (d.precision == "day", d.end - d.start))
+    return best.value, best.precision
+
+
+def find_dates(text: str | Normalised, reference: dt.date | None = None) -> list[DateMention]:
+    """Every date expression in ``text`` with its resolved value where it can be resolved."""
+    norm = text if isinstance(text, Normalised) else normalise(text)
+    lex = lexicon()
+    candidates: list[tuple[int, int, str | None, str | None]] = []
+    for kind, pattern in lex.patterns:
+        for m in pattern.finditer(norm.text):
+            resolved = _resolve(kind, m, lex, reference)
+            if resolved is None:
+                continue
+            candidates.append((m.start(), m.end(), *resolved))
+    # Longest non-overlapping matches win.
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[DateMention] = []
+    for s, e, value, precision in candidates:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        os_, oe = norm.span_to_original(s, e)
+        out.append(DateMention(os_, oe, norm.original[os_:oe], value, precision))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _resolve(kind: str, m: re.Match[str], lex: _Lexicon, ref: dt.date | None) -> tuple[str | None, str | None] | None:
+    g = m.groupdict()
+    if kind in ("iso", "dmy_num"):
+        return _ymd(int(g["year"]), int(g["month"]), int(g["day"]))
+    if kind == "year":
+        return g["year"], "year"
+    if kind in ("dmy", "mdy", "my"):
+        month_name = g["month"]
+        month = lex.months[month_name]
+        year = int(g["year"]) if g.get("year") else None
+        has_day = bool(g.get("day"))
+        if month_name in lex.ambiguous_months and not (has_day or year):
+            return None
+        if kind == "my" and not (g.get("ctx") or year or g.get("rel")):
+            return None
+        if year is None:
+            year = _year_for_month(month, ref, g.get("rel"))
+        if has_day:
+            if year is None:
+                return None, "day"
+            return _ymd(year, month, int(g["day"]))
+        return (f"{year:04d}-{month:02d}" if year else None), "month"
+    if kind == "season":
+        first, last = lex.seasons[g["season"]]
+        year = int(g["year"]) if g.get("year") else None
+        if year is None:
+            if ref is None:
+                return None, "season"
+            year = ref.year - (1 if g["rel"] in ("الماضي", "المنصرم", "السابق") and ref.month >= first else 0)
+            if g["rel"] in ("الماضي", "المنصرم", "السابق") and ref.month < first:
+                year = ref.year - 1
+            if g["rel"] in ("المقبل", "القادم"):
+                year = ref.year + (1 if ref.month >= first else 0)
+        end_year = year + 1 if last < first else year
+        return f"{year:04d}-{first:02d}/{end_year:04d}-{last:02d}", "season"
+    if kind == "weekday":
+        pre, rel = g.get("pre"), g.get("rel")
+        if not pre and not rel:
+            return None
+        if ref is None:
+            return None, "day"
+        target = lex.weekdays[g["weekday"]]
+        if pre == "اليوم":
+            return ref.isoformat(), "day"
+        if pre == "امس":
+            return (ref - dt.timedelta(days=1)).isoformat(), "day"
+        delta = (ref.isoweekday() - target) % 7
+        if rel in ("المقبل", "القادم"):
+            ahead = (target - ref.isoweekday()) % 7 or 7
+            return (ref + dt.timedelta(days=ahead)).isoformat(), "day"
+        if rel in ("الماضي", "المنصرم", "السابق") and delta == 0:
+            delta = 7
+        return (ref - dt.timedelta(days=delta)).isoformat(), "day"
+    if kind == "relative":
+        unit, offset = lex.relative[g["phrase"]]
+        if unit == "anaphoric" or ref is None:
+            return None, {"anaphoric": "day"}.get(unit, unit)
+        if unit == "day":
+            return (ref + dt.timedelta(days=offset)).isoformat(), "day"
+        if unit == "week":
+            d = ref + dt.timedelta(weeks=offset)
+            iso = d.isocalendar()
+            return f"{iso.year:04d}-W{iso.week:02d}", "week"
+        if unit == "month":
+            y, mo = divmod(ref.year * 12 + ref.month - 1 + offset, 12)
+            return f"{y:04d}-{mo + 1:02d}", "month"
+        if unit == "year":
+            return f"{ref.year + offset:04d}", "year"
+    return None
+
+
+def _ymd(year: int, month: int, day: int) -> tuple[str | None, str | None] | None:
+    try:
+        return dt.date(year, month, day).isoformat(), "day"
+    except ValueError:
+        return None
+
+
+def _year_for_month(month: int, ref: dt.date | None, rel: str | None) -> int | None:
+    """The year of a month named without one: the latest such month not after the reference
+    (strictly before it with الماضي), the next one with المقبل."""
+    if ref is None:
+        return None
+    if rel in ("المقبل", "القادم"):
+        return ref.year if month > ref.month else ref.year + 1
+    if rel in ("الماضي", "المنصرم", "السابق"):
+        return ref.year if month < ref.month else ref.year - 1
+    # A bare month a little ahead of publication is usually this year's (a scheduled event);
+    # far ahead, it is last year's.
+    return ref.year if month <= ref.month + 2 else ref.year - 1
+
+
+def to_date(value: str | None) -> dt.date | None:
+    """A publication date value (ISO date or datetime) as a date."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

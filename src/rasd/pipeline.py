@@ -1,0 +1,85 @@
+"""The pipeline: source -> Document -> clean -> annotate -> extract, as plain functions.
+
+``extract_document(raw)`` does the whole job for one input; each stage is a pure function
+``(Document) -> Document`` listed in ``STAGES``, so the same code runs in one process, in a worker
+pool or on a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from rasd.clean import Cleaned, clean_text, html_to_article
+from rasd.errors import InputError
+from rasd.model import Document
+from rasd.sources.files import RawArticle
+
+Stage = Callable[[Document], Document]
+
+
+def _stages() -> list[Stage]:
+    from rasd.entities.stage import link_entities
+    from rasd.extract.claims import extract_claims
+    from rasd.extract.events import extract_events
+
+    return [link_entities, extract_claims, extract_events]
+
+
+def clean(raw: RawArticle) -> Document:
+    """Clean stage: a decoded input to a Document with text, metadata and embedded documents."""
+    cleaned = html_to_article(raw.where, raw.content, raw.url) if raw.is_html else clean_text(raw.content)
+    if not cleaned.text.strip():
+        raise InputError(raw.where, "no article text left after cleaning")
+    path = None if raw.where == "-" else raw.where
+    return _to_document(cleaned, path, raw.url)
+
+
+def _to_document(c: Cleaned, path: str | None, url: str | None) -> Document:
+    return Document(
+        text=c.text,
+        source_path=path,
+        source_url=url,
+        outlet=c.outlet,
+        title=c.title,
+        author=c.author,
+        published=c.published,
+        keywords=tuple(c.keywords),
+        keywords_raw=c.keywords_raw,
+        dropped=tuple(c.dropped),
+        embedded=tuple(
+            _to_document(e, path, url).replace(outlet=e.outlet or c.outlet, published=e.published or c.published)
+            for e in c.embedded
+            if e.text.strip()
+        ),
+    )
+
+
+def annotate(doc: Document, stages: Iterable[Stage] | None = None) -> Document:
+    """Run the annotation and extraction stages on a document and on its embedded documents."""
+    stage_list = list(stages) if stages is not None else _stages()
+    for stage in stage_list:
+        doc = stage(doc)
+    if doc.embedded:
+        doc = doc.replace(embedded=tuple(annotate(e, stage_list) for e in doc.embedded))
+    return doc
+
+
+def extract_document(raw: RawArticle) -> Document:
+    return annotate(clean(raw))
+
+
+def extract_text(text: str, *, published: str | None = None, path: str | None = None) -> Document:
+    """Convenience for library users: plain article text in, extracted Document out."""
+    raw = RawArticle(path or "<text>", text, False, "utf-8")
+    doc = clean(raw)
+    if published:
+        doc = doc.replace(published=published)
+    return annotate(doc)
+
+
+def extract_many(raws: Iterable[RawArticle]) -> Iterator[Document | InputError]:
+    for raw in raws:
+        try:
+            yield extract_document(raw)
+        except InputError as exc:
+            yield exc
