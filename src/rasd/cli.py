@@ -61,11 +61,11 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
             doc = annotate(doc)
         except InputError as exc:
             failures += 1
-            stderr.print(f"rasd: {exc}", markup=False, highlight=False)
+            click.echo(f"rasd: {exc}", err=True)
             continue
         except Exception as exc:  # a bug must not lose the other inputs; report it in one line
             failures += 1
-            stderr.print(f"rasd: {where}: internal error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
+            click.echo(f"rasd: {where}: internal error: {type(exc).__name__}: {exc}", err=True)
             continue
         payload = json.dumps(doc.to_json(), ensure_ascii=False)
         if fmt == "json":
@@ -78,6 +78,16 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
     out.flush()
     if failures:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True))
+@click.option("--limit", type=int, default=2000, show_default=True, help="Documents to time.")
+def bench(corpus: str, limit: int) -> None:
+    """Time the text path on CORPUS (JSON Lines, .gz, or a folder); print docs/s and peak memory as JSON."""
+    from rasd.bench import run
+
+    click.echo(json.dumps(run(corpus, limit), ensure_ascii=False, indent=2))
 
 
 def _with_progress(paths: list[str], disabled: bool) -> Iterator[str]:

@@ -19,10 +19,8 @@ Stage = Callable[[Document], Document]
 
 def _stages() -> list[Stage]:
     from rasd.entities.stage import link_entities
-    from rasd.extract.claims import extract_claims
-    from rasd.extract.events import extract_events
 
-    return [link_entities, extract_claims, extract_events]
+    return [link_entities]
 
 
 def clean(raw: RawArticle) -> Document:

@@ -16,7 +16,8 @@ class Span:
     end: int
 
 
-_TOKEN = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u0640]+(?:[.,،٫٬][0-9٠-٩۰-۹]+)*")
+# A number (with its separators) or a word; a clitic stuck to a number (و١٣٬٠٠٠) is split off.
+_TOKEN = re.compile(r"\d+(?:[.,،٫٬]\d+)*|[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u0640])*")
 # A sentence ends at . ! ? ؟ … (with any closing quotes) before whitespace, or at a line break.
 # A dot between letters or digits (إس.بي.إس, 1.5) is not an end.
 _SENT_END = re.compile(r"(?:[.!?؟…]+[\"'»”’)\]]*)(?=\s|$)|\n")

@@ -23,7 +23,7 @@ _BIO_NAME = re.compile(r"^(?P<name>[^-–:|]{2,40}?)\s*[-–:|]\s+\S")
 SECTION_LABEL_MAX_WORDS = 3
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 35
 HEADLINE_MAX_WORDS = 25
-EMBEDDED_MIN_CHARS = 250
+EMBEDDED_MIN_CHARS = 150
 
 
 @dataclass
@@ -101,6 +101,8 @@ def clean_text(
         if m.kind == "meta":
             for k, v in m.fields.items():
                 meta.setdefault(k, v)
+            if kept and ("keywords" in m.fields or "outlet" in m.fields):
+                meta["_closed"] = "1"  # source/keyword lines after the text: the article has ended
         elif m.kind == "end":
             dropped.extend(x.text for x in lines[i + 1:])
             break
@@ -157,9 +159,9 @@ def clean_text(
 def _related_block(lines: list[_Line], j: int, f: Furniture, meta: dict[str, str], dropped: list[str], embedded: list[Cleaned]) -> int:
     """Handle the lines after a related-stories marker; return the index to continue from.
 
-    A headline followed by paragraphs that run to the end of the page (furniture aside), after the
-    main article has closed (source/keyword lines seen) or without more main text, is an embedded
-    article. Otherwise the headlines are links and are dropped; the paragraphs stay.
+    After the main article has closed (its source/keyword lines seen), a headline followed by
+    paragraphs that run to the end of the page (furniture aside) is an embedded article. Otherwise
+    the headlines are links and are dropped; the paragraphs stay in the main text.
     """
     n = len(lines)
     end = j
@@ -174,7 +176,8 @@ def _related_block(lines: list[_Line], j: int, f: Furniture, meta: dict[str, str
         and body
         and sum(len(x.text) for x in body) >= EMBEDDED_MIN_CHARS
         and not all(is_headline(x.text) for x in body)
-        and (runs_to_end or "keywords" in meta or "outlet" in meta)
+        and runs_to_end
+        and "_closed" in meta
     ):
         embedded.append(clean_text("\n".join(x.text for x in body), title=block[0].text))
         return end

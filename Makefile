@@ -1,0 +1,23 @@
+# One command each: `make demo` runs the main job on the bundled samples; `make test` runs the tests.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test bench lint
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: install
+	$(BIN)/rasd extract samples/ --jsonl
+
+lint: install
+	$(BIN)/ruff check src tests
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/rasd bench ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --limit 3000

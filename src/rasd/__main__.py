@@ -1,0 +1,3 @@
+from rasd.cli import run
+
+run()

@@ -1,0 +1,286 @@
+"""The entity stage: spans from several recognisers joined through one interface, then linked.
+
+Recognisers each return ``Candidate`` spans (gazetteer, titles, name patterns; a trained model
+joins the same way). ``link_entities`` merges them, resolves them to KB identities (or to a
+document-independent id for names the KB does not know), and fills ``Document.entities``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd import resources
+from rasd.arabic.normalise import key
+from rasd.arabic.segment import split_proclitics
+from rasd.clean.text import dedupe_keywords
+from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
+from rasd.extract.dates import to_date
+from rasd.model import Document, Entity, Mention
+
+_WORD = re.compile(r"\w")
+_CLITICS_BEFORE_MATCH = frozenset(
+    ["و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "فال", "بال", "كال", "ولل", "فلل", "وب", "ول", "فب", "فل", "وك", "وبال", "فبال", "وكال"]
+)
+_LIL_PREFIXES = frozenset(["ل", "ول", "فل"])
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span of the document (original offsets) that names an entity."""
+
+    start: int
+    end: int
+    entity: str  # KB id, or "new:<skeleton>" for a name the KB does not know
+    kind: str  # name | alias | nisba | surname | title | pattern | model
+    type: str | None = None  # for new entities
+    name: str | None = None  # for new entities: the surface name
+
+
+def link_entities(doc: Document) -> Document:
+    kb = knowledge_base()
+    text = doc.norm.text.replace("-", " ")
+    cands = gazetteer_candidates(doc, text, kb)
+    cands += coreference_candidates(doc, text, cands, kb)
+    cands += title_candidates(doc, text, cands, kb)
+    cands += pattern_candidates(doc, text, cands, kb)
+    entities = _assemble(doc, cands, kb)
+    keywords = doc.keywords
+    if doc.keywords_raw and not keywords:
+        keywords = tuple(segment_keywords(doc.keywords_raw, kb))
+    return doc.replace(entities=entities, keywords=keywords)
+
+
+def _clitic_ok(text: str, start: int, lil: bool) -> bool:
+    t = start
+    while t > 0 and _WORD.match(text[t - 1]):
+        t -= 1
+    prefix = text[t:start]
+    if lil:
+        return prefix in _LIL_PREFIXES
+    return prefix == "" or prefix in _CLITICS_BEFORE_MATCH
+
+
+def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Candidate]:
+    """Aho-Corasick over the normalised text; word boundaries allow proclitics; longest match wins."""
+    found: list[tuple[int, int, tuple]] = []
+    for end_idx, (k, forms) in kb.automaton.iter(text):
+        start = end_idx - len(k) + 1
+        end = end_idx + 1
+        if end < len(text) and _WORD.match(text[end]):
+            continue
+        valid = [f for f in forms if _clitic_ok(text, start, f.lil)]
+        if not valid:
+            continue
+        if k in kb.not_names and all(f.kind != NISBA for f in valid):
+            continue
+        found.append((start, end, tuple(valid)))
+    found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+    taken: list[tuple[int, int]] = []
+    context = _context_entities(found, kb)
+    out: list[Candidate] = []
+    for start, end, forms in found:
+        if any(start < te and ts < end for ts, te in taken):
+            continue
+        form = _choose(forms, context, kb)
+        taken.append((start, end))
+        os_, oe = doc.norm.span_to_original(start, end)
+        out.append(Candidate(os_, oe, form.entity, form.kind))
+    return out
+
+
+def _context_entities(found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> set[str]:
+    """Entities and states named unambiguously in the document, to decide ambiguous forms."""
+    ctx: set[str] = set()
+    for _s, _e, forms in found:
+        ids = {f.entity for f in forms}
+        if len(ids) == 1:
+            eid = next(iter(ids))
+            ctx.add(eid)
+            country = kb.entities[eid].country
+            if country:
+                ctx.add(country)
+    return ctx
+
+
+def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
+    if len(forms) == 1:
+        return forms[0]
+    kind_rank = {"name": 0, "alias": 1, "nisba": 2, "surname": 3}
+
+    def score(f):
+        e = kb.entities[f.entity]
+        in_context = f.entity in context or (e.country in context and e.country != f.entity)
+        return (not in_context, kind_rank.get(f.kind, 4), e.type != "GPE" or e.country != e.id)
+
+    return min(forms, key=score)
+
+
+def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A person named in full may be named later by one part of the name (كيم، شين، أوستن)."""
+    parts: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is None or e.type != "PERSON" or c.kind == SURNAME:
+            continue
+        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
+            if len(word) >= 3 and word not in kb.not_names:
+                parts[word].add(c.entity)
+    unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+    if not unique:
+        return []
+    covered = [(c.start, c.end) for c in cands]
+    out = []
+    for m in re.finditer(r"\w+", text):
+        os_, oe = doc.norm.span_to_original(m.start(), m.end())
+        if any(os_ < e and s < oe for s, e in covered):
+            continue
+        for prefix, stem in split_proclitics(m.group()):
+            if stem in unique and prefix in ("", *_CLITICS_BEFORE_MATCH):
+                ps, pe = doc.norm.span_to_original(m.start() + len(prefix), m.end())
+                out.append(Candidate(ps, pe, unique[stem], "coref"))
+                break
+    return out
+
+
+@lru_cache(maxsize=1)
+def _roles_pattern() -> re.Pattern[str]:
+    kb = knowledge_base()
+    alts = "|".join(re.escape(t) for t in sorted(kb.roles, key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[\s\"'(]))(?:و|ف|ل|ب|ول|وب)?(?P<role>{alts})\s+$")
+
+
+def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A title before a state ("وزير الدفاع الكوري الجنوبي", "زعيم كوريا الشمالية") names the
+    office holder at the document's date, unless a name follows it. Without a date, the state alone."""
+    on = to_date(doc.published)
+    if on is None:
+        return []
+    pattern = _roles_pattern()
+    persons = sorted((c for c in cands if kb.entities.get(c.entity) and kb.entities[c.entity].type == "PERSON"), key=lambda c: c.start)
+    out = []
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is None or e.type != "GPE" or e.country != e.id:
+            continue
+        ns = _norm_index(doc, c.start)
+        window = text[max(0, ns - 40):ns]
+        m = pattern.search(window)
+        if not m:
+            continue
+        role_start = doc.norm.to_original(ns - len(window) + m.start("role"))
+        # An appositive name beside the title (before or after it) is the mention; the title adds none.
+        if any(0 <= p.start - c.end <= 3 or 0 <= role_start - p.end <= 3 for p in persons):
+            continue
+        holder = kb.holder(c.entity, kb.roles[m.group("role")], on)
+        if holder:
+            out.append(Candidate(role_start, c.end, holder, "title"))
+    return out
+
+
+def _norm_index(doc: Document, original: int) -> int:
+    """Normalised index of an original offset (inverse of the normaliser map)."""
+    norm = doc.norm
+    if not norm._norm_starts:
+        return original
+    lo, hi = 0, len(norm.text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if norm.to_original(mid) < original:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@lru_cache(maxsize=1)
+def _name_context() -> tuple[re.Pattern[str], frozenset[str]]:
+    rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
+    titles = sorted((key(t) for t in rows["title"].split("|")), key=len, reverse=True)
+    stop = frozenset(key(w) for w in rows["stop"].split("|"))
+    pattern = re.compile(rf"(?:^|(?<=[\s\"'(]))(?:و|ف|ل|ب)?(?:{'|'.join(re.escape(t) for t in titles)})(?=\s)")
+    return pattern, stop
+
+
+_NAME_WORD = re.compile(r"\s*([^\W\d_]+)")
+
+
+def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """Names the KB does not know, after titles and roles: الجنرال X Y، المتحدث باسم الجيش الأوكراني X Y.
+
+    After the title, up to three words that belong to it (its object: الجيش، الأوكراني) are skipped;
+    then two or three words that are neither function words nor known names form the name."""
+    pattern, stop = _name_context()
+    covered = [(c.start, c.end) for c in cands]
+    out = []
+    for m in pattern.finditer(text):
+        pos = m.end()
+        words: list[tuple[int, int, str]] = []
+        for _ in range(6):
+            w = _NAME_WORD.match(text, pos)
+            if not w:
+                break
+            words.append((w.start(1), w.end(1), w.group(1)))
+            pos = w.end()
+        skip = 0
+        while skip < min(3, len(words)) and (words[skip][2].startswith("ال") or words[skip][2] in ("باسم", "عام")):
+            skip += 1
+        name_words = []
+        for s, e, w in words[skip:skip + 3]:
+            if w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms:
+                break
+            name_words.append((s, e))
+        if len(name_words) < 2:
+            continue
+        os_, oe = doc.norm.span_to_original(name_words[0][0], name_words[-1][1])
+        if any(os_ < e and s < oe for s, e in covered):
+            continue
+        surface = doc.text[os_:oe]
+        out.append(Candidate(os_, oe, "new:" + skeleton(surface), "pattern", "PERSON", surface))
+        covered.append((os_, oe))
+    return out
+
+
+def skeleton(name: str) -> str:
+    """A spelling-independent key for a transliterated name: consonants, g-letters merged."""
+    k = key(name).replace(" ", "").replace("-", "")
+    k = re.sub(r"[غجقك]", "ك", k)
+    k = k[:1] + re.sub(r"[اويه]", "", k[1:])
+    return hashlib.blake2b(k.encode(), digest_size=6).hexdigest()
+
+
+def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[Entity, ...]:
+    by_entity: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        by_entity[c.entity].append(c)
+    entities = []
+    for eid, cs in by_entity.items():
+        cs.sort(key=lambda c: c.start)
+        mentions = tuple(Mention(c.start, c.end, doc.text[c.start:c.end]) for c in cs)
+        e = kb.entities.get(eid)
+        if e is not None:
+            entities.append(Entity(eid, e.name, e.name_ar, e.type, e.wikidata, mentions))
+        else:
+            entities.append(Entity(eid, cs[0].name or mentions[0].text, cs[0].name or mentions[0].text, cs[0].type or "MISC", None, mentions))
+    entities.sort(key=lambda e: e.mentions[0].start)
+    return tuple(entities)
+
+
+def segment_keywords(raw: str, kb: KnowledgeBase) -> list[str]:
+    """Split a space-separated keyword line into names the KB knows, longest first; other words alone."""
+    words = raw.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 5), i, -1):
+            if key(" ".join(words[i:j])) in kb.forms:
+                out.append(" ".join(words[i:j]))
+                i = j
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return dedupe_keywords(out)
