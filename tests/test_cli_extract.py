@@ -56,3 +56,26 @@ def test_bad_option_value_is_one_line():
     r = rasd("extract", "samples/", "--published", "yesterday")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr.decode()
+
+
+def test_eval_command_scores_a_gold_file(tmp_path):
+    gold = {"documents": {"a.txt": {"entities": ["Vladimir Putin", "Russia", "North Korea"], "claims": [], "events": [],
+                                    "must_drop": [], "must_keep": ["وأضاف أن العلاقات بين البلدين قوية."]}}}
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = rasd("extract", str(tmp_path / "a.txt"))
+    out.write_bytes(r.stdout)
+    r = rasd("eval", str(tmp_path / "gold.json"), str(out))
+    assert r.returncode == 0, r.stderr
+    scores = json.loads(r.stdout)
+    assert scores["entities"]["recall"] == 1.0
+    assert scores["cleaning"]["must_keep_kept"] == 1.0
+
+
+def test_eval_with_a_broken_gold_file_is_one_line(tmp_path):
+    (tmp_path / "gold.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "out.jsonl").write_text("", encoding="utf-8")
+    r = rasd("eval", str(tmp_path / "gold.json"), str(tmp_path / "out.jsonl"))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr.decode()

@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -88,6 +89,24 @@ def bench(corpus: str, limit: int) -> None:
     from rasd.bench import run
 
     click.echo(json.dumps(run(corpus, limit), ensure_ascii=False, indent=2))
+
+
+@main.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("output", type=click.Path(exists=True, dir_okay=False))
+def eval_(gold: str, output: str) -> None:
+    """Score OUTPUT (rasd extract JSONL or JSON) against GOLD (the form of shared/seeds/gold.json).
+
+    Prints precision, recall and F1 for entities, claims and events, and the cleaning figures, as JSON.
+    """
+    from rasd.evaluate import evaluate, load_output
+
+    try:
+        gold_data = json.loads(Path(gold).read_text(encoding="utf-8"))
+        out = load_output(output)
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError) as exc:
+        fail(f"cannot read gold or output: {exc}")
+    click.echo(json.dumps(evaluate(gold_data, out), ensure_ascii=False, indent=2))
 
 
 def _with_progress(paths: list[str], disabled: bool) -> Iterator[str]:

@@ -19,8 +19,10 @@ Stage = Callable[[Document], Document]
 
 def _stages() -> list[Stage]:
     from rasd.entities.stage import link_entities
+    from rasd.extract.claims import extract_claims
+    from rasd.extract.events import extract_events
 
-    return [link_entities]
+    return [link_entities, extract_claims, extract_events]
 
 
 def clean(raw: RawArticle) -> Document:

@@ -265,7 +265,7 @@ def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple
             entities.append(Entity(eid, e.name, e.name_ar, e.type, e.wikidata, mentions))
         else:
             entities.append(Entity(eid, cs[0].name or mentions[0].text, cs[0].name or mentions[0].text, cs[0].type or "MISC", None, mentions))
-    entities.sort(key=lambda e: e.mentions[0].start)
+    entities.sort(key=lambda e: e.mentions[0].start if e.mentions else len(doc.text))
     return tuple(entities)
 
 
@@ -284,3 +284,15 @@ def segment_keywords(raw: str, kb: KnowledgeBase) -> list[str]:
             out.append(words[i])
             i += 1
     return dedupe_keywords(out)
+
+
+def with_referenced(doc: Document, ids: set[str]) -> Document:
+    """Add KB entities that claims or events refer to without a mention of their own (a capital
+    standing for its state: "نفت موسكو" -> Russia), so every id in the document resolves."""
+    kb = knowledge_base()
+    have = {e.id for e in doc.entities}
+    extra = [kb.entities[i] for i in sorted(ids - have) if i in kb.entities]
+    if not extra:
+        return doc
+    added = tuple(Entity(e.id, e.name, e.name_ar, e.type, e.wikidata, ()) for e in extra)
+    return doc.replace(entities=doc.entities + added)

@@ -1,0 +1,230 @@
+"""PLOVER events: a trigger (from resources/event_triggers.tsv), its actors and targets among the
+linked entities, the place, the date and who reports it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd import resources
+from rasd.arabic.normalise import key
+from rasd.clean.text import is_headline
+from rasd.entities.kb import knowledge_base
+from rasd.entities.stage import with_referenced
+from rasd.extract.claims import _is_line, _nearest_date, _norm_span, _source
+from rasd.extract.claims import lexicon as claim_lexicon
+from rasd.extract.dates import find_dates, to_date
+from rasd.model import Document, Event
+
+_PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
+_NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان)\s+(?:\S+\s+)?$")
+_CLITIC = r"(?:و|ف|ب|ل|وب|ول|فب|فل|ال|وال|بال|لل|فقد|وقد|قد)?"
+# Between two mentions of one group: a conjunction, punctuation, or title words (الزعيم، الرئيس ...).
+_GROUP_GAP = re.compile(r"^[\s،,()\"]*(?:و\s*)?(?:ال\S+\s+){0,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    type: str
+    mode: str | None
+    word: str
+    requires: tuple[str, ...]
+    verb: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    entity: str
+    type: str
+
+
+@lru_cache(maxsize=1)
+def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
+    table: dict[str, list[Trigger]] = {}
+    for etype, mode, words, requires, kind in resources.read_tsv("event_triggers.tsv", 5):
+        req = tuple(key(r) for r in requires.split("|") if r)
+        for w in words.split("|"):
+            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb"))
+    alts = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<!\w){_CLITIC}(?P<t>{alts})(?!\w)"), table
+
+
+def extract_events(doc: Document) -> Document:
+    pattern, table = triggers()
+    norm = doc.norm
+    ref = to_date(doc.published)
+    lex = claim_lexicon()
+    mentions = sorted(
+        (_Mention(m.start, m.end, e.id, e.type) for e in doc.entities for m in e.mentions),
+        key=lambda m: m.start,
+    )
+    events: list[Event] = []
+    for sent in doc.sentence_spans:
+        s_text = doc.text[sent.start:sent.end]
+        if is_headline(s_text) and _is_line(doc.text, sent.start, sent.end):
+            continue
+        ns, ne = _norm_span(doc, sent.start, sent.end)
+        n_sent = norm.text[ns:ne]
+        found = list(pattern.finditer(n_sent))
+        if not found:
+            continue
+        in_sent = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
+        attribution = _source(doc, n_sent, ns, lex)
+        dates = find_dates(s_text, ref)
+        seen: set[str] = set()
+        for m in found:
+            for trig in table[m.group("t")]:
+                if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
+                    continue
+                ts, te = norm.span_to_original(ns + m.start("t"), ns + m.end("t"))
+                # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
+                exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12)
+                everyone = [x for x in in_sent if x.type in _PARTICIPANT_TYPES and x.entity not in media_ids()]
+                participants = [
+                    x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
+                ]
+                actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
+                if not actors:
+                    continue
+                seen.add(trig.type)
+                events.append(Event(
+                    type=trig.type, mode=trig.mode,
+                    actors=tuple(actors), targets=tuple(t for t in targets if t not in actors),
+                    place=_place(doc, in_sent, ts),
+                    date=_nearest_date(dates, ts - sent.start),
+                    source=attribution.ref if attribution else None,
+                    negated=bool(_NEGATION.search(n_sent[: m.start("t")])) and trig.type != "REJECT",
+                    start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
+                ))
+    referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
+    return with_referenced(doc.replace(events=tuple(events)), referenced)
+
+
+@lru_cache(maxsize=1)
+def media_ids() -> frozenset[str]:
+    return frozenset(row[0] for row in resources.read_tsv(resources.path("kb/media.tsv"), 1))
+
+
+_POSSESSIVE = re.compile(r"(?:ه|ها|هما|هم)$")
+_OWN_COUNTRY = re.compile(r"^\s*(?:\S+\s+)?(?:بلاده|بلادها|بلادهم)")
+
+
+def _requirement_met(n_sent: str, start: int, end: int, trig: Trigger) -> bool:
+    if not trig.requires:
+        return True
+    before = n_sent[:start].split()[-8:]
+    after = n_sent[end:].split()[:8]
+    words = before + after
+    return any(any(w.endswith(r) or w.startswith(r) or r in w for w in words) for r in trig.requires)
+
+
+def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
+    """Mentions that stand together (coordinated, or a title's state beside its holder) form a group."""
+    groups: list[list[_Mention]] = []
+    for m in mentions:
+        if groups and _GROUP_GAP.match(text[groups[-1][-1].end:m.start]) and m.start - groups[-1][-1].end <= 25:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _ids(group: list[_Mention]) -> list[str]:
+    """Entity ids of a group as event participants: capitals stand for their state, and a state
+    named only as its official's adjective gives way to the official."""
+    kb = knowledge_base()
+    out: list[str] = []
+    person_states = {kb.entities[m.entity].country for m in group if m.type == "PERSON" and m.entity in kb.entities}
+    for m in group:
+        e = kb.entities.get(m.entity)
+        eid = m.entity
+        if e is not None and e.type == "GPE" and e.country and e.country != e.id:
+            eid = e.country
+        if e is not None and e.type == "GPE" and eid in person_states:
+            continue
+        if eid not in out:
+            out.append(eid)
+    return out
+
+
+def _roles(
+    doc: Document, participants: list[_Mention], everyone: list[_Mention], ts: int, te: int, trig: Trigger, sent_start: int
+) -> tuple[list[str], list[str]]:
+    text = doc.text
+    before = [m for m in participants if m.end <= ts]
+    after = [m for m in participants if m.start >= te]
+    clause_start = max(text.rfind("،", sent_start, ts), text.rfind(",", sent_start, ts), sent_start)
+    before_clause = [m for m in before if m.start >= clause_start]
+    after_groups = _groups(after, text)
+    verb_first = not text[clause_start:ts].strip(" ،,")
+    actors: list[str] = []
+    targets: list[str] = []
+    sentence_groups = _groups(everyone, text)  # the speaker may own the noun: "أكد كيم ... دعم بلاده"
+    owned = _POSSESSIVE.search(text[ts:te]) or _OWN_COUNTRY.match(text[te:te + 20])
+    if owned and not trig.verb or (owned and trig.type == "CONSULT"):
+        # "دعمه"، "لقائهما"، "دعم بلاده": the possessor is the sentence's subject (and, for a dual, its partner)
+        if not sentence_groups:
+            return [], []
+        actors = _ids(sentence_groups[0])
+        later = [g for g in sentence_groups[1:] if g[0].start < ts] if trig.type == "CONSULT" else []
+        for g in later[:1]:
+            actors += [i for i in _ids(g) if i not in actors]
+        for group in [g for g in sentence_groups if g[0].start >= te][:1]:
+            if trig.type == "CONSULT":
+                actors += [i for i in _ids(group) if i not in actors]
+            else:
+                targets += [i for i in _ids(group) if i not in actors]
+        return actors, targets
+    coordinated = text[ts - 1:ts] == "و" and not verb_first
+    if trig.verb and coordinated and sentence_groups and sentence_groups[0][0].start < ts:
+        # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject
+        actors = _ids(sentence_groups[0])
+        rest = [g for g in after_groups]
+    # A verb right after its subject (SVO) takes the subject before it; otherwise Arabic VSO.
+    elif trig.verb and before_clause and not verb_first and ts - before_clause[-1].end <= 40:
+        actors = _ids(_groups(before_clause, text)[-1])
+        rest = after_groups
+    elif after_groups and after_groups[0][0].start - te <= 40:
+        actors = _ids(after_groups[0])
+        rest = after_groups[1:]
+    elif text[ts - 1:ts] == "و" or text[max(sent_start, ts - 1):ts] == "و" or before:
+        # a coordinated verb (واتهم) shares the sentence's subject
+        subject = before_clause or before
+        if not subject:
+            return [], []
+        actors = _ids(_groups(subject, text)[0]) if not before_clause else _ids(_groups(before_clause, text)[-1])
+        rest = after_groups
+    else:
+        return [], []
+    for group in rest[:2]:
+        gap = text[te:group[0].start]
+        if re.search(r"(?:\sفي\s*|\sب)$", gap[-5:]):
+            continue  # a place, not a participant
+        ids = _ids(group)
+        if trig.type == "CONSULT":
+            actors += [i for i in ids if i not in actors]
+        else:
+            targets += ids
+        break
+    return actors, targets
+
+
+def _place(doc: Document, in_sent: list[_Mention], ts: int) -> str | None:
+    kb = knowledge_base()
+    candidates = []
+    for m in in_sent:
+        if m.type not in _PLACE_TYPES:
+            continue
+        before = doc.text[max(0, m.start - 4):m.start]
+        if not re.search(r"(?:في\s+(?:\S+\s+)?|ب)$", before) and not re.search(r"في\s+\S+\s+$", doc.text[max(0, m.start - 20):m.start]):
+            continue
+        e = kb.entities.get(m.entity)
+        is_state = e is not None and e.country == e.id
+        candidates.append((is_state, m.start < ts, m.entity))
+    if not candidates:
+        return None
+    return min(candidates)[2]

@@ -1,0 +1,139 @@
+"""Arabic quantities: digits in any script and separator, number words, scales, ranges, qualifiers.
+
+Works on normalised text (Arabic-Indic digits already ASCII, ، already a comma) and returns spans
+in that text; callers map them back with the document's normaliser map.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd import resources
+from rasd.arabic.normalise import key
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int  # span in the normalised text, qualifier included
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+
+
+@dataclass(frozen=True)
+class _Lex:
+    words: dict[str, tuple[float, str]]
+    qualifiers: dict[str, str]
+    after_qualifiers: dict[str, str]
+    pattern: re.Pattern[str]
+
+
+def _alt(items) -> str:
+    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lex:
+    words = {key(w): (float(v), kind) for w, v, kind in resources.read_tsv("number_words.tsv", 3)}
+    quals, after = {}, {}
+    for phrase, q, pos in resources.read_tsv("qualifiers.tsv", 3):
+        (after if pos == "after" else quals)[key(phrase)] = q
+    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    word = f"(?:{_alt(words)})"
+    # one number: digits or words, optionally followed by scale words ("3 آلاف", "سبعة آلاف", "1.5 مليون")
+    atom = rf"(?:(?:{digits})|{word}(?:\s+و?{word}){{0,3}})(?:\s+(?:{_alt(w for w, (_, k) in words.items() if k in ('scale', 'vague'))}))?"
+    qual = rf"(?:(?:ب|و)?(?P<qual>{_alt(quals)})\s+)?"
+    rng = rf"(?:\s*(?P<sep>-|الي|حتي|و)\s*(?P<b>{atom}))?"
+    pattern = re.compile(
+        rf"(?<![\w.,]){qual}(?:(?P<between>بين)\s+|(?P<from>من)\s+)?(?:ب|و|ل)?(?P<a>{atom}){rng}(?![\w])"
+    )
+    return _Lex(words, quals, after, pattern)
+
+
+def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
+    """(value, low, high) of one number expression in normalised spelling; vague words give a range."""
+    lex = lexicon()
+    text = text.strip()
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
+    if m:
+        base = float(m.group(1).replace(",", ""))
+        if not m.group(2):
+            return base, None, None
+        scale = _scale(m.group(2))
+        return (base * scale, None, None) if scale else (None, None, None)
+    total = current = 0.0
+    vague: float | None = None
+    for w in re.sub(r"(^|\s)و", r"\1", text).split():
+        if w not in lex.words:
+            return None, None, None
+        v, kind = lex.words[w]
+        if kind == "vague" and (vague is not None or current == 0):
+            vague = (vague or 1.0) * v
+        elif kind in ("scale", "vague"):
+            if vague is not None:
+                vague *= v
+            else:
+                total += (current or 1.0) * v
+                current = 0.0
+        else:
+            current += v
+    if vague is not None:
+        return None, 2 * vague, 10 * vague - 1
+    total += current
+    return (total or None), None, None
+
+
+def _scale(words: str) -> float | None:
+    lex = lexicon()
+    scale = 1.0
+    for w in words.split():
+        if w not in lex.words or lex.words[w][1] not in ("scale", "vague"):
+            return None
+        scale *= lex.words[w][0]
+    return scale
+
+
+def find_quantities(norm_text: str) -> list[Quantity]:
+    lex = lexicon()
+    out = []
+    for m in lex.pattern.finditer(norm_text):
+        a_text, b_text, end = m.group("a"), m.group("b"), m.end()
+        if b_text and m.group("sep") == "و" and not m.group("between"):
+            b_text, end = None, m.end("a")  # "10 و5": a list, not a range
+        a_val, a_low, a_high = parse_number(a_text)
+        if a_val is None and a_low is None:
+            continue
+        qualifier = lex.qualifiers.get(m.group("qual") or "", "exact")
+        value = low = high = None
+        if b_text:
+            b_val, _, _ = parse_number(b_text)
+            if b_val is None or a_val is None:
+                continue
+            b_scale = _trailing_scale(b_text)
+            if b_scale and not _trailing_scale(a_text):
+                a_val *= b_scale  # "3 إلى 5 آلاف": the second end's scale applies to the first
+            if a_val > b_val:
+                continue
+            low, high = a_val, b_val
+        elif a_val is None:
+            low, high = a_low, a_high
+            qualifier = "about" if qualifier == "exact" else qualifier
+        else:
+            value = a_val
+        tail_words = norm_text[end:end + 40].split()[:3]  # "100 جندي تقريبا": after the number or its noun
+        if qualifier == "exact":
+            qualifier = next((q for p, q in lex.after_qualifiers.items() if p in tail_words), qualifier)
+        out.append(Quantity(m.start(), end, value, low, high, qualifier))
+    return out
+
+
+def _trailing_scale(text: str) -> float | None:
+    words = lexicon().words
+    last = text.split()[-1]
+    if last in words and words[last][1] == "scale":
+        return words[last][0]
+    return None

@@ -1,0 +1,74 @@
+import datetime as dt
+
+import pytest
+
+from rasd.extract.dates import find_dates, parse_date
+
+PUB = dt.date(2023, 9, 13)  # a Wednesday
+
+
+def resolved(text, ref=PUB):
+    found = find_dates(text, ref)
+    assert len(found) == 1, found
+    return found[0].value, found[0].precision
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("13th, September 2023", ("2023-09-13", "day")),
+        ("في 27 فبراير", ("2023-02-27", "day")),
+        ("١٠ مارس", ("2023-03-10", "day")),
+        ("في سبتمبر 2023", ("2023-09", "month")),
+        ("في يونيو", ("2023-06", "month")),
+        ("منتصف أكتوبر الماضي", ("2022-10", "month")),
+        ("في 5 كانون الثاني 2024", ("2024-01-05", "day")),
+        ("شباط 2022", ("2022-02", "month")),
+        ("15 آب 2023", ("2023-08-15", "day")),
+        ("2023-09-13T10:00:00Z", ("2023-09-13", "day")),
+        ("13/09/2023", ("2023-09-13", "day")),
+        ("عام 2022", ("2022", "year")),
+        ("صيف 2024", ("2024-06/2024-08", "season")),
+    ],
+)
+def test_absolute_dates(text, expected):
+    assert resolved(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("يوم الجمعة", ("2023-09-08", "day")),
+        ("اليوم الأربعاء", ("2023-09-13", "day")),
+        ("أمس الثلاثاء", ("2023-09-12", "day")),
+        ("يوم /الأربعاء/ الماضي", ("2023-09-06", "day")),
+        ("يوم الجمعة المقبل", ("2023-09-15", "day")),
+        ("اليوم", ("2023-09-13", "day")),
+        ("أمس", ("2023-09-12", "day")),
+        ("الشهر الماضي", ("2023-08", "month")),
+        ("العام الماضي", ("2022", "year")),
+        ("الخريف الماضي", ("2022-09/2022-11", "season")),
+        ("في وقت سابق من هذا الشهر", ("2023-09", "month")),
+        ("الأسبوع الماضي", ("2023-W36", "week")),
+    ],
+)
+def test_relative_dates_resolve_against_publication(text, expected):
+    assert resolved(text) == expected
+
+
+def test_without_publication_date_text_is_kept_and_value_is_null():
+    found = find_dates("التقى الزعيمان يوم الجمعة الماضي في يونيو", None)
+    assert [d.value for d in found] == [None, None]
+    assert [d.text for d in found] == ["يوم الجمعة الماضي", "في يونيو"]
+
+
+def test_relative_to_another_date_is_not_resolved():
+    assert resolved("في اليوم السابق") == (None, "day")
+
+
+def test_ambiguous_month_names_need_a_day_or_year():
+    assert find_dates("قال الأب إن آب العائلة", PUB) == []
+
+
+def test_parse_publication_line():
+    assert parse_date("الأربعاء 5 نوفمبر 2025 - 10:30 ص") == ("2025-11-05", "day")

@@ -1,0 +1,71 @@
+"""PLOVER events on sentences written for these tests: one per type, and the argument patterns."""
+
+import pytest
+
+from rasd.pipeline import extract_text
+
+PAD = "وجاء ذلك في وقت تتصاعد فيه التوترات في المنطقة بشكل ملحوظ."
+
+
+def events(text, published=None):
+    doc = extract_text(f"{text}\n{PAD}", published=published)
+    names = {e.id: e.name for e in doc.entities}
+    out = []
+    for e in doc.events:
+        assert doc.text[e.start:e.end] == e.trigger
+        out.append((e.type, {names.get(a, a) for a in e.actors}, {names.get(t, t) for t in e.targets}, e))
+    return out
+
+
+def find(evts, etype):
+    found = [e for e in evts if e[0] == etype]
+    assert found, [e[0] for e in evts]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text,etype,actor",
+    [
+        ("التقى الرئيس الروسي فلاديمير بوتين نظيره الصيني شي جين بينغ في موسكو.", "CONSULT", "Vladimir Putin"),
+        ("وزار وزير الخارجية الروسي سيرغي لافروف بيونغ يانغ الأسبوع الماضي.", "CONSULT", "Sergey Lavrov"),
+        ("أعلنت الصين دعمها الكامل لروسيا في مواجهة العقوبات الغربية.", "SUPPORT", "China"),
+        ("ووقعت روسيا وكوريا الشمالية معاهدة شراكة استراتيجية شاملة.", "AGREE", "Russia"),
+        ("وزودت كوريا الشمالية روسيا بملايين القذائف والصواريخ الباليستية.", "AID", "North Korea"),
+        ("وأرسلت كوريا الشمالية آلاف الجنود إلى منطقة كورسك.", "MOBILIZE", "North Korea"),
+        ("وأطلقت كوريا الشمالية صاروخا باليستيا باتجاه بحر اليابان.", "MOBILIZE", "North Korea"),
+        ("ونفت موسكو وجود أي صفقة أسلحة مع بيونغ يانغ.", "REJECT", "Russia"),
+        ("واتهمت كوريا الجنوبية روسيا بنقل تكنولوجيا عسكرية إلى جارتها.", "ACCUSE", "South Korea"),
+        ("وفرضت الولايات المتحدة عقوبات جديدة على شركات روسية.", "SANCTION", "United States"),
+        ("وقصفت روسيا مدينة خاركيف بالصواريخ.", "ASSAULT", "Russia"),
+        ("وهددت كوريا الشمالية برد قوي على المناورات.", "THREATEN", "North Korea"),
+        ("وطالبت أوكرانيا الاتحاد الأوروبي بمزيد من الأسلحة.", "REQUEST", "Ukraine"),
+        ("ونددت اليابان بالتجربة الصاروخية الجديدة.", "PROTEST", "Japan"),
+        ("وانسحبت أوكرانيا من بلدة سودجا بعد معارك عنيفة.", "RETREAT", "Ukraine"),
+    ],
+)
+def test_event_types(text, etype, actor):
+    assert actor in find(events(text), etype)[1]
+
+
+def test_consult_partner_is_an_actor_and_place_and_date():
+    evts = events("والتقى الزعيم الكوري الشمالي كيم جونغ أون بالرئيس الروسي فلاديمير بوتين يوم الأربعاء في قاعدة فوستوتشني الفضائية.", published="2023-09-13")
+    etype, actors, _, e = find(evts, "CONSULT")
+    assert {"Kim Jong Un", "Vladimir Putin"} <= actors
+    assert e.place == "vostochny"
+    assert e.date.value == "2023-09-13"
+
+
+def test_aid_target_and_mode():
+    _, actors, targets, e = find(events("وقدمت روسيا صواريخ مضادة للطائرات إلى كوريا الشمالية."), "AID")
+    assert actors == {"Russia"} and targets == {"North Korea"}
+    assert e.mode == "military"
+
+
+def test_weapons_words_are_needed_for_a_launch():
+    assert all(e[0] != "MOBILIZE" for e in events("وأعلنت السلطات إطلاق رحلة جوية مباشرة بين موسكو وبيونغ يانغ."))
+
+
+def test_negation_and_source():
+    _, _, _, e = find(events("وقال البنتاغون إن كوريا الشمالية لم ترسل قوات إلى أوكرانيا."), "MOBILIZE")
+    assert e.negated
+    assert e.source is not None and e.source.entity == "pentagon"

@@ -1,0 +1,72 @@
+import pytest
+
+from rasd.arabic.normalise import key
+from rasd.extract.numbers import find_quantities
+
+
+def one(text):
+    n = key(text)
+    found = find_quantities(n)
+    assert len(found) == 1, found
+    q = found[0]
+    return q.value, q.low, q.high, q.qualifier
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("10،000 جندي", (10000, None, None, "exact")),
+        ("10,000 جندي", (10000, None, None, "exact")),
+        ("١٣٬٠٠٠ حاوية", (13000, None, None, "exact")),
+        ("١٣ ألف حاوية", (13000, None, None, "exact")),
+        ("3 آلاف جندي", (3000, None, None, "exact")),
+        ("13 ألف حاوية", (13000, None, None, "exact")),
+        ("1.5 مليون قذيفة", (1500000, None, None, "exact")),
+        ("سبعة آلاف حاوية", (7000, None, None, "exact")),
+        ("بسبعة آلاف من الحاويات", (7000, None, None, "exact")),
+        ("ثلاثة آلاف جندي", (3000, None, None, "exact")),
+        ("خمسة وعشرين جنديا", (25, None, None, "exact")),
+        ("ثلاثمائة ألف", (300000, None, None, "exact")),
+        ("مليون قذيفة", (1000000, None, None, "exact")),
+        ("ألف حاوية", (1000, None, None, "exact")),
+    ],
+)
+def test_number_forms(text, expected):
+    assert one(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("10،000 إلى 12000 جندي", (None, 10000, 12000, "exact")),
+        ("بين 1000 و3000 جندي", (None, 1000, 3000, "exact")),
+        ("من 5 إلى 7 آلاف جندي", (None, 5000, 7000, "exact")),
+        ("عشرات الآلاف من الجنود", (None, 20000, 99999, "about")),
+        ("مئات الجنود", (None, 200, 999, "about")),
+    ],
+)
+def test_ranges_and_vague_amounts(text, expected):
+    assert one(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,qualifier",
+    [
+        ("نحو 800 ألف", "about"), ("حوالي 300 حاوية", "about"), ("بحوالي 300 حاوية", "about"),
+        ("قرابة 50 دبابة", "about"), ("ما يقارب 100 جندي", "about"), ("100 جندي تقريبا", "about"),
+        ("أكثر من مليون قذيفة", "more_than"), ("ما يزيد عن 10 آلاف جندي", "more_than"), ("أزيد من 20 قتيلا", "more_than"),
+        ("أقل من 100 جندي", "less_than"), ("دون 50 قتيلا", "less_than"),
+        ("حتى 5 آلاف جندي", "up_to"), ("ما يصل إلى 12 ألف جندي", "up_to"),
+    ],
+)
+def test_qualifiers(text, qualifier):
+    assert one(text)[3] == qualifier
+
+
+def test_a_list_joined_by_and_is_not_a_range():
+    found = find_quantities(key("قتل 10 وأصيب 5"))
+    assert [q.value for q in found] == [10, 5]
+
+
+def test_ordinals_and_plain_words_are_not_quantities():
+    assert find_quantities(key("نشاط اختبار الأسلحة السادس في العام")) == []
