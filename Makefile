@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test bench lint
+.PHONY: install demo test test-pg bench lint
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# The same suite with the store tests also run against a local PostgreSQL (started if needed; root).
+test-pg: lint
+	RASD_TEST_PG="$$(bash .ci/postgres.sh)" $(BIN)/pytest
 
 bench: install
 	$(BIN)/rasd bench ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --limit 3000

@@ -123,6 +123,11 @@ def _with_progress(paths: list[str], disabled: bool) -> Iterator[str]:
             progress.update(task, advance=1, rate=f"{i / max(time.perf_counter() - t0, 1e-9):,.0f} docs/s")
 
 
+from rasd.cli_store import register  # noqa: E402
+
+register(main)
+
+
 def run() -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
     try:

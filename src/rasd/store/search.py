@@ -1,0 +1,225 @@
+"""Arabic-aware full-text search over the store: one query language for SQLite FTS5 and PostgreSQL.
+
+Query: words (all must match), "a quoted phrase", OR between terms, -word to exclude. Each word goes
+through the same normaliser and article stripping as the index; a name the knowledge base knows
+also matches the entity's token, so any spelling finds every spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import text as sql
+
+from rasd.arabic.normalise import normalise
+from rasd.entities.kb import knowledge_base
+from rasd.entities.stage import gazetteer_candidates
+from rasd.errors import RasdError
+from rasd.model import Document
+from rasd.store.db import Store
+from rasd.store.search_text import entity_token, forms, variants, words
+
+
+class QueryError(RasdError):
+    pass
+
+
+@dataclass(frozen=True)
+class Term:
+    alternatives: tuple[tuple[str, ...], ...]  # each alternative is a phrase (1+ words); any may match
+    negated: bool = False
+
+
+_TOKEN = re.compile(r'\s*(-?)(?:"([^"]*)"|(\S+))')
+
+
+def parse_query(query: str) -> list[list[Term]]:
+    """A query as OR-groups of AND-ed terms."""
+    if query.count('"') % 2:
+        raise QueryError('bad query: unbalanced "')
+    if not query.strip():
+        raise QueryError("bad query: empty")
+    groups: list[list[Term]] = [[]]
+    kb = knowledge_base()
+    pos = 0
+    raw: list[tuple[str, str, bool]] = []  # (kind, text, negated)
+    while pos < len(query):
+        m = _TOKEN.match(query, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        neg, phrase, word = m.group(1) == "-", m.group(2), m.group(3)
+        if word == "OR":
+            raw.append(("OR", "", False))
+        elif phrase is not None:
+            raw.append(("phrase", phrase, neg))
+        else:
+            raw.append(("word", word, neg))
+    # Entity names spanning several plain words ("بيونغ يانغ", "وبيونغ يانغ") are one term.
+    plain_words = [(i, x[1]) for i, x in enumerate(raw) if x[0] == "word" and not x[2]]
+    plain, offsets = "", {}
+    for i, w in plain_words:
+        offsets[i] = (len(plain), len(plain) + len(w))
+        plain += w + " "
+    ents = _entities_in(plain.strip(), kb)
+    consumed: set[int] = set()
+    for i, (kind, txt, neg) in enumerate(raw):
+        if kind == "OR":
+            if not groups[-1]:
+                raise QueryError("bad query: OR needs a term on each side")
+            groups.append([])
+            continue
+        if i in offsets:
+            s0, e0 = offsets[i]
+            hit = next(((s, e, eid) for s, e, eid in ents if s < e0 and s0 < e), None)
+            if hit:
+                s, e, eid = hit
+                if (s, e) in consumed:
+                    continue
+                consumed.add((s, e))
+                groups[-1].append(Term(((entity_token(eid),), tuple(words(plain[s:e]))), neg))
+                continue
+        toks = words(txt)
+        if not toks:
+            continue
+        if kind == "phrase":
+            groups[-1].append(Term((tuple(toks),), neg))
+        else:
+            for tok in toks:
+                groups[-1].append(Term(tuple((f,) for f in forms(tok)), neg))
+    if not groups[-1]:
+        raise QueryError("bad query: nothing to search for")
+    if any(all(t.negated for t in g) for g in groups):
+        raise QueryError("bad query: a group has only excluded terms")
+    return groups
+
+
+def _entities_in(text: str, kb) -> list[tuple[int, int, str]]:
+    if not text:
+        return []
+    doc = Document(text=text)
+    norm_text = doc.norm.text.replace("-", " ")
+    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, norm_text, kb)]
+
+
+def _fts5(groups: list[list[Term]]) -> str:
+    def alt(a: tuple[str, ...]) -> str:
+        return '"' + " ".join(a) + '"'
+
+    parts = []
+    for g in groups:
+        pos = [t for t in g if not t.negated]
+        neg = [t for t in g if t.negated]
+        expr = " AND ".join("(" + " OR ".join(alt(a) for a in t.alternatives) + ")" for t in pos)
+        for t in neg:
+            expr = f"({expr}) NOT ({' OR '.join(alt(a) for a in t.alternatives)})"
+        parts.append(f"({expr})")
+    return " OR ".join(parts)
+
+
+def _tsquery(groups: list[list[Term]]) -> str:
+    def alt(a: tuple[str, ...]) -> str:
+        return "(" + " <-> ".join(_pg_word(w) for w in a) + ")"
+
+    parts = []
+    for g in groups:
+        terms = []
+        for t in g:
+            expr = "(" + " | ".join(alt(a) for a in t.alternatives) + ")"
+            terms.append(("!" if t.negated else "") + expr)
+        parts.append("(" + " & ".join(terms) + ")")
+    return " | ".join(parts)
+
+
+def _pg_word(w: str) -> str:
+    return "'" + w.replace("'", "''").replace("\\", "") + "'"
+
+
+@dataclass
+class Hit:
+    id: str
+    source: dict
+    title: str | None
+    published: str | None
+    outlet: str | None
+    score: float
+    snippet: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "source": self.source, "title": self.title, "published": self.published,
+                "outlet": self.outlet, "score": round(self.score, 4), "snippet": self.snippet}
+
+
+def search(store: Store, query: str, *, entity: str | None = None, since: str | None = None, until: str | None = None,
+           outlet: str | None = None, event_type: str | None = None, limit: int = 20) -> list[Hit]:
+    groups = parse_query(query)
+    filters, params = [], {"limit": limit}
+    if entity:
+        filters.append("d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)")
+        params["entity"] = entity
+    if since:
+        filters.append("d.published >= :since")
+        params["since"] = since
+    if until:
+        filters.append("d.published <= :until")
+        params["until"] = until + "T99" if len(until) == 10 else until
+    if outlet:
+        filters.append("d.outlet = :outlet")
+        params["outlet"] = outlet
+    if event_type:
+        filters.append("d.id IN (SELECT doc_id FROM events WHERE type = :etype)")
+        params["etype"] = event_type.upper()
+    where = "".join(f" AND {f}" for f in filters)
+    if store.dialect == "sqlite":
+        params["q"] = _fts5(groups)
+        stmt = sql(
+            "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, -bm25(documents_fts) AS score "
+            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+            f"WHERE documents_fts MATCH :q{where} ORDER BY bm25(documents_fts) LIMIT :limit"
+        )
+    else:
+        params["q"] = _tsquery(groups)
+        stmt = sql(
+            "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, "
+            "ts_rank_cd(d.search_tsv, to_tsquery('simple', :q)) AS score FROM documents d "
+            f"WHERE d.search_tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, d.id LIMIT :limit"
+        )
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(stmt, params).all()
+    except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
+        raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
+    needles = {v for g in groups for t in g if not t.negated for a in t.alternatives for w in a if not w.startswith("ent") for v in (w, *variants(w))}
+    return [Hit(r.id, {"path": r.path, "url": r.url}, r.title, r.published, r.outlet, float(r.score), snippet(r.text, needles)) for r in rows]
+
+
+def snippet(text: str, needles: set[str], width: int = 80) -> str:
+    """A window of the original text around the first matched word, the matches in [brackets]."""
+    norm = normalise(text)
+    spans = []
+    for m in re.finditer(r"\w+", norm.text):
+        if m.group() in needles or any(v in needles for v in variants(m.group())):
+            spans.append(norm.span_to_original(m.start(), m.end()))
+    if not spans:
+        return text[: 2 * width].replace("\n", " ") + ("…" if len(text) > 2 * width else "")
+    first = spans[0][0]
+    lo, hi = max(0, first - width), min(len(text), first + width)
+    out, pos = [], lo
+    for s, e in spans:
+        if s < lo or e > hi:
+            continue
+        out += [text[pos:s], "[", text[s:e], "]"]
+        pos = e
+    out.append(text[pos:hi])
+    return ("…" if lo else "") + "".join(out).replace("\n", " ") + ("…" if hi < len(text) else "")
+
+
+def timed_search(store: Store, query: str, **kw) -> tuple[list[Hit], float]:
+    t0 = time.perf_counter()
+    hits = search(store, query, **kw)
+    return hits, time.perf_counter() - t0
+
+
+__all__ = ["Hit", "QueryError", "parse_query", "search", "snippet"]

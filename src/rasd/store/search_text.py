@@ -1,0 +1,64 @@
+"""What the full-text index sees: normalised, article-stripped words, plus one token per linked entity.
+
+The same function prepares documents and queries, so every spelling variant meets every other:
+normalisation (hamza, ى/ي, ة/ه, Persian letters, diacritics, tatweel), the article and its
+prepositions stripped (الصواريخ ~ صواريخ، بالصواريخ), and entity tokens so that a name written
+any way (بيونجيانج / بيونغ يانغ) finds the documents that name that entity any other way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasd.arabic.normalise import normalise_str
+from rasd.model import Document
+
+SEARCH_VERSION = "search/3"
+_WORD = re.compile(r"\w+")
+_ARTICLE = re.compile(r"^(?:وال|فال|بال|كال|ولل|فلل|ال|لل)(?=\w{2,})")
+
+
+_CLITIC = re.compile(r"^[وفبلك](?=\w{4,})")
+
+
+def stem(word: str) -> str:
+    """The article and its prepositions stripped (الصواريخ، بالصواريخ -> صواريخ)."""
+    return _ARTICLE.sub("", word)
+
+
+def variants(word: str) -> list[str]:
+    """Extra index forms of a word: without the article, and without one proclitic letter when
+    enough is left to be a word (بصواريخ -> صواريخ; وزير and بيان are too short to touch)."""
+    out = []
+    s = stem(word)
+    if s != word:
+        out.append(s)
+    if len(word) >= 5:
+        c = _CLITIC.sub("", word)
+        if c != word:
+            out += [x for x in (c, stem(c)) if x not in out and x != word]
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Normalised words, in order (phrases match these)."""
+    return _WORD.findall(normalise_str(text))
+
+
+def forms(word: str) -> tuple[str, ...]:
+    """A query word and the forms it is also indexed under: الصواريخ -> (الصواريخ, صواريخ)."""
+    return (word, *variants(word))
+
+
+def entity_token(entity_id: str) -> str:
+    return "ent" + re.sub(r"[^0-9a-z]", "", entity_id.lower())
+
+
+def document_search_text(doc: Document) -> str:
+    """Words in order (for phrases), then the article-stripped forms, then one token per entity.
+
+    Stripped forms go after the text, not beside each word, so phrases still see adjacent words; a
+    word is found by its full or its stripped form, so a false article (باليستية) costs nothing."""
+    full = words(doc.title or "") + words(doc.text)
+    stripped = [v for w in full for v in variants(w)]
+    return " ".join(full + stripped + [entity_token(e.id) for e in doc.entities])

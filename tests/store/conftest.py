@@ -1,0 +1,27 @@
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A fresh, empty database for each test: a SQLite file, or a schema of its own on the
+    PostgreSQL server named by RASD_TEST_PG (which .ci/run starts)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "rasd.db")
+        return
+    base = os.environ.get("RASD_TEST_PG")
+    if not base:
+        pytest.skip("RASD_TEST_PG is not set: no PostgreSQL server to test against (.ci/run starts one)")
+    name = "t" + uuid.uuid4().hex[:12]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
