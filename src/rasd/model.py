@@ -122,7 +122,12 @@ class Document:
         return sentences(self.text)
 
     def replace(self, **changes: Any) -> Document:
-        return dataclasses.replace(self, **changes)
+        new = dataclasses.replace(self, **changes)
+        if "text" not in changes:  # keep what was computed from the same text
+            for cached in ("id", "norm", "sentence_spans"):
+                if cached in self.__dict__:
+                    new.__dict__[cached] = self.__dict__[cached]
+        return new
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -58,3 +58,16 @@ def test_every_kept_character_maps_to_itself(text):
     n = normalise(text)
     for i, ch in enumerate(n.text):
         assert normalise(text[n.to_original(i)]).text == ch
+
+
+@given(ARABISH, st.data())
+def test_to_normalised_inverts_to_original(text, data):
+    n = normalise(text)
+    if not n.text:
+        return
+    i = data.draw(st.integers(0, len(n.text) - 1))
+    assert n.to_normalised(n.to_original(i)) == i
+    o = data.draw(st.integers(0, len(text) - 1))
+    j = n.to_normalised(o)
+    assert 0 <= j <= len(n.text)
+    assert j == len(n.text) or n.to_original(j) >= o

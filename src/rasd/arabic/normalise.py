@@ -9,6 +9,7 @@ bidi and zero-width marks), so the map back is a short list of kept runs.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,7 +49,7 @@ _DELETED.update(chr(c) for c in range(0x202A, 0x202F))
 _DELETED.update(chr(c) for c in range(0x2066, 0x206A))
 
 _TABLE = str.maketrans({**_ONE_TO_ONE, **{c: None for c in _DELETED}})
-_DELETED_FROZEN = frozenset(_DELETED)
+_DELETED_RUN = re.compile("[" + "".join(re.escape(c) for c in sorted(_DELETED)) + "]+")
 # For regular expressions written in Arabic: the same rules, but ASCII (regex syntax such as \S, \W,
 # (?P<name>...)) is left alone. Latin words in such patterns are written in lower case.
 _PATTERN_TABLE = str.maketrans(
@@ -75,6 +76,17 @@ class Normalised:
         k = bisect.bisect_right(self._norm_starts, index) - 1
         return self._orig_starts[k] + (index - self._norm_starts[k])
 
+    def to_normalised(self, original: int) -> int:
+        """Normalised index of an original offset; a deleted character maps to the next kept one."""
+        if not self._norm_starts:
+            return original
+        k = bisect.bisect_right(self._orig_starts, original) - 1
+        if k < 0:
+            return 0
+        run_end = self._norm_starts[k + 1] if k + 1 < len(self._norm_starts) else len(self.text)
+        offset = original - self._orig_starts[k]
+        return self._norm_starts[k] + offset if offset < run_end - self._norm_starts[k] else run_end
+
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised half-open span to the smallest original span covering it."""
         if end <= start:
@@ -91,16 +103,16 @@ def normalise(text: str) -> Normalised:
     norm_starts: list[int] = []
     orig_starts: list[int] = []
     n = 0
-    in_run = False
-    for i, ch in enumerate(text):
-        if ch in _DELETED_FROZEN:
-            in_run = False
-            continue
-        if not in_run:
+    pos = 0
+    for m in _DELETED_RUN.finditer(text):
+        if m.start() > pos:
             norm_starts.append(n)
-            orig_starts.append(i)
-            in_run = True
-        n += 1
+            orig_starts.append(pos)
+            n += m.start() - pos
+        pos = m.end()
+    if pos < len(text):
+        norm_starts.append(n)
+        orig_starts.append(pos)
     return Normalised(norm, text, tuple(norm_starts), tuple(orig_starts))
 
 

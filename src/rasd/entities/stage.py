@@ -183,17 +183,7 @@ def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: Knowl
 
 def _norm_index(doc: Document, original: int) -> int:
     """Normalised index of an original offset (inverse of the normaliser map)."""
-    norm = doc.norm
-    if not norm._norm_starts:
-        return original
-    lo, hi = 0, len(norm.text)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if norm.to_original(mid) < original:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return doc.norm.to_normalised(original)
 
 
 @lru_cache(maxsize=1)

@@ -71,7 +71,7 @@ def extract_claims(doc: Document) -> Document:
                 previous_source = _source(doc, n_sent, ns, lex) or previous_source
             continue
         source = _source(doc, n_sent, ns, lex) or carried
-        dates = find_dates(s_text, ref)
+        dates = find_dates(s_text, ref, n_sent)
         for q in quantities:
             unit = _unit_after(n_sent, q.end, lex) or _unit_counted_before(n_sent, q.start, lex)
             if unit is None:

@@ -35,6 +35,7 @@ class _Lexicon:
     relative: dict[str, tuple[str, int]]
     seasons: dict[str, tuple[int, int]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    anything: re.Pattern[str]  # cheap pre-check: a digit or any date word at all
 
 
 def _alt(words: list[str]) -> str:
@@ -73,7 +74,9 @@ def lexicon() -> _Lexicon:
         ("weekday", re.compile(rf"{b}(?:(?P<pre>اليوم|امس|يوم|صباح|مساء|ليله|صباح يوم|مساء يوم|ليل)\s*/?\s*)?{wd}\s*/?(?:\s+{rel})?{e}")),
         ("relative", re.compile(rf"{b}(?P<phrase>{_alt(list(relative))}){e}")),
     )
-    return _Lexicon(months, frozenset(ambiguous), weekdays, relative, seasons, patterns)
+    words = [*months, *weekdays, *relative, *seasons, "عام", "سنه"]
+    anything = re.compile(rf"\d|{_alt(words)}")
+    return _Lexicon(months, frozenset(ambiguous), weekdays, relative, seasons, patterns, anything)
 
 
 def parse_date(text: str, reference: dt.date | None = None) -> tuple[str | None, str | None]:
@@ -85,10 +88,19 @@ def parse_date(text: str, reference: dt.date | None = None) -> tuple[str | None,
     return best.value, best.precision
 
 
-def find_dates(text: str | Normalised, reference: dt.date | None = None) -> list[DateMention]:
-    """Every date expression in ``text`` with its resolved value where it can be resolved."""
-    norm = text if isinstance(text, Normalised) else normalise(text)
+def find_dates(text: str | Normalised, reference: dt.date | None = None, normalised: str | None = None) -> list[DateMention]:
+    """Every date expression in ``text`` with its resolved value where it can be resolved.
+
+    ``normalised``: the caller's normalised form of ``text``, reused when it maps one-to-one."""
+    if isinstance(text, Normalised):
+        norm = text
+    elif normalised is not None and len(normalised) == len(text):
+        norm = Normalised(normalised, text)
+    else:
+        norm = normalise(text)
     lex = lexicon()
+    if not lex.anything.search(norm.text):
+        return []
     candidates: list[tuple[int, int, str | None, str | None]] = []
     for kind, pattern in lex.patterns:
         for m in pattern.finditer(norm.text):

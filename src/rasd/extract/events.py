@@ -74,7 +74,7 @@ def extract_events(doc: Document) -> Document:
             continue
         in_sent = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
         attribution = _source(doc, n_sent, ns, lex)
-        dates = find_dates(s_text, ref)
+        dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
         for m in found:
             for trig in table[m.group("t")]:

@@ -19,7 +19,7 @@ from rasd.store.search_text import SEARCH_VERSION
 
 DEFAULT_DB = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "rasd" / "rasd.db"
 # What shapes stored results; a store is never read with other settings than the ones that built it.
-SETTINGS = {"normaliser": NORMALISER_VERSION, "kb": KB_VERSION, "search": SEARCH_VERSION, "minhash": "128x32b4s5/1"}
+SETTINGS = {"normaliser": NORMALISER_VERSION, "kb": KB_VERSION, "search": SEARCH_VERSION, "minhash": "128x32b4s5-crc32/3"}
 
 
 class StoreError(RasdError):

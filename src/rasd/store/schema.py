@@ -45,10 +45,10 @@ Index("ix_documents_story", documents.c.story_id)
 
 lsh_bands = Table(
     "lsh_bands", metadata,
-    Column("band", Integer, nullable=False), Column("hash", String(16), nullable=False),
+    Column("key", String(24), nullable=False),  # "band:hash" of one LSH band of a document's MinHash
     Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False),
 )
-Index("ix_lsh_bands", lsh_bands.c.band, lsh_bands.c.hash)
+Index("ix_lsh_bands", lsh_bands.c.key)
 
 entities = Table(
     "entities", metadata,

@@ -9,6 +9,7 @@ any way (بيونجيانج / بيونغ يانغ) finds the documents that name
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rasd.arabic.normalise import normalise_str
 from rasd.model import Document
@@ -26,7 +27,8 @@ def stem(word: str) -> str:
     return _ARTICLE.sub("", word)
 
 
-def variants(word: str) -> list[str]:
+@lru_cache(maxsize=50_000)
+def variants(word: str) -> tuple[str, ...]:
     """Extra index forms of a word: without the article, and without one proclitic letter when
     enough is left to be a word (بصواريخ -> صواريخ; وزير and بيان are too short to touch)."""
     out = []
@@ -37,7 +39,7 @@ def variants(word: str) -> list[str]:
         c = _CLITIC.sub("", word)
         if c != word:
             out += [x for x in (c, stem(c)) if x not in out and x != word]
-    return out
+    return tuple(out)
 
 
 def words(text: str) -> list[str]:
@@ -54,11 +56,11 @@ def entity_token(entity_id: str) -> str:
     return "ent" + re.sub(r"[^0-9a-z]", "", entity_id.lower())
 
 
-def document_search_text(doc: Document) -> str:
+def document_search_text(doc: Document, text_words: list[str] | None = None) -> str:
     """Words in order (for phrases), then the article-stripped forms, then one token per entity.
 
     Stripped forms go after the text, not beside each word, so phrases still see adjacent words; a
     word is found by its full or its stripped form, so a false article (باليستية) costs nothing."""
-    full = words(doc.title or "") + words(doc.text)
+    full = words(doc.title or "") + (words(doc.text) if text_words is None else text_words)
     stripped = [v for w in full for v in variants(w)]
     return " ".join(full + stripped + [entity_token(e.id) for e in doc.entities])

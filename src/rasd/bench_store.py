@@ -1,0 +1,111 @@
+"""Store benchmark: end-to-end ingest rate and memory, and search latency on a large store.
+
+  ingest   extract + store into a fresh SQLite file, streaming, on one core; RSS sampled as it goes
+  search   p50/p95 latency of BM25 search over a store of --size articles (the corpus is cycled with a
+           marker line when it is smaller), for a fixed mix of words, names and phrases
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from rasd.bench import corpus_texts
+from rasd.errors import InputError
+from rasd.pipeline import annotate, clean
+from rasd.sources.files import RawArticle
+from rasd.store import open_store
+from rasd.store.analysis import stats
+from rasd.store.ingest import ingest
+from rasd.store.search import search
+
+QUERIES = [
+    "روسيا", "كوريا الشمالية", "بيونجيانج", "الصواريخ", "وزير الخارجية", "الأمم المتحدة", "ترامب",
+    "النفط", "الاقتصاد", '"مجلس الأمن"', "إيران OR السعودية", "الحرب -سوريا", "مباراة", "الانتخابات",
+    "القدس", "اللاجئين", "كأس العالم", "البنك المركزي", "واشنطن", "موسكو",
+]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _docs(corpus: str, limit: int, cycle: bool = False):
+    rounds = itertools.count() if cycle else [0]
+    n = 0
+    for k in rounds:
+        for raw in corpus_texts(corpus, 10**9):
+            if n >= limit:
+                return
+            content = raw.content if k == 0 else raw.content + f"\nنسخة أرشيفية رقم {k}"
+            try:
+                yield clean(RawArticle(f"{raw.where}#{k}", content, False, "utf-8"))
+            except InputError:
+                continue
+            n += 1
+
+
+def run_ingest(corpus: str, db: str, limit: int = 2000) -> dict:
+    store = open_store(db)
+    samples = []
+    t0 = time.perf_counter()
+
+    def stream():
+        for i, d in enumerate(_docs(corpus, limit), 1):
+            if i % 500 == 0:
+                samples.append(round(_rss_mb(), 1))
+            yield annotate(d)
+
+    st = ingest(store, stream(), batch_size=100)
+    secs = time.perf_counter() - t0
+    return {"ingested": st.stored, "docs_per_s": round(st.seen / secs, 1), "rss_mb_every_500": samples,
+            "peak_rss_mb": round(_rss_mb(), 1)}
+
+
+def fill(corpus: str, db: str, size: int) -> dict:
+    """Build a store of ``size`` articles (annotated with the full pipeline), resuming if partly built."""
+    store = open_store(db)
+    have = stats(store)["documents"]
+    t0 = time.perf_counter()
+    ingest(store, (annotate(d) for d in _docs(corpus, size, cycle=True)), batch_size=200)
+    return {"documents": stats(store)["documents"], "added": stats(store)["documents"] - have,
+            "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(_rss_mb(), 1)}
+
+
+def run_search(db: str, rounds: int = 10) -> dict:
+    store = open_store(db, create=False)
+    random.seed(0)
+    times = []
+    for _ in range(rounds):
+        for q in random.sample(QUERIES, len(QUERIES)):
+            t0 = time.perf_counter()
+            search(store, q, limit=20)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"store_documents": stats(store)["documents"], "queries": len(times),
+            "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * len(times)) - 1], 1),
+            "max_ms": round(times[-1], 1)}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("corpus")
+    ap.add_argument("--db", default="/tmp/rasd-bench-100k.db")
+    ap.add_argument("--ingest", type=int, default=2000)
+    ap.add_argument("--size", type=int, default=100_000)
+    ap.add_argument("--skip-fill", action="store_true")
+    a = ap.parse_args()
+    ingest_db = str(Path(a.db).with_suffix(".ingest.db"))
+    Path(ingest_db).unlink(missing_ok=True)
+    out = {"ingest": run_ingest(a.corpus, ingest_db, a.ingest)}
+    if not a.skip_fill:
+        out["fill"] = fill(a.corpus, a.db, a.size)
+    out["search"] = run_search(a.db)
+    print(json.dumps(out, ensure_ascii=False, indent=2))
