@@ -56,3 +56,19 @@ def test_folders_are_walked_recursively_and_sorted(tmp_path):
     (tmp_path / ".hidden.txt").write_text("x")
     (tmp_path / "image.png").write_bytes(b"x")
     assert [p.split("/")[-1] for p in iter_paths([str(tmp_path)])] == ["1.txt", "2.html"]
+
+
+def test_noise_is_an_encoding_error_not_arabic_garbage():
+    data = bytes((i * 7919) % 200 + 55 for i in range(3000))  # decodes in cp1256, but is no language
+    with pytest.raises(InputError, match="unknown text encoding"):
+        decode_article("odd.txt", data)
+
+
+def test_a_non_arabic_code_page_is_not_mistaken_for_windows_1256():
+    text = "Президент России заявил, что сотрудничество продолжится."
+    assert decode_article("ru.txt", (text * 10).encode("koi8-r")).content.startswith(text)
+
+
+def test_other_languages_in_their_own_encoding_still_decode():
+    text = "Le président russe a déclaré que la coopération continuera à Moscou et à Pyongyang. " * 5
+    assert decode_article("fr.txt", text.encode("latin-1")).content.startswith("Le président")

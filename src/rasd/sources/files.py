@@ -8,16 +8,19 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from rasd import resources
 from rasd.errors import InputError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".md", ""}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|div|p|meta)[\s>/]", re.I)
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +110,11 @@ def decode_bytes(where: str, data: bytes) -> tuple[str, str]:
         score = _arabic_score(text)
         if best is None or score > best[0]:
             best = (score, text, enc)
-    if best and best[0] > 0.2:
+    if best and best[0] > 0.2 and _plausible_arabic(best[1]):
         return best[1], best[2]
     guess = from_bytes(data).best()
-    if guess is None:
-        raise InputError(where, "unknown text encoding (tried UTF-8, UTF-16, Windows-1256, ISO-8859-6)")
+    if guess is None or guess.chaos > 0.25 or (_arabic_score(str(guess)) > 0.2 and not _plausible_arabic(str(guess))):
+        raise InputError(where, "unknown text encoding (tried UTF-8, UTF-16, Windows-1256, ISO-8859-6 and detection)")
     return str(guess), guess.encoding
 
 
@@ -144,6 +147,20 @@ def _looks_binary(data: bytes) -> bool:
         return True
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return control / len(sample) > 0.05
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset(w for w, *_ in resources.read_tsv("function_words.tsv", 1))
+
+
+def _plausible_arabic(text: str) -> bool:
+    """Arabic prose is dense in function words; the same bytes decoded with a wrong code page are not."""
+    words = _ARABIC_WORD.findall(text[:20000])
+    if len(words) < 8:
+        return True  # too short to tell
+    common = _function_words()
+    return sum(1 for w in words if w in common) / len(words) >= 0.03
 
 
 def _arabic_score(text: str) -> float:
