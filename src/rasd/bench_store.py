@@ -20,7 +20,7 @@ from rasd.pipeline import annotate, clean
 from rasd.sources.files import RawArticle
 from rasd.store import open_store
 from rasd.store.analysis import stats
-from rasd.store.ingest import ingest
+from rasd.store.ingest import ingest, only_new
 from rasd.store.search import search
 
 QUERIES = [
@@ -71,7 +71,7 @@ def fill(corpus: str, db: str, size: int) -> dict:
     store = open_store(db)
     have = stats(store)["documents"]
     t0 = time.perf_counter()
-    ingest(store, (annotate(d) for d in _docs(corpus, size, cycle=True)), batch_size=200)
+    ingest(store, (annotate(d) for d in only_new(store, _docs(corpus, size, cycle=True))), batch_size=200)
     return {"documents": stats(store)["documents"], "added": stats(store)["documents"] - have,
             "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(_rss_mb(), 1)}
 

@@ -57,28 +57,27 @@ def register(main: click.Group) -> None:
         """Extract and store articles; the same article twice is stored once, and an interrupted run resumes."""
         from rasd.pipeline import annotate, clean
         from rasd.sources.files import iter_paths, read_input
-        from rasd.store.ingest import IngestStats
+        from rasd.store.ingest import IngestStats, only_new
         from rasd.store.ingest import ingest as store_docs
 
         store = _open(db, create=True)
         paths = list(iter_paths(list(inputs)))
         stats = IngestStats()
 
-        def docs():
+        def cleaned():
             from rasd.cli import _with_progress
 
             for where in _with_progress(paths, no_progress):
                 try:
                     doc = clean(read_input(where))
-                    if published and not doc.published:
-                        doc = doc.replace(published=published)
-                    yield annotate(doc)
                 except InputError as exc:
                     stats.errors.append(str(exc))
                     click.echo(f"rasd: {exc}", err=True)
+                    continue
+                yield doc.replace(published=published) if published and not doc.published else doc
 
         t0 = time.perf_counter()
-        store_docs(store, docs(), batch_size=batch, stats=stats)
+        store_docs(store, (annotate(d) for d in only_new(store, cleaned(), stats)), batch_size=batch, stats=stats)
         secs = time.perf_counter() - t0
         click.echo(
             f"{stats.stored} stored, {stats.skipped} already there, {len(stats.errors)} failed, "

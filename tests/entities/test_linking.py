@@ -32,7 +32,7 @@ def test_pyongyang_spellings_and_hyphens(spelling):
     assert "Pyongyang" in names(f"وصل الوفد إلى {spelling} صباحا.")
 
 
-@pytest.mark.parametrize("spelling", ["شويغو", "شويجو"])
+@pytest.mark.parametrize("spelling", ["شويغو", "شويجو", "شويقو", "شويكو"])
 def test_g_letters(spelling):
     assert "Sergei Shoigu" in names(f"وقال {spelling} إن الزيارة ناجحة.")
 
@@ -123,3 +123,12 @@ def test_new_person_found_by_title_pattern():
 def test_skeleton_ignores_vowel_letters_and_g_letters():
     assert skeleton("زالوغني") == skeleton("زالوجني") == skeleton("زالوجنى")
     assert skeleton("زالوغني") != skeleton("بودانوف")
+
+
+def test_one_letter_typo_is_linked_when_the_person_is_named_in_full_nearby():
+    found = names("وصل سيرغي شويغو إلى بيونغ يانغ. وناقش شويغوو مع المسؤولين التعاون، وقال سيري إن الزيارة مهمة.")
+    assert found["Sergei Shoigu"] == ["سيرغي شويغو", "شويغوو", "سيري"]
+
+
+def test_one_letter_typo_alone_is_not_linked():
+    assert "Vladimir Putin" not in names("وقال بوتبن إن الوضع هادئ.")

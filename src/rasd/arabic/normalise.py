@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Version of the normalisation rules; stored with anything built from normalised text (search
 # indexes, gazetteer automata) so an index is never read with other rules than the ones that built it.
@@ -121,9 +120,10 @@ def normalise_str(text: str) -> str:
     return text.translate(_TABLE)
 
 
-@lru_cache(maxsize=65536)
 def key(text: str) -> str:
-    """Normalised, whitespace-collapsed form used as a dictionary key."""
+    """Normalised, whitespace-collapsed form used as a dictionary key.
+
+    Not cached: it is called on whole articles (document ids), and a cache would keep them alive."""
     return " ".join(text.translate(_TABLE).split())
 
 

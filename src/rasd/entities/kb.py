@@ -95,13 +95,14 @@ class KnowledgeBase:
 
 
 def _variants(base: str, entity: KBEntity) -> set[str]:
-    """Transliteration variants of a foreign name: غ/ج for g, and multi-word names written as one."""
+    """Transliteration variants of a foreign name: غ/ج/ق/ك for g, and multi-word names written as one."""
     out = {base}
     foreign = entity.type != "ORG" and (entity.country or entity.id) not in ARAB_STATES
     if not foreign:
         return out
+    # Only letters that already spell a g (غ or ج) vary; a ك or ق in a name is usually a k or q.
     positions = [i for i, c in enumerate(base) if c in "غج"][:3]
-    for combo in itertools.product("غج", repeat=len(positions)):
+    for combo in itertools.product("غجقك", repeat=len(positions)):
         chars = list(base)
         for pos, c in zip(positions, combo, strict=True):
             chars[pos] = c

@@ -132,6 +132,9 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
     unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
     if not unique:
         return []
+    # One-letter typos of a name part (سيري for سيرغي، بوتبن for بوتين) count when the person is named
+    # correctly in the same document: that is the context that supports the reading.
+    fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in re.finditer(r"\w+", text):
@@ -139,11 +142,44 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
         if any(os_ < e and s < oe for s, e in covered):
             continue
         for prefix, stem in split_proclitics(m.group()):
-            if stem in unique and prefix in ("", *_CLITICS_BEFORE_MATCH):
+            if prefix not in ("", *_CLITICS_BEFORE_MATCH):
+                continue
+            target = stem if stem in unique else _one_edit(stem, fuzzy) if len(stem) >= 4 and stem not in kb.not_names else None
+            if target is not None:
                 ps, pe = doc.norm.span_to_original(m.start() + len(prefix), m.end())
-                out.append(Candidate(ps, pe, unique[stem], "coref"))
+                out.append(Candidate(ps, pe, unique[target], "coref"))
                 break
     return out
+
+
+def _deletion_index(words) -> dict[str, set[str]]:
+    """Every word and every one-letter deletion of it, pointing back to the word (SymSpell's trick)."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for w in words:
+        index[w].add(w)
+        for i in range(len(w)):
+            index[w[:i] + w[i + 1:]].add(w)
+    return index
+
+
+def _one_edit(word: str, index: dict[str, set[str]]) -> str | None:
+    """The single known word within one insertion, deletion or substitution of ``word``, if exactly one."""
+    if not index:
+        return None
+    found = set(index.get(word, ()))
+    for i in range(len(word)):
+        found |= index.get(word[:i] + word[i + 1:], set())
+    found = {w for w in found if _distance_at_most_one(word, w)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _distance_at_most_one(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,22 @@ def ingest(store: Store, docs: Iterable[Document], batch_size: int = 50, stats: 
     return stats
 
 
+def only_new(store: Store, docs: Iterable[Document], stats: IngestStats | None = None) -> Iterator[Document]:
+    """Drop cleaned documents the store already has, before the costly annotation stages run on them
+    (a re-run over an ingested folder, or the resume of a killed ingest, is then quick)."""
+    with store.engine.connect() as conn:
+        for doc in docs:
+            if conn.execute(_PRESENT, {"id": doc.id}).first():
+                if stats is not None:
+                    stats.seen += 1 + len(doc.embedded)
+                    stats.skipped += 1 + len(doc.embedded)
+                continue
+            yield doc
+
+
+_PRESENT = select(t.documents.c.id).where(t.documents.c.id == bindparam("id"))
+
+
 def _batches(docs: Iterable[Document], n: int) -> Iterator[list[Document]]:
     batch: list[Document] = []
     for d in docs:
