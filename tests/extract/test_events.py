@@ -69,3 +69,27 @@ def test_negation_and_source():
     _, _, _, e = find(events("وقال البنتاغون إن كوريا الشمالية لم ترسل قوات إلى أوكرانيا."), "MOBILIZE")
     assert e.negated
     assert e.source is not None and e.source.entity == "pentagon"
+
+
+def test_a_place_after_a_preposition_is_not_the_subject():
+    evts = events("وأكدت المصادر أن أولى الوحدات الكورية الشمالية التي تدربت في روسيا تم نشرها في منطقة كورسك.")
+    _, actors, _, e = find(evts, "MOBILIZE")
+    assert actors == {"North Korea"}
+    assert e.place == "kursk-oblast"
+
+
+def test_both_x_and_y_deny():
+    _, actors, _, _ = find(events("وقد نفت كل من موسكو وبيونغ يانغ وجود صفقة أسلحة بين البلدين."), "REJECT")
+    assert actors == {"Russia", "North Korea"}
+
+
+def test_an_event_restated_in_one_article_is_one_event_with_the_date_a_later_statement_gives():
+    evts = events("وأرسلت كوريا الشمالية قوات إلى روسيا. وأرسلت كوريا الشمالية هذه القوات إلى روسيا يوم الجمعة.", published="2024-11-06")
+    mobilize = [e for e in evts if e[0] == "MOBILIZE"]
+    assert len(mobilize) == 1
+    assert mobilize[0][3].date.value == "2024-11-01"
+
+
+def test_including_extends_a_group_of_hosts():
+    evts = events("ووصل الرئيس إلى المدينة واستقبله كبار المسؤولين الروس، بما في ذلك وزير الموارد الطبيعية الروسي ألكسندر كوزلوف.")
+    assert "Alexander Kozlov" in find(evts, "CONSULT")[1]

@@ -35,6 +35,7 @@ class KBEntity:
     name_ar: str
     wikidata: str | None
     country: str | None = None  # the state it belongs to, for context and titles
+    capital_of: str | None = None  # set for capitals, which stand for their state ("نفت موسكو")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ def knowledge_base() -> KnowledgeBase:
         kb.entities[cid] = KBEntity(cid, "GPE", name, name_ar, wd or None, cid)
     for cid, _wd, _name, _ar, _aliases, _nisba, _pl, cap_en, cap_ar, _cap_aliases, cap_wd in countries:
         if cap_en:
-            kb.entities[_capital_id(cap_en)] = KBEntity(_capital_id(cap_en), "GPE", cap_en, cap_ar, cap_wd or None, cid)
+            kb.entities[_capital_id(cap_en)] = KBEntity(_capital_id(cap_en), "GPE", cap_en, cap_ar, cap_wd or None, cid, cid)
     for eid, etype, wd, name, name_ar, aliases, country in resources.read_tsv(resources.path("kb/entities.tsv"), 7):
         kb.entities[eid] = KBEntity(eid, etype, name, name_ar, wd or None, country or None)
         kb.add_form(name_ar, eid, NAME)

@@ -232,7 +232,7 @@ def _state_of(eid: str) -> str:
     from rasd.entities.kb import knowledge_base
 
     e = knowledge_base().entities.get(eid)
-    return e.country if e is not None and e.type == "GPE" and e.country else eid
+    return e.capital_of if e is not None and e.capital_of else eid
 
 
 def _nearest_date(dates, pos: int) -> DateRef | None:

@@ -3,6 +3,7 @@ linked entities, the place, the date and who reports it."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,8 +22,12 @@ _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
 _NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان)\s+(?:\S+\s+)?$")
 _CLITIC = r"(?:و|ف|ب|ل|وب|ول|فب|فل|ال|وال|بال|لل|فقد|وقد|قد)?"
-# Between two mentions of one group: a conjunction, punctuation, or title words (الزعيم، الرئيس ...).
-_GROUP_GAP = re.compile(r"^[\s،,()\"]*(?:و\s*)?(?:ال\S+\s+){0,3}$")
+# Between two mentions of one group: a conjunction, punctuation, or title words (الزعيم، الرئيس ...),
+# or "including" and a title (كبار المسؤولين الروس، بما في ذلك وزير الموارد الطبيعية الروسي ...).
+_GROUP_GAP = re.compile(
+    r"^[\s،,()\"]*(?:و\s*)?(?:ال\S+\s+){0,3}$"
+    r"|^[\s،,]*(?:بما في ذلك|بمن فيهم|ومن بينهم|ومنهم|منهم)\s+(?:\S+\s+){0,4}$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +105,29 @@ def extract_events(doc: Document) -> Document:
                     negated=bool(_NEGATION.search(n_sent[: m.start("t")])) and trig.type != "REJECT",
                     start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
                 ))
+    events = _merge_repeats(events)
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
+
+
+def _merge_repeats(events: list[Event]) -> list[Event]:
+    """An article restates its events (headline, lead, body): keep the first statement of an event
+    with the same type, mode, actors and polarity and a compatible date, keeping the date or place a
+    later statement adds."""
+    kept: list[Event] = []
+    for ev in events:
+        same = next((k for k in kept if k.type == ev.type and k.mode == ev.mode and set(k.actors) == set(ev.actors)
+                     and k.negated == ev.negated and (ev.place is None or ev.place == k.place)
+                     and (k.date is None or ev.date is None or k.date.value == ev.date.value)), None)
+        if same is None:
+            kept.append(ev)
+            continue
+        if same.date is None and ev.date is not None:
+            kept[kept.index(same)] = dataclasses.replace(
+                same, date=ev.date,
+                targets=tuple(dict.fromkeys((*same.targets, *ev.targets))),
+            )
+    return kept
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +168,8 @@ def _ids(group: list[_Mention]) -> list[str]:
     for m in group:
         e = kb.entities.get(m.entity)
         eid = m.entity
-        if e is not None and e.type == "GPE" and e.country and e.country != e.id:
-            eid = e.country
+        if e is not None and e.capital_of:
+            eid = e.capital_of
         if e is not None and e.type == "GPE" and eid in person_states:
             continue
         if eid not in out:
@@ -158,7 +184,8 @@ def _roles(
     before = [m for m in participants if m.end <= ts]
     after = [m for m in participants if m.start >= te]
     clause_start = max(text.rfind("،", sent_start, ts), text.rfind(",", sent_start, ts), sent_start)
-    before_clause = [m for m in before if m.start >= clause_start]
+    # A subject is not governed by a preposition: "تدربت في روسيا" names a place, not who acts.
+    before_clause = [m for m in before if m.start >= clause_start and not _prepositional(text, m.start)]
     after_groups = _groups(after, text)
     verb_first = not text[clause_start:ts].strip(" ،,")
     actors: list[str] = []
@@ -188,7 +215,7 @@ def _roles(
     elif trig.verb and before_clause and not verb_first and ts - before_clause[-1].end <= 40:
         actors = _ids(_groups(before_clause, text)[-1])
         rest = after_groups
-    elif after_groups and after_groups[0][0].start - te <= 40:
+    elif after_groups and after_groups[0][0].start - te <= 40 and not _prepositional(text, after_groups[0][0].start):
         actors = _ids(after_groups[0])
         rest = after_groups[1:]
     elif text[ts - 1:ts] == "و" or text[max(sent_start, ts - 1):ts] == "و" or before:
@@ -211,6 +238,16 @@ def _roles(
             targets += ids
         break
     return actors, targets
+
+
+_PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:في|إلى|الى|من|عن|على|مع|لدى|داخل|نحو)\s+$")
+
+
+def _prepositional(text: str, start: int) -> bool:
+    if start > 0 and text[start - 1] in "بل" and (start < 2 or not text[start - 2].isalpha() or text[start - 2] == "و"):
+        return True
+    before = text[max(0, start - 25):start]
+    return bool(_PREPOSITION_BEFORE.search(before)) and not before.rstrip().endswith("كل من")  # كل من X و Y: both X and Y
 
 
 def _place(doc: Document, in_sent: list[_Mention], ts: int) -> str | None:
