@@ -54,6 +54,12 @@ def is_headline(line: str) -> bool:
     return words(line) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line)
 
 
+def is_heading(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a whole line of ``text`` shaped like a headline (no sentence of its own)?"""
+    whole_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    return whole_line and is_headline(text[start:end])
+
+
 def split_lines(raw: str) -> list[_Line]:
     out: list[_Line] = []
     blank = False

@@ -202,7 +202,7 @@ def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: Knowl
         e = kb.entities.get(c.entity)
         if e is None or e.type != "GPE" or e.country != e.id:
             continue
-        ns = _norm_index(doc, c.start)
+        ns = doc.norm.to_normalised(c.start)
         window = text[max(0, ns - 40):ns]
         m = pattern.search(window)
         if not m:
@@ -215,11 +215,6 @@ def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: Knowl
         if holder:
             out.append(Candidate(role_start, c.end, holder, "title"))
     return out
-
-
-def _norm_index(doc: Document, original: int) -> int:
-    """Normalised index of an original offset (inverse of the normaliser map)."""
-    return doc.norm.to_normalised(original)
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import Normalised, key, normalise
+from rasd.model import DateRef
 
 _CONTEXT_BEFORE = "في|منذ|خلال|حتي|من|الي|شهر|منتصف|اواخر|اوائل|مطلع|بدايه|نهايه|اواسط|اخر|أواخر"
 
@@ -222,3 +223,11 @@ def to_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def nearest_date(dates: list[DateMention], pos: int) -> DateRef | None:
+    """The date mention closest to an offset of the same text, as a DateRef."""
+    if not dates:
+        return None
+    d = min(dates, key=lambda d: abs(d.start - pos))
+    return DateRef(d.value, d.text, d.precision)

@@ -10,12 +10,11 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import key
-from rasd.clean.text import is_headline
+from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
-from rasd.extract.claims import _is_line, _nearest_date, _norm_span, _source
-from rasd.extract.claims import lexicon as claim_lexicon
-from rasd.extract.dates import find_dates, to_date
+from rasd.extract.attribution import attribution as find_attribution
+from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.model import Document, Event
 
 _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
@@ -62,7 +61,6 @@ def extract_events(doc: Document) -> Document:
     pattern, table = triggers()
     norm = doc.norm
     ref = to_date(doc.published)
-    lex = claim_lexicon()
     mentions = sorted(
         (_Mention(m.start, m.end, e.id, e.type) for e in doc.entities for m in e.mentions),
         key=lambda m: m.start,
@@ -70,15 +68,15 @@ def extract_events(doc: Document) -> Document:
     events: list[Event] = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
-        if is_headline(s_text) and _is_line(doc.text, sent.start, sent.end):
+        if is_heading(doc.text, sent.start, sent.end):
             continue
-        ns, ne = _norm_span(doc, sent.start, sent.end)
+        ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = list(pattern.finditer(n_sent))
         if not found:
             continue
         in_sent = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
-        attribution = _source(doc, n_sent, ns, lex)
+        attribution = find_attribution(doc, n_sent, ns)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
         for m in found:
@@ -100,7 +98,7 @@ def extract_events(doc: Document) -> Document:
                     type=trig.type, mode=trig.mode,
                     actors=tuple(actors), targets=tuple(t for t in targets if t not in actors),
                     place=_place(doc, in_sent, ts),
-                    date=_nearest_date(dates, ts - sent.start),
+                    date=nearest_date(dates, ts - sent.start),
                     source=attribution.ref if attribution else None,
                     negated=bool(_NEGATION.search(n_sent[: m.start("t")])) and trig.type != "REJECT",
                     start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
