@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench lint
+.PHONY: install demo test test-pg bench bench-store lint
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,3 +25,8 @@ test-pg: lint
 
 bench: install
 	$(BIN)/rasd bench ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --limit 3000
+
+# Ingest rate and memory (2,000 articles), then search latency on a 100,000-article store built once
+# at /tmp/rasd-bench-100k.db (resumable; about 15 minutes the first time).
+bench-store: install
+	$(BIN)/python -m rasd.bench_store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000

@@ -71,7 +71,9 @@ def fill(corpus: str, db: str, size: int) -> dict:
     store = open_store(db)
     have = stats(store)["documents"]
     t0 = time.perf_counter()
-    ingest(store, (annotate(d) for d in only_new(store, _docs(corpus, size, cycle=True))), batch_size=200)
+    # The corpus has exact duplicates (stored once), so draw new documents until the store has ``size``.
+    fresh = itertools.islice(only_new(store, _docs(corpus, 10**9, cycle=True)), max(0, size - have))
+    ingest(store, (annotate(d) for d in fresh), batch_size=200)
     return {"documents": stats(store)["documents"], "added": stats(store)["documents"] - have,
             "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(_rss_mb(), 1)}
 

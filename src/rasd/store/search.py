@@ -174,10 +174,14 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
     where = "".join(f" AND {f}" for f in filters)
     if store.dialect == "sqlite":
         params["q"] = _fts5(groups)
+        # Rank inside the full-text index first and join the documents for the top hits only: joining
+        # first reads every matching document (17,000 for روسيا on 100k articles) before the LIMIT.
+        only = f" AND documents_fts.rowid IN (SELECT d.rowid FROM documents d WHERE 1=1{where})" if filters else ""
         stmt = sql(
-            "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, -bm25(documents_fts) AS score "
-            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-            f"WHERE documents_fts MATCH :q{where} ORDER BY bm25(documents_fts) LIMIT :limit"
+            "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, f.score FROM ("
+            "SELECT rowid, -bm25(documents_fts) AS score FROM documents_fts "
+            f"WHERE documents_fts MATCH :q{only} ORDER BY bm25(documents_fts) LIMIT :limit"
+            ") f JOIN documents d ON d.rowid = f.rowid ORDER BY f.score DESC, d.id"
         )
     else:
         params["q"] = _tsquery(groups)
