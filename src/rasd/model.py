@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from rasd.arabic.normalise import Normalised, key, normalise
+from rasd.arabic.normalise import Normalised, normalise
 from rasd.arabic.segment import Span, sentences
 
 SCHEMA = "rasd.extract/1"
@@ -111,7 +111,8 @@ class Document:
 
     @cached_property
     def id(self) -> str:
-        return hashlib.blake2b(key(self.text).encode("utf-8"), digest_size=10).hexdigest()
+        # key(text), from the normalised text this document already holds
+        return hashlib.blake2b(" ".join(self.norm.text.split()).encode("utf-8"), digest_size=10).hexdigest()
 
     @cached_property
     def norm(self) -> Normalised:

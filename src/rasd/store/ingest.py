@@ -13,7 +13,7 @@ from rasd.model import Document
 from rasd.store import schema as t
 from rasd.store.db import Store
 from rasd.store.dedupe import SAME_STORY, bands, signature, similarity, to_bytes
-from rasd.store.search_text import document_search_text, words
+from rasd.store.search_text import document_search_text, normalised_words
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _store_tree(
 
 def _store_one(conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str], cache: dict) -> None:
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    text_words = words(doc.text)
+    text_words = normalised_words(doc.norm.text)
     sig = signature(toks=text_words)
     doc_bands = bands(sig)
     story_id = _find_story(conn, sig, doc_bands)

@@ -47,6 +47,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise_str(text))
 
 
+def normalised_words(norm_text: str) -> list[str]:
+    """The words of text that is already normalised (a Document's ``norm.text``)."""
+    return _WORD.findall(norm_text)
+
+
 def forms(word: str) -> tuple[str, ...]:
     """A query word and the forms it is also indexed under: الصواريخ -> (الصواريخ, صواريخ)."""
     return (word, *variants(word))
