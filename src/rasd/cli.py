@@ -91,6 +91,26 @@ def bench(corpus: str, limit: int) -> None:
     click.echo(json.dumps(run(corpus, limit), ensure_ascii=False, indent=2))
 
 
+@main.group()
+def train() -> None:
+    """Build Rasd's learned resources from the corpora in ../shared/data."""
+
+
+@train.command("lexicon")
+@click.option("--data", "data", type=click.Path(exists=True), default="../shared/data/ant", show_default=True,
+              help="Folder of *.jsonl.gz corpora (the ANT format).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/common_words.tsv.")
+def train_lexicon(data: str, out: str | None) -> None:
+    """Learn which words are common words, not names (used to find unknown names); prints what it used."""
+    from rasd import resources
+    from rasd.train_lexicon import build
+
+    paths = sorted(Path(data).glob("*.jsonl.gz"))
+    if not paths:
+        fail(f"no *.jsonl.gz corpora in {data}")
+    click.echo(json.dumps(build(paths, Path(out) if out else resources.path("common_words.tsv")), ensure_ascii=False, indent=2))
+
+
 @main.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("output", type=click.Path(exists=True, dir_okay=False))

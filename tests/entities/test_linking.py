@@ -132,3 +132,22 @@ def test_one_letter_typo_is_linked_when_the_person_is_named_in_full_nearby():
 
 def test_one_letter_typo_alone_is_not_linked():
     assert "Vladimir Putin" not in names("وقال بوتبن إن الوضع هادئ.")
+
+
+def test_unknown_name_after_a_title_and_an_apposition_comma():
+    doc = extract_text(f"أعلن رودي جولياني، محامي الرئيس، أن فريق المحقق الخاص، روبرت مولر، أبلغ البيت الأبيض بذلك.\n{PAD}")
+    new = {e.mentions[0].text for e in doc.entities if e.id.startswith("new:")}
+    assert "روبرت مولر" in new
+
+
+@pytest.mark.parametrize(
+    "text,not_a_name",
+    [
+        ("وقال المسؤول لمركز استهداف تمويل الإرهاب إن العمل مستمر.", "لمركز استهداف"),
+        ("وقال الرئيس نواز شريف بسبب الأزمة إن الحكومة صامدة.", "نواز شريف بسبب"),
+        ("وقال المتحدث احتمال تورطه قائم.", "احتمال تورطه"),
+    ],
+)
+def test_common_words_learned_from_the_corpus_are_not_names(text, not_a_name):
+    doc = extract_text(f"{text}\n{PAD}")
+    assert not_a_name not in {m.text for e in doc.entities for m in e.mentions}

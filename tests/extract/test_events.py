@@ -93,3 +93,13 @@ def test_an_event_restated_in_one_article_is_one_event_with_the_date_a_later_sta
 def test_including_extends_a_group_of_hosts():
     evts = events("ووصل الرئيس إلى المدينة واستقبله كبار المسؤولين الروس، بما في ذلك وزير الموارد الطبيعية الروسي ألكسندر كوزلوف.")
     assert "Alexander Kozlov" in find(evts, "CONSULT")[1]
+
+
+def test_a_condition_is_not_an_event():
+    evts = events("وحذر الرئيس الفرنسي إيمانويل ماكرون من نشوب حرب إذا انسحب الرئيس الأميركي دونالد ترمب من الاتفاق.")
+    assert all(e[0] != "RETREAT" for e in evts)
+
+
+def test_negated_noun():
+    _, _, _, e = find(events("وحث ماكرون ترمب على عدم الانسحاب من الاتفاق النووي."), "RETREAT")
+    assert e.negated

@@ -217,6 +217,32 @@ def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: Knowl
     return out
 
 
+# A third name word must not be among this many most frequent words ("نواز شريف بسبب" ends at شريف);
+# first and second words may be (محمد، علي are frequent and names).
+LAST_WORD_MAX_RANK = 1500
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> tuple[frozenset[str], dict[str, int]]:
+    """Common nouns (never name words) and frequency ranks, from resources/common_words.tsv."""
+    nouns, ranks = set(), {}
+    for w, kind, rank in resources.read_tsv("common_words.tsv", 3):
+        if kind == "noun":
+            nouns.add(w)
+        if rank:
+            ranks[w] = int(rank)
+    return frozenset(nouns), ranks
+
+
+def _common_noun(word: str, nouns: frozenset[str], ranks: dict[str, int]) -> bool:
+    """A common noun (with or without a proclitic), a common word with a pronoun suffix (تورطه،
+    مهامه، بانها), or a Latin-script word (an acronym such as CIA, not part of an Arabic name)."""
+    if word.isascii() or re.search(r"(?:ها|هم|هما)$", word):
+        return True
+    bare = word[1:] if word[:1] in "لبو" else word
+    return word in nouns or bare in nouns or (word.endswith("ه") and (word[:-1] in nouns or word[:-1] in ranks))
+
+
 @lru_cache(maxsize=1)
 def _name_context() -> tuple[re.Pattern[str], frozenset[str]]:
     rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
@@ -226,32 +252,37 @@ def _name_context() -> tuple[re.Pattern[str], frozenset[str]]:
     return pattern, stop
 
 
-_NAME_WORD = re.compile(r"\s*([^\W\d_]+)")
+_NAME_WORD = re.compile(r"([\s،,]+)([^\W\d_]+)")
 
 
 def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
-    """Names the KB does not know, after titles and roles: الجنرال X Y، المتحدث باسم الجيش الأوكراني X Y.
+    """Names the KB does not know, after titles and roles: الجنرال X Y، المتحدث باسم الجيش الأوكراني X Y،
+    المحقق الخاص، روبرت مولر.
 
     After the title, up to three words that belong to it (its object: الجيش، الأوكراني) are skipped;
-    then two or three words that are neither function words nor known names form the name."""
+    then two or three words that are neither function words nor known names form the name. A comma
+    may stand before the name (apposition), not inside it."""
     pattern, stop = _name_context()
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in pattern.finditer(text):
         pos = m.end()
-        words: list[tuple[int, int, str]] = []
+        words: list[tuple[int, int, str, bool]] = []  # start, end, word, comma before it
         for _ in range(6):
             w = _NAME_WORD.match(text, pos)
             if not w:
                 break
-            words.append((w.start(1), w.end(1), w.group(1)))
+            words.append((w.start(2), w.end(2), w.group(2), "،" in w.group(1) or "," in w.group(1)))
             pos = w.end()
         skip = 0
         while skip < min(3, len(words)) and (words[skip][2].startswith("ال") or words[skip][2] in ("باسم", "عام")):
             skip += 1
+        nouns, ranks = _common_words()
         name_words = []
-        for s, e, w in words[skip:skip + 3]:
-            if w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms:
+        for i, (s, e, w, comma) in enumerate(words[skip:skip + 3]):
+            if (comma and i > 0) or w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms:
+                break
+            if _common_noun(w, nouns, ranks) or (i == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
                 break
             name_words.append((s, e))
         if len(name_words) < 2:

@@ -19,7 +19,9 @@ from rasd.model import Document, Event
 
 _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
-_NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان)\s+(?:\S+\s+)?$")
+_NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان|عدم|بعدم|وعدم|غير قادر علي|ليس قادرا علي)\s+(?:\S+\s+)?$")
+# A condition is not an event: "إذا انسحب ترامب ..." (within the trigger's clause).
+_CONDITION_WORDS = re.compile(r"(?:^|\s)(?:اذا|إذا|لو|في حال|في حاله)\s")
 _CLITIC = r"(?:و|ف|ب|ل|وب|ول|فب|فل|ال|وال|بال|لل|فقد|وقد|قد)?"
 # Between two mentions of one group: a conjunction, punctuation, or title words (الزعيم، الرئيس ...),
 # or "including" and a title (كبار المسؤولين الروس، بما في ذلك وزير الموارد الطبيعية الروسي ...).
@@ -83,6 +85,8 @@ def extract_events(doc: Document) -> Document:
             for trig in table[m.group("t")]:
                 if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
                     continue
+                if _conditional(n_sent[: m.start()]):
+                    continue
                 ts, te = norm.span_to_original(ns + m.start("t"), ns + m.end("t"))
                 # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
                 exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12)
@@ -100,7 +104,7 @@ def extract_events(doc: Document) -> Document:
                     place=_place(doc, in_sent, ts),
                     date=nearest_date(dates, ts - sent.start),
                     source=attribution.ref if attribution else None,
-                    negated=bool(_NEGATION.search(n_sent[: m.start("t")])) and trig.type != "REJECT",
+                    negated=bool(_NEGATION.search(n_sent[: m.start()])) and trig.type != "REJECT",
                     start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
                 ))
     events = _merge_repeats(events)
@@ -126,6 +130,13 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
                 targets=tuple(dict.fromkeys((*same.targets, *ev.targets))),
             )
     return kept
+
+
+def _conditional(before: str) -> bool:
+    """Is the trigger inside a conditional clause (إذا/لو/في حال with at most two words between)?"""
+    clause = re.split(r"[,،;:]", before)[-1]
+    m = _CONDITION_WORDS.search(clause)
+    return m is not None and len(clause[m.end():].split()) <= 2
 
 
 @lru_cache(maxsize=1)
