@@ -76,3 +76,41 @@ def test_date_resolved_against_publication():
 def test_numbers_without_a_unit_are_not_claims(text):
     doc, _ = claims(text)
     assert doc.claims == ()
+
+
+@pytest.mark.parametrize(
+    "phrase,unit",
+    [
+        ("500 جندي", "troops"), ("200 مقاتل", "troops"), ("300 حاوية", "containers"),
+        ("ألف قذيفة مدفعية", "artillery_shells"), ("20 صاروخا باليستيا", "ballistic_missiles"),
+        ("40 صاروخا", "missiles"), ("100 طائرة مسيرة", "drones"), ("30 دبابة", "tanks"),
+        ("12 طائرة", "aircraft"), ("5 سفن", "ships"), ("18 مدفعا", "artillery"), ("50 قتيلا", "casualties_killed"),
+        ("70 جريحا", "casualties_wounded"), ("90 أسيرا", "prisoners"), ("400 شخص", "people"),
+        ("مليار دولار", "money_usd"), ("60 مركبة", "vehicles"),
+    ],
+)
+def test_each_unit(phrase, unit):
+    doc, _ = claims(f"وأعلنت السلطات عن {phrase} في المنطقة.")
+    assert [c.unit for c in doc.claims] == ([unit] if unit else [])
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        ("وقال وزير الدفاع الياباني إن 300 جندي وصلوا.", "وزير الدفاع الياباني"),
+        ("وأعلنت وزارة الدفاع الروسية أن 300 جندي وصلوا.", "وزارة الدفاع الروسية"),
+        ("وأكد مسؤولون أمريكيون أن 300 جندي وصلوا.", "مسؤولون أمريكيون"),
+        ("وذكرت وكالة رويترز أن 300 جندي وصلوا.", "وكالة رويترز"),
+        ("وأفادت مصادر عسكرية بأن 300 جندي وصلوا.", "مصادر عسكرية"),
+        ("وكشف مسؤول كوري جنوبي أن 300 جندي وصلوا.", "مسؤول كوري جنوبي"),
+        ("وصل 300 جندي، وفقا لوكالة يونهاب.", "وكالة يونهاب"),
+        ("وصل 300 جندي بحسب مصادر أوكرانية.", "مصادر أوكرانية"),
+        ("وصل 300 جندي نقلا عن مسؤولين في سيول.", "مسؤولين في سيول"),
+        ("وصل 300 جندي إلى الحدود، هذا ما أعلنه الجيش الأوكراني.", "الجيش الأوكراني"),
+        ("واتهمت كييف موسكو بنشر 300 جندي إضافي.", "كييف"),
+    ],
+)
+def test_each_attribution_pattern(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and source_words in c.source.text
