@@ -135,13 +135,18 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
     # One-letter typos of a name part (سيري for سيرغي، بوتبن for بوتين) count when the person is named
     # correctly in the same document: that is the context that supports the reading.
     fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
+    lengths = {len(w) for w in unique}
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in re.finditer(r"\w+", text):
+        token = m.group()
+        # cheap filter: a name part, or one letter off it, after at most a three-letter proclitic
+        if not any(len(token) - 4 <= n + 1 and n - 1 <= len(token) for n in lengths):
+            continue
         os_, oe = doc.norm.span_to_original(m.start(), m.end())
         if any(os_ < e and s < oe for s, e in covered):
             continue
-        for prefix, stem in split_proclitics(m.group()):
+        for prefix, stem in split_proclitics(token):
             if prefix not in ("", *_CLITICS_BEFORE_MATCH):
                 continue
             target = stem if stem in unique else _one_edit(stem, fuzzy) if len(stem) >= 4 and stem not in kb.not_names else None

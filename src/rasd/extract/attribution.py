@@ -109,8 +109,9 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
 
 def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False) -> Attribution | None:
     s, e = doc.norm.span_to_original(n_start, n_end)
-    text = doc.text[s:e].strip(" ،,")
-    for d in find_dates(text):
+    raw = doc.text[s:e]
+    text = raw.strip(" ،,")
+    for d in find_dates(raw, None, doc.norm.text[n_start:n_end]):
         text = text.replace(d.text, " ")
     text = " ".join(text.split()).strip(" ،,")
     if not text or len(text.split()) > 14:

@@ -15,10 +15,14 @@ from rasd.model import Claim, Document
 
 
 @lru_cache(maxsize=1)
-def units() -> list[tuple[str, str]]:
-    """(normalised noun, unit key), longest noun first, from resources/units.tsv."""
-    rows = [(key(n), u) for u, nouns in resources.read_tsv("units.tsv", 2) for n in nouns.split("|")]
-    return sorted(rows, key=lambda x: -len(x[0]))
+def units() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """Unit nouns (normalised noun -> unit key) from resources/units.tsv, and two matchers: the noun right
+    after a number (optionally "من" + article: "سبعة آلاف من الحاويات"), and the noun after عدد."""
+    nouns = {key(n): u for u, ns in resources.read_tsv("units.tsv", 2) for n in ns.split("|")}
+    alt = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    after = re.compile(rf"\s*(?:من\s+)?(?:ال)?(?P<noun>{alt})(?!\w)")
+    counted = re.compile(rf"(?:^|\s)عدد\s+(?:ال)?(?P<noun>{alt})(?!\w)")
+    return nouns, after, counted
 
 
 def extract_claims(doc: Document) -> Document:
@@ -26,22 +30,25 @@ def extract_claims(doc: Document) -> Document:
     norm = doc.norm
     ref = to_date(doc.published)
     claims: list[Claim] = []
-    previous_source: Attribution | None = None
+    # The last attributed sentence, resolved only when a later "وأضاف ..." needs it.
+    previous: tuple[str, int] | Attribution | None = None
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
-            previous_source = None
+            previous = None
             continue  # headings repeat the body's claims without their attribution
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         words = n_sent.split()
-        carried = previous_source if carries(words) else None
         quantities = find_quantities(n_sent)
         if not quantities:
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
-                previous_source = attribution(doc, n_sent, ns) or previous_source
+                previous = (n_sent, ns)
             continue
+        if isinstance(previous, tuple):
+            previous = attribution(doc, *previous)
+        carried = previous if carries(words) else None
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
         for q in quantities:
@@ -61,39 +68,27 @@ def extract_claims(doc: Document) -> Document:
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
-            previous_source = source
+            previous = source
     from rasd.entities.stage import with_referenced
 
     return with_referenced(doc.replace(claims=tuple(claims)), {c.subject for c in claims if c.subject})
 
 
-def _unit_after(n_sent: str, pos: int, lex: list[tuple[str, str]]) -> tuple[str, int, int] | None:
+def _unit_after(n_sent: str, pos: int, lex) -> tuple[str, int, int] | None:
     """The unit noun right after a number, allowing "من" + article ("سبعة آلاف من الحاويات")."""
-    m = re.match(r"\s*(?:من\s+)?(?:ال)?", n_sent[pos:])
-    at = pos + (m.end() if m else 0)
-    rest = n_sent[at:]
-    for noun, unit in lex:
-        if rest.startswith(noun) and (len(rest) == len(noun) or not rest[len(noun)].isalnum()):
-            return unit, at, at + len(noun)
-    # no "من": try the noun directly after the number without the article
-    rest = n_sent[pos:].lstrip()
-    offset = len(n_sent[pos:]) - len(rest)
-    for noun, unit in lex:
-        if rest.startswith(noun) and (len(rest) == len(noun) or not rest[len(noun)].isalnum()):
-            return unit, pos + offset, pos + offset + len(noun)
-    return None
+    nouns, after, _ = lex
+    m = after.match(n_sent, pos)
+    return (nouns[m.group("noun")], m.start("noun"), m.end("noun")) if m else None
 
 
-def _unit_counted_before(n_sent: str, pos: int, lex: list[tuple[str, str]]) -> tuple[str, int, int] | None:
+def _unit_counted_before(n_sent: str, pos: int, lex) -> tuple[str, int, int] | None:
     """"عدد الجنود ... (في) حوالي 1000": the noun counted by عدد earlier in the clause."""
-    window_start = max(0, pos - 90)
-    for m in reversed(list(re.finditer(r"(?:^|\s)عدد\s+(?:ال)?", n_sent[window_start:pos]))):
-        at = window_start + m.end()
-        rest = n_sent[at:pos]
-        for noun, unit in lex:
-            if rest.startswith(noun) and (len(rest) == len(noun) or not rest[len(noun)].isalnum()):
-                return unit, at, at + len(noun)
-    return None
+    nouns, _, counted = lex
+    found = list(counted.finditer(n_sent, max(0, pos - 90), pos))
+    if not found:
+        return None
+    m = found[-1]
+    return nouns[m.group("noun")], m.start("noun"), m.end("noun")
 
 
 def _subject(doc: Document, n_unit_end: int, ns: int, ne: int, source: Attribution | None) -> str | None:
