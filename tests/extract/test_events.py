@@ -107,3 +107,8 @@ def test_a_condition_is_not_an_event():
 def test_negated_noun():
     _, _, _, e = find(events("وحث ماكرون ترمب على عدم الانسحاب من الاتفاق النووي."), "RETREAT")
     assert e.negated
+
+
+def test_relative_clause_subject_follows_the_verb():
+    _, actors, _, _ = find(events("وقد يبقي ترمب على الاتفاق الذي وقعت عليه إيران مع بريطانيا وفرنسا."), "AGREE")
+    assert "Iran" in actors and "Donald Trump" not in actors

@@ -216,6 +216,9 @@ def _roles(
                 targets += [i for i in _ids(group) if i not in actors]
         return actors, targets
     coordinated = text[ts - 1:ts] == "و" and not verb_first
+    # In a relative clause ("الاتفاق الذي وقعت عليه إيران") the verb's subject comes after it.
+    if _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
+        before_clause = []
     if trig.verb and coordinated and sentence_groups and sentence_groups[0][0].start < ts:
         # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject
         actors = _ids(sentence_groups[0])
@@ -249,6 +252,7 @@ def _roles(
     return actors, targets
 
 
+_RELATIVE_BEFORE = re.compile(r"(?:^|\s)(?:الذي|التي|اللذين|اللتين|الذين|اللواتي|اللاتي)\s+(?:قد\s+)?$")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:في|إلى|الى|من|عن|على|مع|لدى|داخل|نحو)\s+$")
 
 
