@@ -19,10 +19,6 @@ from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
 
 KB_VERSION = f"kb/1+{NORMALISER_VERSION}"
-ARAB_STATES = frozenset(
-    "algeria bahrain comoros djibouti egypt iraq jordan kuwait lebanon libya mauritania morocco oman "
-    "palestine qatar saudi-arabia somalia sudan syria tunisia united-arab-emirates yemen".split()
-)
 # Form kinds, in order of how much a match of that kind alone can be trusted.
 NAME, ALIAS, NISBA, SURNAME = "name", "alias", "nisba", "surname"
 
@@ -98,7 +94,7 @@ class KnowledgeBase:
 def _variants(base: str, entity: KBEntity) -> set[str]:
     """Transliteration variants of a foreign name: غ/ج/ق/ك for g, and multi-word names written as one."""
     out = {base}
-    foreign = entity.type != "ORG" and (entity.country or entity.id) not in ARAB_STATES
+    foreign = entity.type != "ORG" and (entity.country or entity.id) not in arab_states()
     if not foreign:
         return out
     # Only letters that already spell a g (غ or ج) vary; a ك or ق in a name is usually a k or q.
@@ -112,6 +108,12 @@ def _variants(base: str, entity: KBEntity) -> set[str]:
     if 1 < len(words) <= 3 and entity.type in ("GPE", "LOC", "FACILITY") and not base.startswith("ال"):
         out |= {v.replace(" ", "") for v in list(out)}
     return out
+
+
+@lru_cache(maxsize=1)
+def arab_states() -> frozenset[str]:
+    """States whose names are Arabic words, not transliterations: no transliteration variants for them."""
+    return frozenset(row[0] for row in resources.read_tsv(resources.path("kb/arab_states.tsv"), 1))
 
 
 def nisba_forms(stem: str) -> list[str]:

@@ -8,7 +8,6 @@ also matches the entity's token, so any spelling finds every spelling.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import text as sql
@@ -218,12 +217,6 @@ def snippet(text: str, needles: set[str], width: int = 80) -> str:
         pos = e
     out.append(text[pos:hi])
     return ("…" if lo else "") + "".join(out).replace("\n", " ") + ("…" if hi < len(text) else "")
-
-
-def timed_search(store: Store, query: str, **kw) -> tuple[list[Hit], float]:
-    t0 = time.perf_counter()
-    hits = search(store, query, **kw)
-    return hits, time.perf_counter() - t0
 
 
 __all__ = ["Hit", "QueryError", "parse_query", "search", "snippet"]
