@@ -114,3 +114,12 @@ def test_each_attribution_pattern(sentence, source_words):
     doc, _ = claims(sentence)
     [c] = doc.claims
     assert c.source is not None and source_words in c.source.text
+
+
+def test_a_speech_verb_without_a_subject_does_not_reset_the_carried_source():
+    doc, names = claims(
+        "وقال الرئيس الأوكراني فولوديمير زيلينسكي إن الوضع صعب. وقال إن الجبهة صامدة. "
+        "وأضاف أن 11 ألف جندي كوري شمالي يقاتلون في كورسك."
+    )
+    [c] = doc.claims
+    assert names[c.source.entity] == "Volodymyr Zelenskyy"

@@ -74,6 +74,11 @@ class KnowledgeBase:
         if not any(f.entity == form.entity and f.lil == form.lil for f in existing):
             existing.append(form)
 
+    def stands_for(self, entity: str) -> str:
+        """The state a capital stands for as an actor ("نفت موسكو" -> Russia); any other entity itself."""
+        e = self.entities.get(entity)
+        return e.capital_of if e is not None and e.capital_of else entity
+
     def holder(self, country: str, role: str, on: dt.date) -> str | None:
         for r in (role, self.role_fallback.get(role)):
             if not r:

@@ -8,6 +8,8 @@ from functools import lru_cache
 from rasd import resources
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
+from rasd.entities.kb import knowledge_base
+from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import Attribution, attribution, carries, entities_in, has_speech_verb, modality
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
@@ -30,12 +32,13 @@ def extract_claims(doc: Document) -> Document:
     norm = doc.norm
     ref = to_date(doc.published)
     claims: list[Claim] = []
-    # The last attributed sentence, resolved only when a later "وأضاف ..." needs it.
-    previous: tuple[str, int] | Attribution | None = None
+    # Attributed sentences so far, newest last, resolved only when a later "وأضاف ..." needs one:
+    # resolved Attribution objects and (normalised sentence, offset) pairs not yet resolved.
+    previous: list[tuple[str, int] | Attribution] = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
-            previous = None
+            previous = []
             continue  # headings repeat the body's claims without their attribution
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
@@ -44,11 +47,9 @@ def extract_claims(doc: Document) -> Document:
         if not quantities:
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
-                previous = (n_sent, ns)
+                previous.append((n_sent, ns))
             continue
-        if isinstance(previous, tuple):
-            previous = attribution(doc, *previous)
-        carried = previous if carries(words) else None
+        carried = _latest(doc, previous) if carries(words) else None
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
         for q in quantities:
@@ -68,10 +69,22 @@ def extract_claims(doc: Document) -> Document:
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
-            previous = source
-    from rasd.entities.stage import with_referenced
-
+            previous.append(source)
     return with_referenced(doc.replace(claims=tuple(claims)), {c.subject for c in claims if c.subject})
+
+
+def _latest(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Attribution | None:
+    """The newest earlier sentence whose source resolves (a speech verb without one does not reset it)."""
+    while previous:
+        last = previous[-1]
+        if isinstance(last, Attribution):
+            return last
+        resolved = attribution(doc, *last)
+        if resolved is not None:
+            previous[-1] = resolved
+            return resolved
+        previous.pop()
+    return None
 
 
 def _unit_after(n_sent: str, pos: int, lex) -> tuple[str, int, int] | None:
@@ -101,22 +114,12 @@ def _subject(doc: Document, n_unit_end: int, ns: int, ne: int, source: Attributi
         gap = doc.text[u_end:start]
         if etype == "GPE" and re.fullmatch(r"\s*(?:\S+\s+){0,2}?(?:من\s+)?(?:ال)?", gap) and not re.search(r"(?:إلى|الى)\s*$", gap):
             if re.search(r"من\s*(?:ال)?$", gap) or not gap.strip():
-                return _state_of(eid)
+                return knowledge_base().stands_for(eid)
     s, e = norm.to_original(ns), norm.to_original(ne - 1) + 1
     for start, eid, etype in entities_in(doc, s, e):
         if etype != "GPE" or (source and (eid == source.ref.entity or source.start <= start < source.end)):
             continue
         if re.search(r"(?:إلى|الى|لـ)\s*$", doc.text[max(s, start - 5):start]) or doc.text[start - 1:start] == "ل":
             continue
-        return _state_of(eid)
+        return knowledge_base().stands_for(eid)
     return None
-
-
-def _state_of(eid: str) -> str:
-    """A capital standing for its state (بيونغ يانغ أرسلت ...) is the state."""
-    from rasd.entities.kb import knowledge_base
-
-    e = knowledge_base().entities.get(eid)
-    return e.capital_of if e is not None and e.capital_of else eid
-
-
