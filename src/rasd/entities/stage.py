@@ -15,17 +15,17 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import key
-from rasd.arabic.segment import split_proclitics
+from rasd.arabic.segment import proclitics, split_proclitics
 from rasd.clean.text import dedupe_keywords
 from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
 from rasd.extract.dates import to_date
 from rasd.model import Document, Entity, Mention
 
 _WORD = re.compile(r"\w")
-_CLITICS_BEFORE_MATCH = frozenset(
-    ["و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "فال", "بال", "كال", "ولل", "فلل", "وب", "ول", "فب", "فل", "وك", "وبال", "فبال", "وكال"]
-)
-_LIL_PREFIXES = frozenset(["ل", "ول", "فل"])
+# Proclitics allowed before a name (resources/clitics.tsv, verbs' future س aside); after ل, ول, فل the
+# article loses its alef (للولايات), which the knowledge base's "lil" forms spell.
+_CLITICS_BEFORE_MATCH = frozenset(c for c, kind in proclitics() if kind != "future")
+_LIL_PREFIXES = frozenset(c for c, kind in proclitics() if kind.endswith("prep") and c.endswith("ل"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def extract_events(doc: Document) -> Document:
         if not found:
             continue
         in_sent = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
+        everyone = [x for x in in_sent if x.type in _PARTICIPANT_TYPES and x.entity not in media_ids()]
         attribution = find_attribution(doc, n_sent, ns)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
@@ -90,7 +91,6 @@ def extract_events(doc: Document) -> Document:
                 ts, te = norm.span_to_original(ns + m.start("t"), ns + m.end("t"))
                 # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
                 exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12)
-                everyone = [x for x in in_sent if x.type in _PARTICIPANT_TYPES and x.entity not in media_ids()]
                 participants = [
                     x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
                 ]
@@ -114,8 +114,8 @@ def extract_events(doc: Document) -> Document:
 
 def _merge_repeats(events: list[Event]) -> list[Event]:
     """An article restates its events (headline, lead, body): keep the first statement of an event
-    with the same type, mode, actors and polarity and a compatible date, keeping the date or place a
-    later statement adds."""
+    with the same type, mode, actors and polarity, a compatible date and no new place, keeping the date
+    (and targets) a later statement adds."""
     kept: list[Event] = []
     for ev in events:
         same = next((k for k in kept if k.type == ev.type and k.mode == ev.mode and set(k.actors) == set(ev.actors)
@@ -176,9 +176,7 @@ def _ids(group: list[_Mention]) -> list[str]:
     person_states = {kb.entities[m.entity].country for m in group if m.type == "PERSON" and m.entity in kb.entities}
     for m in group:
         e = kb.entities.get(m.entity)
-        eid = m.entity
-        if e is not None and e.capital_of:
-            eid = e.capital_of
+        eid = kb.stands_for(m.entity)
         if e is not None and e.type == "GPE" and eid in person_states:
             continue
         if eid not in out:
@@ -222,7 +220,7 @@ def _roles(
     if trig.verb and coordinated and sentence_groups and sentence_groups[0][0].start < ts:
         # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject
         actors = _ids(sentence_groups[0])
-        rest = [g for g in after_groups]
+        rest = after_groups
     # A verb right after its subject (SVO) takes the subject before it; otherwise Arabic VSO.
     elif trig.verb and before_clause and not verb_first and ts - before_clause[-1].end <= 40:
         actors = _ids(_groups(before_clause, text)[-1])
@@ -230,7 +228,7 @@ def _roles(
     elif after_groups and after_groups[0][0].start - te <= 40 and not _prepositional(text, after_groups[0][0].start):
         actors = _ids(after_groups[0])
         rest = after_groups[1:]
-    elif text[ts - 1:ts] == "و" or text[max(sent_start, ts - 1):ts] == "و" or before:
+    elif text[max(sent_start, ts - 1):ts] == "و" or before:
         # a coordinated verb (واتهم) shares the sentence's subject
         subject = before_clause or before
         if not subject:

@@ -45,7 +45,9 @@ def only_new(store: Store, docs: Iterable[Document], stats: IngestStats | None =
     (a re-run over an ingested folder, or the resume of a killed ingest, is then quick)."""
     with store.engine.connect() as conn:
         for doc in docs:
-            if conn.execute(_PRESENT, {"id": doc.id}).first():
+            found = conn.execute(_PRESENT, {"id": doc.id}).first()
+            conn.rollback()  # no read transaction held across the ingest (it would keep SQLite's WAL growing)
+            if found:
                 if stats is not None:
                     stats.seen += 1 + len(doc.embedded)
                     stats.skipped += 1 + len(doc.embedded)
