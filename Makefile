@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench bench-store lint
+.PHONY: install demo test test-pg bench bench-store lint train-ner eval-ner
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,3 +30,12 @@ bench: install
 # at /tmp/rasd-bench-100k.db (resumable; about 15 minutes the first time).
 bench-store: install
 	$(BIN)/python -m rasd.bench_store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000
+
+# Retrain the shipped NER model (resources/ner.npz) from ../shared/data: installs torch (CPU) and
+# fastText into the venv; word vectors are kept in .rasd-train/ between runs.
+train-ner: install
+	$(BIN)/pip install -q -e '.[dev,train]'
+	$(BIN)/rasd train ner --data ../shared/data
+
+eval-ner: install
+	$(BIN)/rasd eval ner --data ../shared/data

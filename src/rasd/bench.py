@@ -4,6 +4,8 @@ Reads a JSON Lines corpus (optionally gzip) with a ``text`` field per line (the 
 folder of article files, and times on one core:
   clean      cleaning + normalisation + sentence splitting (the text path without extraction)
   pipeline   the whole `rasd extract` text path (clean + every annotation stage)
+  ner        the NER model alone: load time, and sentences tagged per second on the same articles
+Set OPENBLAS_NUM_THREADS=1 to hold NumPy to one core.
 """
 
 from __future__ import annotations
@@ -66,5 +68,27 @@ def run(path: str, limit: int = 2000) -> dict:
     # per CPU-second: what one core does when it has the core (the machine is shared)
     result["clean_docs_per_cpu_s"] = round(len(cleaned) / c_clean, 1)
     result["pipeline_docs_per_cpu_s"] = round(len(cleaned) / (c_clean + c_annotate), 1)
+    result.update(_ner(cleaned))
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
+
+
+def _ner(docs) -> dict:
+    from rasd.ner.model import Model, ModelError
+    from rasd.ner.tokens import tokenize
+
+    t0 = time.perf_counter()
+    try:
+        model = Model.load()
+    except ModelError:
+        return {"ner": "no model installed"}
+    load_s = time.perf_counter() - t0
+    sents = [[d.text[s.start + a:s.start + b] for a, b in tokenize(d.text[s.start:s.end])]
+             for d in docs for s in d.sentence_spans]
+    model._ids_cache.clear()
+    model._char_cache.clear()
+    t0, c0 = time.perf_counter(), time.process_time()
+    model.tag_tokens(sents)
+    t, c = time.perf_counter() - t0, time.process_time() - c0
+    return {"ner_load_s": round(load_s, 3), "ner_sentences": len(sents),
+            "ner_sentences_per_s": round(len(sents) / t), "ner_sentences_per_cpu_s": round(len(sents) / c)}

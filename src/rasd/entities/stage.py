@@ -47,6 +47,7 @@ def link_entities(doc: Document) -> Document:
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
+    cands += model_candidates(doc, cands, kb)
     entities = _assemble(doc, cands, kb)
     keywords = doc.keywords
     if doc.keywords_raw and not keywords:
@@ -299,6 +300,96 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
         out.append(Candidate(os_, oe, "new:" + skeleton(surface), "pattern", "PERSON", surface))
         covered.append((os_, oe))
     return out
+
+
+_MODEL_TYPES = {"PERS": "PERSON", "LOC": "LOC", "ORG": "ORG"}
+# A span made only of words this frequent in news (rank in the model's corpus vocabulary) and still
+# not in the knowledge base is a generic place or a common phrase (أوروبا، المحيط الهادئ), not the
+# new commander or village the model is there to find; names that frequent belong in resources/kb.
+MODEL_FREQUENT_RANK = 5000
+_SINGLE_CLITICS = ("و", "ف", "ب", "ل")
+
+
+def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """Spans of the trained NER model (resources/ner.npz) that no other recogniser covers.
+
+    A span whose text the knowledge base knows takes its identity; any other PERS, LOC or ORG span
+    becomes a new entity whose id is the skeleton of its spelling, shared across documents. MISC
+    spans (events, products, nationalities in ANERcorp's sense) are left out. Set RASD_NER=off to
+    run without the model."""
+    model = _ner_model()
+    if model is None or not doc.text:
+        return []
+    covered = [(c.start, c.end) for c in cands]
+    out = []
+    spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans])
+    for start, end, kind in spans:
+        if kind not in _MODEL_TYPES or any(start < ce and cs < end for cs, ce in covered):
+            continue
+        start = _strip_clitic(doc.text, start, end, model)
+        surface = doc.text[start:end]
+        k = key(surface)
+        forms = kb.forms.get(k)
+        if forms:
+            eid, ftype = forms[0].entity, None
+        else:
+            if len(k.replace(" ", "")) < 3 or k in kb.not_names or _generic(k, model):
+                continue
+            eid, ftype = "new:" + skeleton(surface), _MODEL_TYPES[kind]
+        out.append(Candidate(start, end, eid, "model", ftype, surface if ftype else None))
+        covered.append((start, end))
+    return out
+
+
+def _generic(k: str, model) -> bool:
+    """Every word frequent in news, or one word that is a common noun (الدولتان)."""
+    from rasd.ner.tokens import token_key
+
+    words = k.split()
+    ranks = model.vocab.words
+    if all(ranks.get(token_key(w), MODEL_FREQUENT_RANK + 2) - 2 < MODEL_FREQUENT_RANK for w in words):
+        return True
+    if len(words) == 1:
+        nouns, common_ranks = _common_words()
+        w = words[0][2:] if words[0].startswith("ال") else words[0]
+        return _common_noun(w, nouns, common_ranks) or _common_noun(words[0], nouns, common_ranks)
+    return False
+
+
+def _strip_clitic(text: str, start: int, end: int, model) -> int:
+    """Drop a one-letter proclitic (وبوتين -> بوتين) when the rest is the commoner word in the
+    model's vocabulary, which is ranked by frequency in news (so وليد keeps its و)."""
+    first_end = start
+    while first_end < end and not text[first_end].isspace():
+        first_end += 1
+    word = key(text[start:first_end])
+    if len(word) < 4 or word[0] not in _SINGLE_CLITICS:
+        return start
+    rank = model.vocab.words
+    missing = len(rank) + 2
+    if rank.get(word[1:], missing) < rank.get(word, missing):
+        return start + 1
+    return start
+
+
+_NER_MODEL: list = []
+
+
+def _ner_model():
+    """The shipped NER model, or None when switched off (RASD_NER=off) or not installed."""
+    if not _NER_MODEL:
+        import os
+
+        model = None
+        if os.environ.get("RASD_NER", "on").lower() not in ("off", "0", "no", "false"):
+            from rasd.ner.model import ModelError, shipped
+
+            try:
+                model = shipped()
+            except ModelError:
+                model = None
+        _NER_MODEL.append(model)
+    return _NER_MODEL[0]
 
 
 def skeleton(name: str) -> str:

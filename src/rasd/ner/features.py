@@ -1,0 +1,95 @@
+"""Turning tokens into the model's integer inputs; shared by training (torch) and tagging (NumPy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rasd.ner.tokens import stems, token_key
+
+PAD, UNK = 0, 1
+MAX_CHARS = 20
+
+
+@dataclass(frozen=True)
+class Vocab:
+    words: dict[str, int]  # token key -> row of the embedding matrix (0 padding, 1 unknown)
+    chars: dict[str, int]  # character -> id (0 padding, 1 unknown)
+
+    def word_ids(self, keys: list[str]) -> tuple[list[int], list[int]]:
+        """Row of each token's key, and of its stem: the reading without a proclitic (longest first)
+        that the vocabulary knows, or the key itself. An unknown key falls back to its stem."""
+        word_rows, stem_rows = [], []
+        for k in keys:
+            w = self.words.get(k)
+            s = next((self.words[x] for x in stems(k) if x in self.words), None)
+            if w is None:
+                w = s if s is not None else UNK
+            word_rows.append(w)
+            stem_rows.append(s if s is not None else w)
+        return word_rows, stem_rows
+
+    def char_ids(self, keys: list[str]) -> np.ndarray:
+        """[tokens, MAX_CHARS] character ids; long words keep their first and last characters."""
+        out = np.zeros((len(keys), MAX_CHARS), dtype=np.int64)
+        half = MAX_CHARS // 2
+        for i, k in enumerate(keys):
+            if len(k) > MAX_CHARS:
+                k = k[:half] + k[-half:]
+            for j, c in enumerate(k):
+                out[i, j] = self.chars.get(c, UNK)
+        return out
+
+
+def keys_of(tokens) -> list[str]:
+    return [token_key(t) for t in tokens]
+
+
+# Knowledge-base features: for each token, whether a KB form of each group starts (B) or continues
+# (I) there. Nisba adjectives are a group of their own: they are not entities in the NER corpora.
+KB_GROUPS = ("PERSON", "GPE", "LOC", "ORG", "NISBA", "OTHER")
+KB_DIM = 2 * len(KB_GROUPS)
+_GROUP_OF_TYPE = {"PERSON": 0, "GPE": 1, "LOC": 2, "FACILITY": 2, "ORG": 3}
+
+
+def kb_features(keys: list[str]) -> np.ndarray:
+    """[tokens, KB_DIM] indicators of knowledge-base matches over a tokenised sentence."""
+    from rasd.arabic.segment import proclitics
+    from rasd.entities.kb import NISBA, knowledge_base
+
+    kb = knowledge_base()
+    clitics = _clitic_set(proclitics())
+    out = np.zeros((len(keys), KB_DIM), dtype=np.float32)
+    if not keys:
+        return out
+    text = " ".join(keys)
+    token_at = np.full(len(text) + 1, -1, dtype=np.int64)
+    starts = []
+    pos = 0
+    for i, k in enumerate(keys):
+        token_at[pos:pos + len(k)] = i
+        starts.append(pos)
+        pos += len(k) + 1
+    for end_idx, (k, forms) in kb.automaton.iter(text):
+        start, end = end_idx - len(k) + 1, end_idx + 1
+        if end < len(text) and text[end] != " ":
+            continue
+        first = int(token_at[start])
+        if first < 0 or (start > starts[first] and text[starts[first]:start] not in clitics):
+            continue
+        last = int(token_at[end_idx])
+        groups = {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms}
+        for g in groups:
+            out[first, 2 * g] = 1.0
+            out[first + 1:last + 1, 2 * g + 1] = 1.0
+    return out
+
+
+_CLITICS: list[frozenset[str]] = []
+
+
+def _clitic_set(pairs) -> frozenset[str]:
+    if not _CLITICS:
+        _CLITICS.append(frozenset(c for c, kind in pairs if kind != "future"))
+    return _CLITICS[0]

@@ -1,0 +1,273 @@
+"""The shipped NER model, run with NumPy alone: character CNN, BiLSTM, CRF (Viterbi).
+
+The weights come from ``rasd train ner`` (see ``rasd.ner.train``); this module never imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from rasd import resources
+from rasd.ner.corpus import spans
+from rasd.ner.features import KB_DIM, MAX_CHARS, PAD, Vocab, kb_features, keys_of
+from rasd.ner.tokens import stems, tokenize
+
+MODEL_FILE = "ner.npz"
+_BATCH = 1024
+# Label propagation (one sense per discourse): a name the model tagged is tagged again where it
+# recurs within this many sentences, and a person's last name alone as well. A single word is
+# propagated only if it is not among the most frequent words of the news corpus.
+WINDOW = 10
+COMMON_RANK = 1000
+
+
+class ModelError(Exception):
+    """The model file is missing or not one this version of Rasd can read."""
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+class Model:
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+        if meta.get("format") != "rasd-ner/1":
+            raise ModelError(f"unknown NER model format {meta.get('format')!r}")
+        self.meta = meta
+        self.tags: list[str] = meta["tags"]
+        self.vocab = Vocab({w: i + 2 for i, w in enumerate(meta["words"])},
+                           {c: i + 2 for i, c in enumerate(meta["chars"])})
+        self.emb_q = arrays["emb_q"]
+        self.emb_scale = arrays["emb_scale"].astype(np.float32)
+        self.char_emb = arrays["char_emb"].astype(np.float32)
+        w = arrays["conv_w"].astype(np.float32)  # [filters, char_dim, width]
+        self.conv_w = w.transpose(2, 1, 0).reshape(-1, w.shape[0])  # [(width, char_dim), filters]
+        self.conv_b = arrays["conv_b"].astype(np.float32)
+        self.width = w.shape[2]
+        self.lstm = {}
+        for d in ("f", "b"):
+            # torch orders the gates i, f, g, o; reordered to i, f, o, g so one slice takes the sigmoids
+            h = arrays[f"lstm_{d}_wh"].shape[1]
+            order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
+            self.lstm[d] = (arrays[f"lstm_{d}_wi"][order].T.astype(np.float32).copy(),
+                            arrays[f"lstm_{d}_wh"][order].T.astype(np.float32).copy(),
+                            arrays[f"lstm_{d}_b"][order].astype(np.float32))
+        self._wh = np.stack([self.lstm["f"][1], self.lstm["b"][1]])  # [2, h, 4h]
+        self.kb = bool(meta["settings"].get("kb_features"))
+        self.proj_w = arrays["proj_w"].T.astype(np.float32).copy()
+        self.proj_b = arrays["proj_b"].astype(np.float32)
+        self.trans = arrays["trans"].astype(np.float32)
+        self.start = arrays["start"].astype(np.float32)
+        self.end = arrays["end"].astype(np.float32)
+        self._ids_cache: dict[str, tuple[int, int]] = {}
+        self._char_cache: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Model:
+        return cls(arrays)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Model:
+        p = Path(path) if path else resources.path(MODEL_FILE)
+        try:
+            with np.load(p, allow_pickle=False) as z:
+                return cls({k: z[k] for k in z.files})
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot read NER model {p}: {exc}") from None
+
+    # -- features ------------------------------------------------------------------------------
+
+    def _ids(self, keys: list[str]) -> tuple[list[int], list[int]]:
+        cache = self._ids_cache
+        words, stems = [], []
+        for k in keys:
+            ws = cache.get(k)
+            if ws is None:
+                w, s = self.vocab.word_ids([k])
+                ws = (w[0], s[0])
+                if len(cache) < 500_000:
+                    cache[k] = ws
+            words.append(ws[0])
+            stems.append(ws[1])
+        return words, stems
+
+    def _embed(self, rows: np.ndarray) -> np.ndarray:
+        return self.emb_q[rows].astype(np.float32) * self.emb_scale[rows, None]
+
+    def _char_features(self, keys: list[str]) -> np.ndarray:
+        cache = self._char_cache
+        missing = list(dict.fromkeys(k for k in keys if k not in cache))
+        if missing:
+            ids = self.vocab.char_ids(missing)  # [n, C]
+            x = self.char_emb[ids]  # [n, C, d]
+            pad = self.width // 2
+            xp = np.pad(x, ((0, 0), (pad, pad), (0, 0)))
+            cols = np.concatenate([xp[:, k:k + MAX_CHARS] for k in range(self.width)], axis=2)
+            out = np.maximum(cols @ self.conv_w + self.conv_b, 0.0)  # [n, C, filters]
+            out[ids == PAD] = 0.0
+            feats = out.max(axis=1)
+            if len(cache) > 200_000:
+                cache.clear()
+            for k, f in zip(missing, feats):
+                cache[k] = f
+        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, self.conv_b.shape[0]), np.float32)
+
+    # -- network -------------------------------------------------------------------------------
+
+    def _bilstm(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Both LSTM directions in one loop over input projections x [2, n, t, 4h] of sentences
+        sorted longest first (the backward half reversed within each sentence); step ``i`` computes
+        only the sentences still running, so padding costs nothing. Returns [2, n, t, h]."""
+        wh = self._wh
+        _, n, t, _ = x.shape
+        h_dim = wh.shape[1]
+        h = np.zeros((2, n, h_dim), np.float32)
+        c = np.zeros((2, n, h_dim), np.float32)
+        out = np.zeros((2, n, t, h_dim), np.float32)
+        active = (lengths[None, :] > np.arange(t)[:, None]).sum(axis=1)
+        for i in range(t):
+            k = int(active[i])
+            g = x[:, :k, i] + np.matmul(h[:, :k], wh)
+            s = _sigmoid(g[..., :3 * h_dim])
+            ck = s[..., h_dim:2 * h_dim] * c[:, :k] + s[..., :h_dim] * np.tanh(g[..., 3 * h_dim:])
+            hk = s[..., 2 * h_dim:] * np.tanh(ck)
+            c[:, :k] = ck
+            h[:, :k] = hk
+            out[:, :k, i] = hk
+        return out
+
+    def _emissions(self, batch: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Emission scores for sentences given longest first."""
+        n = len(batch)
+        lengths = np.array([len(k) for k in batch])
+        t = int(lengths.max())
+        flat = [k for keys in batch for k in keys]
+        # every distinct token once: input features and both directions' input projections
+        index: dict[str, int] = {}
+        inverse = np.fromiter((index.setdefault(k, len(index)) for k in flat), dtype=np.int64, count=len(flat))
+        distinct = list(index)
+        w, s = self._ids(distinct)
+        feats = np.concatenate([self._embed(np.array(w)), self._embed(np.array(s)), self._char_features(distinct)], axis=1)
+        mask = np.arange(t)[None, :] < lengths[:, None]
+        kb = np.concatenate([kb_features(keys) for keys in batch]) if self.kb else None
+        d_in = feats.shape[1]
+        # token (s, p) sits at position p forward and at len(s) - 1 - p in the reversed sentence
+        sent_idx, pos_idx = np.nonzero(mask)
+        rev_idx = lengths[sent_idx] - 1 - pos_idx
+        gates = self._wh.shape[2]
+        x = np.zeros((2, n, t, gates), np.float32)
+        for d, (direction, positions) in enumerate((("f", pos_idx), ("b", rev_idx))):
+            wi, _, b = self.lstm[direction]
+            proj = (feats @ wi[:d_in] + b)[inverse]
+            if kb is not None:
+                proj += kb @ wi[d_in:d_in + KB_DIM]
+            x[d, sent_idx, positions] = proj
+        out = self._bilstm(x, lengths)
+        hidden = np.concatenate([out[0, sent_idx, pos_idx], out[1, sent_idx, rev_idx]], axis=1)
+        em = np.zeros((n, t, self.proj_b.shape[0]), np.float32)
+        em[sent_idx, pos_idx] = hidden @ self.proj_w + self.proj_b
+        return em, mask
+
+    def _viterbi(self, em: np.ndarray, mask: np.ndarray) -> list[list[int]]:
+        n, t, k = em.shape
+        score = self.start[None, :] + em[:, 0]
+        back = np.zeros((n, t, k), dtype=np.int64)
+        for i in range(1, t):
+            cand = score[:, :, None] + self.trans[None, :, :]
+            best = cand.argmax(axis=1)
+            new = cand.max(axis=1) + em[:, i]
+            m = mask[:, i:i + 1]
+            score = np.where(m, new, score)
+            back[:, i] = np.where(m, best, np.arange(k)[None, :])
+        score = score + self.end[None, :]
+        out = []
+        lengths = mask.sum(axis=1)
+        for j in range(n):
+            tag = int(score[j].argmax())
+            path = [tag]
+            for i in range(int(lengths[j]) - 1, 0, -1):
+                tag = int(back[j, i, tag])
+                path.append(tag)
+            out.append(path[::-1])
+        return out
+
+    # -- public --------------------------------------------------------------------------------
+
+    def tag_tokens(self, sentences: list[list[str]], window: int = WINDOW) -> list[list[str]]:
+        """BIO tags for each tokenised sentence; sentences are taken to be in document order, and
+        names are propagated within ``window`` sentences (0: each sentence alone)."""
+        tagged = self._tag(sentences)
+        return self._propagate([keys_of(s) for s in sentences], tagged, window) if window else tagged
+
+    def _propagate(self, keys: list[list[str]], tagged: list[list[str]], window: int) -> list[list[str]]:
+        found = [spans(t) for t in tagged]
+        out = []
+        for j, ks in enumerate(keys):
+            names: dict[tuple[str, ...], Counter] = {}
+            for jj in range(max(0, j - window), min(len(keys), j + window + 1)):
+                for a, b, kind in found[jj]:
+                    names.setdefault(tuple(keys[jj][a:b]), Counter())[kind] += 1
+                    if kind == "PERS" and b - a >= 2:
+                        names.setdefault((keys[jj][b - 1],), Counter())[kind] += 1
+            firsts = {seq[0] for seq in names}
+            tags = list(tagged[j])
+            i = 0
+            while i < len(ks):
+                step = 1
+                for n in (3, 2, 1):
+                    if i + n > len(ks) or any(t != "O" for t in tags[i:i + n]):
+                        continue
+                    if ks[i] not in firsts and not any(x in firsts for x in stems(ks[i])):
+                        break
+                    kind = self._known_name(ks[i:i + n], names)
+                    if kind:
+                        tags[i:i + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
+                        step = n
+                        break
+                i += step
+            out.append(tags)
+        return out
+
+    def _known_name(self, seq: list[str], names: dict[tuple[str, ...], Counter]) -> str | None:
+        rest = tuple(seq[1:])
+        for first in (seq[0], *stems(seq[0])):
+            counts = names.get((first, *rest))
+            if counts is None:
+                continue
+            if not rest and self.vocab.words.get(first, COMMON_RANK + 2) - 2 < COMMON_RANK:
+                return None
+            return counts.most_common(1)[0][0]
+        return None
+
+    def _tag(self, sentences: list[list[str]]) -> list[list[str]]:
+        keyed = [keys_of(s) for s in sentences]
+        out: list[list[str] | None] = [None] * len(keyed)
+        order = sorted((i for i, k in enumerate(keyed) if k), key=lambda i: -len(keyed[i]))
+        for lo in range(0, len(order), _BATCH):
+            idx = order[lo:lo + _BATCH]
+            em, mask = self._emissions([keyed[i] for i in idx])
+            for i, path in zip(idx, self._viterbi(em, mask)):
+                out[i] = [self.tags[p] for p in path]
+        return [o if o is not None else [] for o in out]
+
+    def entities(self, text: str, sentence_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """(start, end, type) of every entity the model finds, offsets into ``text``."""
+        toks = [[(s + a, s + b) for a, b in tokenize(text[s:e])] for s, e in sentence_spans]
+        tagged = self.tag_tokens([[text[a:b] for a, b in ts] for ts in toks], window=len(toks))
+        found = []
+        for ts, tags in zip(toks, tagged):
+            for i, j, kind in spans(tags):
+                found.append((ts[i][0], ts[j - 1][1], kind))
+        return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Model:
+    """The model that ships in the package, loaded once."""
+    return Model.load()

@@ -1,0 +1,59 @@
+"""The trained NER model joins the entity stage: names no list or pattern knows get ids of their own,
+and RASD_NER=off runs without it."""
+
+import pytest
+
+from rasd.entities import stage
+from rasd.pipeline import extract_text
+
+PAD = "وجاء ذلك في بيان رسمي صدر بعد اجتماع مطول استمر عدة ساعات."
+# No title or role before the name, so only the model can find it.
+TEXT = "والتقى موسى ويتانغولا بالوفد الزائر في نيروبي أمس لبحث الأزمة."
+
+
+@pytest.fixture
+def model_switch(monkeypatch):
+    def switch(on: bool):
+        monkeypatch.setenv("RASD_NER", "on" if on else "off")
+        monkeypatch.setattr(stage, "_NER_MODEL", [])
+
+    yield switch
+    monkeypatch.setattr(stage, "_NER_MODEL", [])
+
+
+def _new(doc):
+    return {m.text: e for e in doc.entities if e.id.startswith("new:") for m in e.mentions}
+
+
+def test_model_finds_a_name_without_a_title(model_switch):
+    model_switch(True)
+    found = _new(extract_text(f"{TEXT}\n{PAD}"))
+    assert "موسى ويتانغولا" in found
+    assert found["موسى ويتانغولا"].type == "PERSON"
+
+
+def test_without_the_model_the_name_is_not_found(model_switch):
+    model_switch(False)
+    assert "موسى ويتانغولا" not in _new(extract_text(f"{TEXT}\n{PAD}"))
+
+
+def test_spelling_variants_of_a_model_name_share_an_id(model_switch):
+    model_switch(True)
+    a = _new(extract_text(f"{TEXT}\n{PAD}"))
+    b = _new(extract_text(f"{TEXT.replace('ويتانغولا', 'ويتانجولا')}\n{PAD}"))
+    assert a["موسى ويتانغولا"].id == b["موسى ويتانجولا"].id
+
+
+def test_known_entities_keep_their_knowledge_base_identity(model_switch):
+    model_switch(True)
+    doc = extract_text(f"{TEXT}\n{PAD}")
+    ids = {e.id for e in doc.entities}
+    assert not any(e.id.startswith("new:") and e.name in ("نيروبي", "Nairobi") for e in doc.entities)
+    assert any(e.name == "Nairobi" for e in doc.entities) or any(e.name == "Kenya" for e in doc.entities), ids
+
+
+def test_clitic_before_a_model_name_is_not_part_of_the_mention(model_switch):
+    model_switch(True)
+    doc = extract_text(f"والتقى الوفد بموسى ويتانغولا في نيروبي أمس لبحث الأزمة.\n{PAD}")
+    texts = {m.text for e in doc.entities for m in e.mentions}
+    assert "موسى ويتانغولا" in texts
