@@ -114,7 +114,7 @@ class Model:
             feats = out.max(axis=1)
             if len(cache) > 200_000:
                 cache.clear()
-            for k, f in zip(missing, feats):
+            for k, f in zip(missing, feats, strict=True):
                 cache[k] = f
         return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, self.conv_b.shape[0]), np.float32)
 
@@ -252,7 +252,7 @@ class Model:
         for lo in range(0, len(order), _BATCH):
             idx = order[lo:lo + _BATCH]
             em, mask = self._emissions([keyed[i] for i in idx])
-            for i, path in zip(idx, self._viterbi(em, mask)):
+            for i, path in zip(idx, self._viterbi(em, mask), strict=True):
                 out[i] = [self.tags[p] for p in path]
         return [o if o is not None else [] for o in out]
 
@@ -261,7 +261,7 @@ class Model:
         toks = [[(s + a, s + b) for a, b in tokenize(text[s:e])] for s, e in sentence_spans]
         tagged = self.tag_tokens([[text[a:b] for a, b in ts] for ts in toks], window=len(toks))
         found = []
-        for ts, tags in zip(toks, tagged):
+        for ts, tags in zip(toks, tagged, strict=True):
             for i, j, kind in spans(tags):
                 found.append((ts[i][0], ts[j - 1][1], kind))
         return sorted(found)

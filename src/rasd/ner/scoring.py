@@ -9,7 +9,7 @@ def score(model, sents: list[Sentence]) -> dict:
     """Entity-level precision, recall and F1 per type and micro-averaged (exact spans)."""
     predicted = model.tag_tokens([list(s.tokens) for s in sents])
     counts: dict[str, list[int]] = {}
-    for s, pred in zip(sents, predicted):
+    for s, pred in zip(sents, predicted, strict=True):
         gold = spans(s.tags)
         got = spans(pred)
         for kind in {k for *_, k in gold | got}:
