@@ -86,7 +86,8 @@ def _ner(docs) -> dict:
     sents = [[d.text[s.start + a:s.start + b] for a, b in tokenize(d.text[s.start:s.end])]
              for d in docs for s in d.sentence_spans]
     model._ids_cache.clear()
-    model._char_cache.clear()
+    for member in model.members:
+        member.char_cache.clear()
     t0, c0 = time.perf_counter(), time.process_time()
     model.tag_tokens(sents)
     t, c = time.perf_counter() - t0, time.process_time() - c0

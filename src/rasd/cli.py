@@ -121,9 +121,11 @@ def train_lexicon(data: str, out: str | None) -> None:
               help="Add a corpus to the training data (repeatable). ANERcorp test is never trained on.")
 @click.option("--epochs", type=int, help="Most epochs (early stopping on the dev tenth of ANERcorp train).")
 @click.option("--hidden", type=int, help="LSTM units per direction.")
-@click.option("--seed", type=int, help="Random seed.")
+@click.option("--seed", type=int, help="Random seed (members take seed, seed+1, ...).")
+@click.option("--members", type=int, default=1, show_default=True,
+              help="Networks in the model; their scores are averaged (an ensemble).")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
-              hidden: int | None, seed: int | None) -> None:
+              hidden: int | None, seed: int | None, members: int) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
@@ -137,9 +139,11 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
     target = Path(out) if out else resources.path("ner.npz")
     try:
         result = run_train(Path(data), target, Path(work), list(extra), overrides,
-                           log=lambda m: click.echo(m, err=True))
+                           log=lambda m: click.echo(m, err=True), members=members)
     except ImportError as exc:
         fail(f"training needs the train extra (pip install 'rasd[train]'): {exc}")
+    except ValueError as exc:
+        fail(str(exc))
     click.echo(json.dumps(result, indent=2))
 
 

@@ -34,7 +34,39 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+class _Member:
+    """One network of the model: character CNN, BiLSTM and CRF weights (the word vectors are shared)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], prefix: str, kb: bool):
+        def get(name: str) -> np.ndarray:
+            return arrays[prefix + name].astype(np.float32)
+
+        self.char_emb = get("char_emb")
+        w = get("conv_w")  # [filters, char_dim, width]
+        self.conv_w = w.transpose(2, 1, 0).reshape(-1, w.shape[0])  # [(width, char_dim), filters]
+        self.conv_b = get("conv_b")
+        self.width = w.shape[2]
+        self.lstm = {}
+        for d in ("f", "b"):
+            # torch orders the gates i, f, g, o; reordered to i, f, o, g so one slice takes the sigmoids
+            h = arrays[f"{prefix}lstm_{d}_wh"].shape[1]
+            order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
+            self.lstm[d] = (get(f"lstm_{d}_wi")[order].T.copy(), get(f"lstm_{d}_wh")[order].T.copy(),
+                            get(f"lstm_{d}_b")[order])
+        self.wh = np.stack([self.lstm["f"][1], self.lstm["b"][1]])  # [2, h, 4h]
+        self.kb = kb
+        self.proj_w = get("proj_w").T.copy()
+        self.proj_b = get("proj_b")
+        self.trans = get("trans")
+        self.start = get("start")
+        self.end = get("end")
+        self.char_cache: dict[str, np.ndarray] = {}
+
+
 class Model:
+    """The NER model: shared word vectors and one or more member networks whose emission and
+    transition scores are averaged (an ensemble) before Viterbi decoding."""
+
     def __init__(self, arrays: dict[str, np.ndarray]):
         meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
         if meta.get("format") != "rasd-ner/1":
@@ -45,32 +77,35 @@ class Model:
                            {c: i + 2 for i, c in enumerate(meta["chars"])})
         self.emb_q = arrays["emb_q"]
         self.emb_scale = arrays["emb_scale"].astype(np.float32)
-        self.char_emb = arrays["char_emb"].astype(np.float32)
-        w = arrays["conv_w"].astype(np.float32)  # [filters, char_dim, width]
-        self.conv_w = w.transpose(2, 1, 0).reshape(-1, w.shape[0])  # [(width, char_dim), filters]
-        self.conv_b = arrays["conv_b"].astype(np.float32)
-        self.width = w.shape[2]
-        self.lstm = {}
-        for d in ("f", "b"):
-            # torch orders the gates i, f, g, o; reordered to i, f, o, g so one slice takes the sigmoids
-            h = arrays[f"lstm_{d}_wh"].shape[1]
-            order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
-            self.lstm[d] = (arrays[f"lstm_{d}_wi"][order].T.astype(np.float32).copy(),
-                            arrays[f"lstm_{d}_wh"][order].T.astype(np.float32).copy(),
-                            arrays[f"lstm_{d}_b"][order].astype(np.float32))
-        self._wh = np.stack([self.lstm["f"][1], self.lstm["b"][1]])  # [2, h, 4h]
-        self.kb = bool(meta["settings"].get("kb_features"))
-        self.proj_w = arrays["proj_w"].T.astype(np.float32).copy()
-        self.proj_b = arrays["proj_b"].astype(np.float32)
-        self.trans = arrays["trans"].astype(np.float32)
-        self.start = arrays["start"].astype(np.float32)
-        self.end = arrays["end"].astype(np.float32)
+        kb = bool(meta["settings"].get("kb_features"))
+        n = int(meta.get("members", 1))
+        self.members = [_Member(arrays, f"m{i}." if n > 1 else "", kb) for i in range(n)]
+        self.trans = np.mean([m.trans for m in self.members], axis=0)
+        self.start = np.mean([m.start for m in self.members], axis=0)
+        self.end = np.mean([m.end for m in self.members], axis=0)
         self._ids_cache: dict[str, tuple[int, int]] = {}
-        self._char_cache: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Model:
         return cls(arrays)
+
+    @staticmethod
+    def combine(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+        """One ensemble file from single models trained on the same data with frozen word vectors
+        (so they share the vocabulary and the vectors, which are stored once)."""
+        metas = [json.loads(bytes(p["meta"]).decode("utf-8")) for p in parts]
+        first = metas[0]
+        for m, p in zip(metas[1:], parts[1:], strict=True):
+            if m["words"] != first["words"] or not np.array_equal(p["emb_q"], parts[0]["emb_q"]):
+                raise ModelError("ensemble members must share their vocabulary and word vectors")
+        meta = dict(first, members=len(parts), member_settings=[m["settings"] for m in metas])
+        out = {"meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+               "emb_q": parts[0]["emb_q"], "emb_scale": parts[0]["emb_scale"]}
+        for i, p in enumerate(parts):
+            for k, v in p.items():
+                if k not in out:
+                    out[f"m{i}.{k}"] = v
+        return out
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Model:
@@ -100,31 +135,31 @@ class Model:
     def _embed(self, rows: np.ndarray) -> np.ndarray:
         return self.emb_q[rows].astype(np.float32) * self.emb_scale[rows, None]
 
-    def _char_features(self, keys: list[str]) -> np.ndarray:
-        cache = self._char_cache
+    def _char_features(self, m: _Member, keys: list[str]) -> np.ndarray:
+        cache = m.char_cache
         missing = list(dict.fromkeys(k for k in keys if k not in cache))
         if missing:
             ids = self.vocab.char_ids(missing)  # [n, C]
-            x = self.char_emb[ids]  # [n, C, d]
-            pad = self.width // 2
+            x = m.char_emb[ids]  # [n, C, d]
+            pad = m.width // 2
             xp = np.pad(x, ((0, 0), (pad, pad), (0, 0)))
-            cols = np.concatenate([xp[:, k:k + MAX_CHARS] for k in range(self.width)], axis=2)
-            out = np.maximum(cols @ self.conv_w + self.conv_b, 0.0)  # [n, C, filters]
+            cols = np.concatenate([xp[:, k:k + MAX_CHARS] for k in range(m.width)], axis=2)
+            out = np.maximum(cols @ m.conv_w + m.conv_b, 0.0)  # [n, C, filters]
             out[ids == PAD] = 0.0
             feats = out.max(axis=1)
             if len(cache) > 200_000:
                 cache.clear()
             for k, f in zip(missing, feats, strict=True):
                 cache[k] = f
-        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, self.conv_b.shape[0]), np.float32)
+        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, m.conv_b.shape[0]), np.float32)
 
     # -- network -------------------------------------------------------------------------------
 
-    def _bilstm(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _bilstm(wh: np.ndarray, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Both LSTM directions in one loop over input projections x [2, n, t, 4h] of sentences
         sorted longest first (the backward half reversed within each sentence); step ``i`` computes
         only the sentences still running, so padding costs nothing. Returns [2, n, t, h]."""
-        wh = self._wh
         _, n, t, _ = x.shape
         h_dim = wh.shape[1]
         h = np.zeros((2, n, h_dim), np.float32)
@@ -143,7 +178,7 @@ class Model:
         return out
 
     def _emissions(self, batch: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Emission scores for sentences given longest first."""
+        """Emission scores (averaged over the members) for sentences given longest first."""
         n = len(batch)
         lengths = np.array([len(k) for k in batch])
         t = int(lengths.max())
@@ -153,26 +188,27 @@ class Model:
         inverse = np.fromiter((index.setdefault(k, len(index)) for k in flat), dtype=np.int64, count=len(flat))
         distinct = list(index)
         w, s = self._ids(distinct)
-        feats = np.concatenate([self._embed(np.array(w)), self._embed(np.array(s)), self._char_features(distinct)], axis=1)
+        words = np.concatenate([self._embed(np.array(w)), self._embed(np.array(s))], axis=1)
         mask = np.arange(t)[None, :] < lengths[:, None]
-        kb = np.concatenate([kb_features(keys) for keys in batch]) if self.kb else None
-        d_in = feats.shape[1]
+        kb = np.concatenate([kb_features(keys) for keys in batch]) if self.members[0].kb else None
         # token (s, p) sits at position p forward and at len(s) - 1 - p in the reversed sentence
         sent_idx, pos_idx = np.nonzero(mask)
         rev_idx = lengths[sent_idx] - 1 - pos_idx
-        gates = self._wh.shape[2]
-        x = np.zeros((2, n, t, gates), np.float32)
-        for d, (direction, positions) in enumerate((("f", pos_idx), ("b", rev_idx))):
-            wi, _, b = self.lstm[direction]
-            proj = (feats @ wi[:d_in] + b)[inverse]
-            if kb is not None:
-                proj += kb @ wi[d_in:d_in + KB_DIM]
-            x[d, sent_idx, positions] = proj
-        out = self._bilstm(x, lengths)
-        hidden = np.concatenate([out[0, sent_idx, pos_idx], out[1, sent_idx, rev_idx]], axis=1)
-        em = np.zeros((n, t, self.proj_b.shape[0]), np.float32)
-        em[sent_idx, pos_idx] = hidden @ self.proj_w + self.proj_b
-        return em, mask
+        em = np.zeros((n, t, len(self.tags)), np.float32)
+        for m in self.members:
+            feats = np.concatenate([words, self._char_features(m, distinct)], axis=1)
+            d_in = feats.shape[1]
+            x = np.zeros((2, n, t, m.wh.shape[2]), np.float32)
+            for d, (direction, positions) in enumerate((("f", pos_idx), ("b", rev_idx))):
+                wi, _, b = m.lstm[direction]
+                proj = (feats @ wi[:d_in] + b)[inverse]
+                if kb is not None:
+                    proj += kb @ wi[d_in:d_in + KB_DIM]
+                x[d, sent_idx, positions] = proj
+            out = self._bilstm(m.wh, x, lengths)
+            hidden = np.concatenate([out[0, sent_idx, pos_idx], out[1, sent_idx, rev_idx]], axis=1)
+            em[sent_idx, pos_idx] += hidden @ m.proj_w + m.proj_b
+        return em / len(self.members), mask
 
     def _viterbi(self, em: np.ndarray, mask: np.ndarray) -> list[list[int]]:
         n, t, k = em.shape

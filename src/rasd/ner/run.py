@@ -44,7 +44,9 @@ def vectors(data: Path, work: Path, log: Callable[[str], None]):
     return model
 
 
-def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: dict, log) -> dict:
+def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: dict, log,
+              members: int = 1) -> dict:
+    """Train ``members`` networks (seeds seed, seed+1, ...) and save them as one model file."""
     from rasd.ner.scoring import score
     from rasd.ner.train import Settings, train
 
@@ -53,13 +55,22 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
     log(f"training data: ANERcorp train {len(corpora.train) - len(dev):,} sentences"
         + "".join(f" + {name} {len(corpora.extra[name]):,}" for name in extra)
         + f"; dev (last tenth of ANERcorp train) {len(dev):,}; ANERcorp test untouched")
-    settings = Settings(extra=list(extra), **overrides)
     vec = vectors(data, work, log)
-    weights, best = train(train_set, dev, vec, settings, log=log)
+    parts, dev_scores = [], []
+    base = Settings(extra=list(extra), **overrides)
+    if members > 1 and base.finetune:
+        raise ValueError("an ensemble needs frozen word vectors (its members share them)")
+    for i in range(members):
+        settings = Settings(**{**base.__dict__, "seed": base.seed + i})
+        log(f"member {i + 1}/{members}: {settings.__dict__}")
+        weights, best = train(train_set, dev, vec, settings, log=log)
+        parts.append(weights)
+        dev_scores.append(round(best, 4))
+    arrays = parts[0] if members == 1 else Model.combine(parts)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, **weights)
+    np.savez_compressed(out, **arrays)
     model = Model.load(out)
-    result = {"model": str(out), "size_mb": round(out.stat().st_size / 1e6, 1), "dev_f1": round(best, 4),
+    result = {"model": str(out), "size_mb": round(out.stat().st_size / 1e6, 1), "dev_f1": dev_scores,
               "test": score(model, corpora.test)}
     if "aqmar" not in extra and "aqmar" in corpora.extra:
         result["aqmar"] = score(model, corpora.extra["aqmar"])

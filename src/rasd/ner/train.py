@@ -31,7 +31,7 @@ class Settings:
     char_filters: int = 64
     vocab_size: int = 100_000
     patience: int = 8
-    finetune: bool = True  # let training move the word vectors of the words it sees
+    finetune: bool = False  # let training move the word vectors of the words it sees
     kb_features: bool = True  # Rasd's own knowledge base (resources/kb) as token features
     extra: list[str] = field(default_factory=list)
 
