@@ -57,3 +57,9 @@ def test_clitic_before_a_model_name_is_not_part_of_the_mention(model_switch):
     doc = extract_text(f"والتقى الوفد بموسى ويتانغولا في نيروبي أمس لبحث الأزمة.\n{PAD}")
     texts = {m.text for e in doc.entities for m in e.mentions}
     assert "موسى ويتانغولا" in texts
+
+
+def test_generic_places_frequent_in_news_are_left_to_the_knowledge_base(model_switch):
+    model_switch(True)
+    doc = extract_text(f"وتوجه الوفد بعد ذلك إلى أوروبا ثم إلى آسيا عبر المحيط الهادئ.\n{PAD}")
+    assert not [m.text for e in doc.entities if e.id.startswith("new:") for m in e.mentions]

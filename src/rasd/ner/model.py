@@ -77,9 +77,13 @@ class Model:
                            {c: i + 2 for i, c in enumerate(meta["chars"])})
         self.emb_q = arrays["emb_q"]
         self.emb_scale = arrays["emb_scale"].astype(np.float32)
-        kb = bool(meta["settings"].get("kb_features"))
         n = int(meta.get("members", 1))
-        self.members = [_Member(arrays, f"m{i}." if n > 1 else "", kb) for i in range(n)]
+        settings = meta.get("member_settings") or [meta["settings"]] * n
+        self.members = [_Member(arrays, f"m{i}." if n > 1 else "", bool(settings[i].get("kb_features")))
+                        for i in range(n)]
+        if len({m.wh.shape for m in self.members}) != 1:
+            raise ModelError("ensemble members must have the same hidden size")
+        self._wh = np.concatenate([m.wh for m in self.members])  # [2 * members, h, 4h]
         self.trans = np.mean([m.trans for m in self.members], axis=0)
         self.start = np.mean([m.start for m in self.members], axis=0)
         self.end = np.mean([m.end for m in self.members], axis=0)
@@ -157,14 +161,15 @@ class Model:
 
     @staticmethod
     def _bilstm(wh: np.ndarray, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Both LSTM directions in one loop over input projections x [2, n, t, 4h] of sentences
-        sorted longest first (the backward half reversed within each sentence); step ``i`` computes
-        only the sentences still running, so padding costs nothing. Returns [2, n, t, h]."""
-        _, n, t, _ = x.shape
+        """LSTM directions (every member's forward and backward) in one loop over input projections
+        x [directions, n, t, 4h] of sentences sorted longest first (backward ones reversed within
+        each sentence); step ``i`` computes only the sentences still running, so padding costs
+        nothing. Returns [directions, n, t, h]."""
+        r, n, t, _ = x.shape
         h_dim = wh.shape[1]
-        h = np.zeros((2, n, h_dim), np.float32)
-        c = np.zeros((2, n, h_dim), np.float32)
-        out = np.zeros((2, n, t, h_dim), np.float32)
+        h = np.zeros((r, n, h_dim), np.float32)
+        c = np.zeros((r, n, h_dim), np.float32)
+        out = np.zeros((r, n, t, h_dim), np.float32)
         active = (lengths[None, :] > np.arange(t)[:, None]).sum(axis=1)
         for i in range(t):
             k = int(active[i])
@@ -190,24 +195,28 @@ class Model:
         w, s = self._ids(distinct)
         words = np.concatenate([self._embed(np.array(w)), self._embed(np.array(s))], axis=1)
         mask = np.arange(t)[None, :] < lengths[:, None]
-        kb = np.concatenate([kb_features(keys) for keys in batch]) if self.members[0].kb else None
+        kb = np.concatenate([kb_features(keys) for keys in batch]) if any(m.kb for m in self.members) else None
         # token (s, p) sits at position p forward and at len(s) - 1 - p in the reversed sentence
         sent_idx, pos_idx = np.nonzero(mask)
         rev_idx = lengths[sent_idx] - 1 - pos_idx
-        em = np.zeros((n, t, len(self.tags)), np.float32)
-        for m in self.members:
+        # all members' directions run in one loop (they have the same hidden size): [2M, n, t, 4h]
+        x = np.zeros((2 * len(self.members), n, t, self._wh.shape[2]), np.float32)
+        for j, m in enumerate(self.members):
             feats = np.concatenate([words, self._char_features(m, distinct)], axis=1)
             d_in = feats.shape[1]
-            x = np.zeros((2, n, t, m.wh.shape[2]), np.float32)
             for d, (direction, positions) in enumerate((("f", pos_idx), ("b", rev_idx))):
                 wi, _, b = m.lstm[direction]
                 proj = (feats @ wi[:d_in] + b)[inverse]
-                if kb is not None:
+                if m.kb:
                     proj += kb @ wi[d_in:d_in + KB_DIM]
-                x[d, sent_idx, positions] = proj
-            out = self._bilstm(m.wh, x, lengths)
-            hidden = np.concatenate([out[0, sent_idx, pos_idx], out[1, sent_idx, rev_idx]], axis=1)
-            em[sent_idx, pos_idx] += hidden @ m.proj_w + m.proj_b
+                x[2 * j + d, sent_idx, positions] = proj
+        out = self._bilstm(self._wh, x, lengths)
+        em = np.zeros((n, t, len(self.tags)), np.float32)
+        scores = 0.0
+        for j, m in enumerate(self.members):
+            hidden = np.concatenate([out[2 * j, sent_idx, pos_idx], out[2 * j + 1, sent_idx, rev_idx]], axis=1)
+            scores = scores + hidden @ m.proj_w + m.proj_b
+        em[sent_idx, pos_idx] = scores
         return em / len(self.members), mask
 
     def _viterbi(self, em: np.ndarray, mask: np.ndarray) -> list[list[int]]:
@@ -238,35 +247,56 @@ class Model:
     def tag_tokens(self, sentences: list[list[str]], window: int = WINDOW) -> list[list[str]]:
         """BIO tags for each tokenised sentence; sentences are taken to be in document order, and
         names are propagated within ``window`` sentences (0: each sentence alone)."""
-        tagged = self._tag(sentences)
-        return self._propagate([keys_of(s) for s in sentences], tagged, window) if window else tagged
+        keyed = [keys_of(s) for s in sentences]
+        tagged = self._tag(keyed)
+        return self._propagate(keyed, tagged, window) if window else tagged
 
     def _propagate(self, keys: list[list[str]], tagged: list[list[str]], window: int) -> list[list[str]]:
-        found = [spans(t) for t in tagged]
+        # the names each sentence contributes, then a sliding window of their counts
+        contributed: list[list[tuple[tuple[str, ...], str]]] = []
+        for ks, tags in zip(keys, tagged, strict=True):
+            names = []
+            for a, b, kind in spans(tags):
+                names.append((tuple(ks[a:b]), kind))
+                if kind == "PERS" and b - a >= 2:
+                    names.append(((ks[b - 1],), kind))
+            contributed.append(names)
+        counts: dict[tuple[str, ...], Counter] = {}
+
+        def move(j: int, step: int) -> None:
+            for seq, kind in contributed[j]:
+                c = counts.setdefault(seq, Counter())
+                c[kind] += step
+                if c[kind] <= 0:
+                    del c[kind]
+                    if not c:
+                        del counts[seq]
+
+        for j in range(min(window, len(keys))):
+            move(j, 1)
         out = []
         for j, ks in enumerate(keys):
-            names: dict[tuple[str, ...], Counter] = {}
-            for jj in range(max(0, j - window), min(len(keys), j + window + 1)):
-                for a, b, kind in found[jj]:
-                    names.setdefault(tuple(keys[jj][a:b]), Counter())[kind] += 1
-                    if kind == "PERS" and b - a >= 2:
-                        names.setdefault((keys[jj][b - 1],), Counter())[kind] += 1
-            firsts = {seq[0] for seq in names}
+            if j + window < len(keys):
+                move(j + window, 1)
+            if j - window - 1 >= 0:
+                move(j - window - 1, -1)
             tags = list(tagged[j])
-            i = 0
-            while i < len(ks):
-                step = 1
-                for n in (3, 2, 1):
-                    if i + n > len(ks) or any(t != "O" for t in tags[i:i + n]):
-                        continue
-                    if ks[i] not in firsts and not any(x in firsts for x in stems(ks[i])):
-                        break
-                    kind = self._known_name(ks[i:i + n], names)
-                    if kind:
-                        tags[i:i + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
-                        step = n
-                        break
-                i += step
+            if counts:
+                firsts = {seq[0] for seq in counts}
+                i = 0
+                while i < len(ks):
+                    step = 1
+                    for n in (3, 2, 1):
+                        if i + n > len(ks) or any(t != "O" for t in tags[i:i + n]):
+                            continue
+                        if ks[i] not in firsts and not any(x in firsts for x in stems(ks[i])):
+                            break
+                        kind = self._known_name(ks[i:i + n], counts)
+                        if kind:
+                            tags[i:i + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
+                            step = n
+                            break
+                    i += step
             out.append(tags)
         return out
 
@@ -281,8 +311,7 @@ class Model:
             return counts.most_common(1)[0][0]
         return None
 
-    def _tag(self, sentences: list[list[str]]) -> list[list[str]]:
-        keyed = [keys_of(s) for s in sentences]
+    def _tag(self, keyed: list[list[str]]) -> list[list[str]]:
         out: list[list[str] | None] = [None] * len(keyed)
         order = sorted((i for i, k in enumerate(keyed) if k), key=lambda i: -len(keyed[i]))
         for lo in range(0, len(order), _BATCH):

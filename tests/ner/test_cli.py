@@ -1,0 +1,45 @@
+"""`rasd eval ner` and `rasd eval GOLD OUTPUT` side by side; `rasd train ner` refuses bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rasd.cli import main
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def test_eval_ner_prints_per_type_and_micro_scores():
+    if not (DATA / "ner" / "anercorp").is_dir():
+        pytest.skip(f"NER corpora not found at {DATA / 'ner'} (../shared/data is absent on this machine)")
+    r = CliRunner().invoke(main, ["eval", "ner", "--data", str(DATA), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    scores = out["anercorp_test"]
+    assert set(scores) == {"PERS", "LOC", "ORG", "MISC", "micro"}
+    assert scores["micro"]["support"] == sum(scores[t]["support"] for t in ("PERS", "LOC", "ORG", "MISC"))
+    assert out["sentences_per_second"] > 0
+
+
+def test_eval_ner_without_the_corpora_is_one_clear_error(tmp_path):
+    r = CliRunner().invoke(main, ["eval", "ner", "--data", str(tmp_path)])
+    assert r.exit_code != 0
+    assert "ner/anercorp" in r.output and "Traceback" not in r.output
+
+
+def test_eval_of_an_extraction_output_still_works(tmp_path):
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"documents": {}}), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("", encoding="utf-8")
+    r = CliRunner().invoke(main, ["eval", str(gold), str(out)])
+    assert r.exit_code == 0, r.output
+    assert "entities" in json.loads(r.output)
+
+
+def test_train_ner_without_the_corpora_is_one_clear_error(tmp_path):
+    r = CliRunner().invoke(main, ["train", "ner", "--data", str(tmp_path), "--out", str(tmp_path / "m.npz")])
+    assert r.exit_code != 0
+    assert "Traceback" not in r.output
