@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rasd.bench import corpus_texts
 from rasd.errors import InputError
-from rasd.pipeline import annotate, clean
+from rasd.pipeline import annotate_stream, clean
 from rasd.sources.files import RawArticle
 from rasd.store import open_store
 from rasd.store.analysis import stats
@@ -55,10 +55,10 @@ def run_ingest(corpus: str, db: str, limit: int = 2000) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
 
     def stream():
-        for i, d in enumerate(_docs(corpus, limit), 1):
+        for i, d in enumerate(annotate_stream(_docs(corpus, limit)), 1):
             if i % 500 == 0:
                 samples.append(round(_rss_mb(), 1))
-            yield annotate(d)
+            yield d
 
     st = ingest(store, stream(), batch_size=100)
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -74,7 +74,7 @@ def fill(corpus: str, db: str, size: int) -> dict:
     t0 = time.perf_counter()
     # The corpus has exact duplicates (stored once), so draw new documents until the store has ``size``.
     fresh = itertools.islice(only_new(store, _docs(corpus, 10**9, cycle=True)), max(0, size - have))
-    ingest(store, (annotate(d) for d in fresh), batch_size=200)
+    ingest(store, annotate_stream(fresh), batch_size=200)
     return {"documents": stats(store)["documents"], "added": stats(store)["documents"] - have,
             "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(_rss_mb(), 1)}
 

@@ -53,9 +53,15 @@ def register(main: click.Group) -> None:
     @click.option("--published", metavar="DATE", help="Publication date for inputs that do not state one.")
     @click.option("--batch", type=int, default=50, show_default=True, help="Documents per transaction.")
     @click.option("--no-progress", is_flag=True)
-    def ingest(inputs, db, published, batch, no_progress):
+    @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
+                  help="Also find names with the trained NER model (see rasd extract --help).")
+    def ingest(inputs, db, published, batch, no_progress, ner):
         """Extract and store articles; the same article twice is stored once, and an interrupted run resumes."""
-        from rasd.pipeline import annotate, clean
+        from rasd.entities.stage import use_ner
+        from rasd.pipeline import annotate_stream, clean
+
+        if ner:
+            use_ner(ner)
         from rasd.sources.files import iter_paths, read_input
         from rasd.store.ingest import IngestStats, only_new
         from rasd.store.ingest import ingest as store_docs
@@ -77,7 +83,7 @@ def register(main: click.Group) -> None:
                 yield doc.replace(published=published) if published and not doc.published else doc
 
         t0 = time.perf_counter()
-        store_docs(store, (annotate(d) for d in only_new(store, cleaned(), stats)), batch_size=batch, stats=stats)
+        store_docs(store, annotate_stream(only_new(store, cleaned(), stats)), batch_size=batch, stats=stats)
         secs = time.perf_counter() - t0
         click.echo(
             f"{stats.stored} stored, {stats.skipped} already there, {len(stats.errors)} failed, "

@@ -64,6 +64,23 @@ def annotate(doc: Document, stages: Iterable[Stage] | None = None) -> Document:
     return doc
 
 
+def annotate_stream(docs: Iterable[Document], batch: int = 64) -> Iterator[Document]:
+    """``annotate`` over a stream of documents, ``batch`` at a time so that the NER model tags
+    their sentences together (the results are the same as one by one, only faster)."""
+    from rasd.entities.stage import pretag
+
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= batch:
+            pretag(chunk)
+            yield from (annotate(d) for d in chunk)
+            chunk = []
+    if chunk:
+        pretag(chunk)
+        yield from (annotate(d) for d in chunk)
+
+
 def extract_document(raw: RawArticle) -> Document:
     return annotate(clean(raw))
 

@@ -1,5 +1,5 @@
-"""The trained NER model joins the entity stage: names no list or pattern knows get ids of their own,
-and RASD_NER=off runs without it."""
+"""The trained NER model joins the entity stage when asked for (RASD_NER / --ner): names no list or
+pattern knows get ids of their own."""
 
 import pytest
 
@@ -14,7 +14,7 @@ TEXT = "والتقى موسى ويتانغولا بالوفد الزائر في 
 @pytest.fixture
 def model_switch(monkeypatch):
     def switch(on: bool):
-        monkeypatch.setenv("RASD_NER", "on" if on else "off")
+        monkeypatch.setenv("RASD_NER", "full" if on else "off")
         monkeypatch.setattr(stage, "_NER_MODEL", [])
 
     yield switch

@@ -43,3 +43,25 @@ def test_train_ner_without_the_corpora_is_one_clear_error(tmp_path):
     r = CliRunner().invoke(main, ["train", "ner", "--data", str(tmp_path), "--out", str(tmp_path / "m.npz")])
     assert r.exit_code != 0
     assert "Traceback" not in r.output
+
+
+def test_extract_uses_the_model_only_when_asked(tmp_path, monkeypatch):
+    from rasd.entities import stage
+
+    monkeypatch.setattr(stage, "_NER_MODEL", [])
+    monkeypatch.delenv("RASD_NER", raising=False)
+    art = tmp_path / "a.txt"
+    art.write_text("والتقى موسى ويتانغولا بالوفد الزائر في نيروبي أمس لبحث الأزمة.\n"
+                   "وجاء ذلك في بيان رسمي صدر بعد اجتماع مطول استمر عدة ساعات.\n", encoding="utf-8")
+
+    def new_names(*flags):
+        r = CliRunner().invoke(main, ["extract", str(art), *flags])
+        assert r.exit_code == 0, r.output
+        doc = json.loads(r.output.splitlines()[0])
+        return {m["text"] for e in doc["entities"] if e["id"].startswith("new:") for m in e["mentions"]}
+
+    assert "موسى ويتانغولا" not in new_names()
+    assert "موسى ويتانغولا" in new_names("--ner", "fast")
+    assert "موسى ويتانغولا" in new_names("--ner", "full")
+    r = CliRunner().invoke(main, ["extract", str(art), "--ner", "bogus"])
+    assert r.exit_code != 0 and "Traceback" not in r.output

@@ -23,6 +23,12 @@ _BATCH = 1024
 # recurs within this many sentences, and a person's last name alone as well. A single word is
 # propagated only if it is not among the most frequent words of the news corpus.
 WINDOW = 10
+# Text without sentence punctuation makes "sentences" of hundreds of tokens, and the LSTM steps once
+# per token: such runs are tagged in pieces of at most MAX_PIECE tokens, cut after a comma or a
+# semicolon where there is one.
+MAX_PIECE = 60
+_BATCH_TOKENS = 32_768
+_BREAKS = frozenset({",", ";", ":", "،", "؛"})
 COMMON_RANK = 1000
 
 
@@ -67,7 +73,7 @@ class Model:
     """The NER model: shared word vectors and one or more member networks whose emission and
     transition scores are averaged (an ensemble) before Viterbi decoding."""
 
-    def __init__(self, arrays: dict[str, np.ndarray]):
+    def __init__(self, arrays: dict[str, np.ndarray], members: int | None = None):
         meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
         if meta.get("format") != "rasd-ner/1":
             raise ModelError(f"unknown NER model format {meta.get('format')!r}")
@@ -80,7 +86,7 @@ class Model:
         n = int(meta.get("members", 1))
         settings = meta.get("member_settings") or [meta["settings"]] * n
         self.members = [_Member(arrays, f"m{i}." if n > 1 else "", bool(settings[i].get("kb_features")))
-                        for i in range(n)]
+                        for i in range(min(n, members or n))]
         if len({m.wh.shape for m in self.members}) != 1:
             raise ModelError("ensemble members must have the same hidden size")
         self._wh = np.concatenate([m.wh for m in self.members])  # [2 * members, h, 4h]
@@ -112,11 +118,13 @@ class Model:
         return out
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Model:
+    def load(cls, path: str | Path | None = None, members: int | None = None) -> Model:
+        """The model at ``path`` (default: the shipped one); ``members`` keeps only the first few
+        networks of an ensemble (faster, slightly less accurate)."""
         p = Path(path) if path else resources.path(MODEL_FILE)
         try:
             with np.load(p, allow_pickle=False) as z:
-                return cls({k: z[k] for k in z.files})
+                return cls({k: z[k] for k in z.files}, members)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot read NER model {p}: {exc}") from None
 
@@ -130,7 +138,7 @@ class Model:
             if ws is None:
                 w, s = self.vocab.word_ids([k])
                 ws = (w[0], s[0])
-                if len(cache) < 500_000:
+                if len(cache) < 200_000:
                     cache[k] = ws
             words.append(ws[0])
             stems.append(ws[1])
@@ -151,7 +159,7 @@ class Model:
             out = np.maximum(cols @ m.conv_w + m.conv_b, 0.0)  # [n, C, filters]
             out[ids == PAD] = 0.0
             feats = out.max(axis=1)
-            if len(cache) > 200_000:
+            if len(cache) > 50_000:
                 cache.clear()
             for k, f in zip(missing, feats, strict=True):
                 cache[k] = f
@@ -312,27 +320,65 @@ class Model:
         return None
 
     def _tag(self, keyed: list[list[str]]) -> list[list[str]]:
-        out: list[list[str] | None] = [None] * len(keyed)
-        order = sorted((i for i, k in enumerate(keyed) if k), key=lambda i: -len(keyed[i]))
-        for lo in range(0, len(order), _BATCH):
-            idx = order[lo:lo + _BATCH]
-            em, mask = self._emissions([keyed[i] for i in idx])
-            for i, path in zip(idx, self._viterbi(em, mask), strict=True):
-                out[i] = [self.tags[p] for p in path]
-        return [o if o is not None else [] for o in out]
+        """Viterbi tags; long sentences are tagged in pieces (see ``_pieces``), and batches are
+        bounded in tokens so that padding never dominates."""
+        pieces: list[tuple[int, int, int]] = []  # sentence, start, end
+        for i, ks in enumerate(keyed):
+            pieces.extend((i, a, b) for a, b in _pieces(ks))
+        pieces.sort(key=lambda p: p[1] - p[2])
+        out = [["O"] * len(ks) for ks in keyed]
+        lo = 0
+        while lo < len(pieces):
+            longest = pieces[lo][2] - pieces[lo][1]
+            hi = min(len(pieces), lo + max(1, min(_BATCH, _BATCH_TOKENS // longest)))
+            batch = pieces[lo:hi]
+            em, mask = self._emissions([keyed[i][a:b] for i, a, b in batch])
+            for (i, a, b), path in zip(batch, self._viterbi(em, mask), strict=True):
+                out[i][a:b] = [self.tags[p] for p in path]
+            lo = hi
+        return out
 
     def entities(self, text: str, sentence_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-        """(start, end, type) of every entity the model finds, offsets into ``text``."""
-        toks = [[(s + a, s + b) for a, b in tokenize(text[s:e])] for s, e in sentence_spans]
-        tagged = self.tag_tokens([[text[a:b] for a, b in ts] for ts in toks], window=len(toks))
-        found = []
-        for ts, tags in zip(toks, tagged, strict=True):
-            for i, j, kind in spans(tags):
-                found.append((ts[i][0], ts[j - 1][1], kind))
-        return sorted(found)
+        """(start, end, type) of every entity the model finds, offsets into ``text``; names are
+        propagated across the whole text (one document)."""
+        return self.entities_many([(text, sentence_spans)])[0]
+
+    def entities_many(self, docs: list[tuple[str, list[tuple[int, int]]]]) -> list[list[tuple[int, int, str]]]:
+        """``entities`` for many documents at once: their sentences share batches, which is several
+        times faster than one document at a time."""
+        toks = [[[(s + a, s + b) for a, b in tokenize(text[s:e])] for s, e in spans] for text, spans in docs]
+        keyed = [[keys_of([text[a:b] for a, b in ts]) for ts in doc_toks]
+                 for (text, _), doc_toks in zip(docs, toks, strict=True)]
+        tagged = self._tag([ks for doc_keys in keyed for ks in doc_keys])
+        out = []
+        pos = 0
+        for doc_toks, doc_keys in zip(toks, keyed, strict=True):
+            doc_tags = self._propagate(doc_keys, tagged[pos:pos + len(doc_keys)], len(doc_keys))
+            pos += len(doc_keys)
+            found = []
+            for ts, tags in zip(doc_toks, doc_tags, strict=True):
+                for i, j, kind in spans(tags):
+                    found.append((ts[i][0], ts[j - 1][1], kind))
+            out.append(sorted(found))
+        return out
 
 
-@lru_cache(maxsize=1)
-def shipped() -> Model:
-    """The model that ships in the package, loaded once."""
-    return Model.load()
+def _pieces(keys: list[str]) -> list[tuple[int, int]]:
+    """Spans of at most MAX_PIECE tokens covering ``keys``; an entity cut at a piece boundary is rare
+    since cuts go after the last comma or semicolon of a piece where it has one."""
+    out = []
+    start = 0
+    while len(keys) - start > MAX_PIECE:
+        end = start + MAX_PIECE
+        cut = next((j + 1 for j in range(end - 1, start + MAX_PIECE // 2, -1) if keys[j] in _BREAKS), end)
+        out.append((start, cut))
+        start = cut
+    if len(keys) > start:
+        out.append((start, len(keys)))
+    return out
+
+
+@lru_cache(maxsize=4)
+def shipped(members: int | None = None) -> Model:
+    """The model that ships in the package, loaded once (``members``: see ``Model.load``)."""
+    return Model.load(members=members)
