@@ -24,7 +24,7 @@ test-pg: lint
 	RASD_TEST_PG="$$(bash .ci/postgres.sh)" $(BIN)/pytest
 
 bench: install
-	$(BIN)/rasd bench ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --limit 3000
+	OPENBLAS_NUM_THREADS=1 $(BIN)/rasd bench ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --limit 3000
 
 # Ingest rate and memory (2,000 articles), then search latency on a 100,000-article store built once
 # at /tmp/rasd-bench-100k.db (resumable; about 15 minutes the first time).

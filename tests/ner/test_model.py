@@ -97,3 +97,14 @@ def test_a_broken_model_file_is_one_clear_error(tmp_path):
     np.savez(bad, meta=np.frombuffer(b'{"format": "other/9"}', dtype=np.uint8))
     with pytest.raises(ModelError):
         Model.load(bad)
+
+
+def test_bounded_caches_give_the_same_tags(model, monkeypatch):
+    import rasd.ner.model as model_module
+
+    sents = ["وصل الرئيس الفرنسي إيمانويل ماكرون إلى برلين حيث التقى المستشار أولاف شولتس .".split(),
+             "وقال موسى ويتانغولا إن بلاده سترسل قوات إلى هايتي .".split()]
+    before = model.tag_tokens(sents)
+    monkeypatch.setattr(model_module, "_CHAR_CACHE", 5)
+    assert model.tag_tokens(sents) == before
+    assert model.tag_tokens(sents[::-1])[::-1] == before

@@ -27,7 +27,8 @@ WINDOW = 10
 # per token: such runs are tagged in pieces of at most MAX_PIECE tokens, cut after a comma or a
 # semicolon where there is one.
 MAX_PIECE = 60
-_BATCH_TOKENS = 32_768
+_BATCH_TOKENS = 8_192
+_CHAR_CACHE = 50_000  # character-CNN outputs kept per network (64 floats each)
 _BREAKS = frozenset({",", ";", ":", "،", "؛"})
 COMMON_RANK = 1000
 
@@ -149,6 +150,8 @@ class Model:
 
     def _char_features(self, m: _Member, keys: list[str]) -> np.ndarray:
         cache = m.char_cache
+        if len(cache) + len(keys) > _CHAR_CACHE:
+            cache.clear()
         missing = list(dict.fromkeys(k for k in keys if k not in cache))
         if missing:
             ids = self.vocab.char_ids(missing)  # [n, C]
@@ -159,8 +162,6 @@ class Model:
             out = np.maximum(cols @ m.conv_w + m.conv_b, 0.0)  # [n, C, filters]
             out[ids == PAD] = 0.0
             feats = out.max(axis=1)
-            if len(cache) > 50_000:
-                cache.clear()
             for k, f in zip(missing, feats, strict=True):
                 cache[k] = f
         return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, m.conv_b.shape[0]), np.float32)
