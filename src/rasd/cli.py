@@ -154,8 +154,11 @@ def train_lexicon(data: str, out: str | None) -> None:
 @click.option("--seed", type=int, help="Random seed (members take seed, seed+1, ...).")
 @click.option("--members", type=int, default=1, show_default=True,
               help="Networks in the model; their scores are averaged (an ensemble).")
+@click.option("--anergazet", is_flag=True,
+              help="Also use ANERGazet (ner/anergazet) as features: for the comparison figure only; such a "
+                   "model needs that folder at run time and is not one to ship.")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
-              hidden: int | None, seed: int | None, members: int) -> None:
+              hidden: int | None, seed: int | None, members: int, anergazet: bool) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
@@ -166,6 +169,13 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
     if not (Path(data) / "ner" / "anercorp").is_dir():
         fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
     overrides = {k: v for k, v in (("epochs", epochs), ("hidden", hidden), ("seed", seed)) if v is not None}
+    if anergazet:
+        gaz = Path(data).resolve() / "ner" / "anergazet"
+        if not gaz.is_dir():
+            fail(f"no ner/anergazet in {data}")
+        if not out:
+            fail("--anergazet needs --out: a model built on ANERGazet is not shipped")
+        overrides["gazetteer"] = str(gaz)
     target = Path(out) if out else resources.path("ner.npz")
     try:
         result = run_train(Path(data), target, Path(work), list(extra), overrides,

@@ -93,3 +93,64 @@ def _clitic_set(pairs) -> frozenset[str]:
     if not _CLITICS:
         _CLITICS.append(frozenset(c for c, kind in pairs if kind != "future"))
     return _CLITICS[0]
+
+
+# ANERGazet (evaluation only: it ships with ANERcorp and is not Rasd's to redistribute), as the
+# same kind of B/I indicators for its three lists.
+GAZETTEER_FILES = (("ANERGazet_Pers.txt", 0), ("ANERGazet_Loc.txt", 1), ("ANERGazet_Org.txt", 2))
+GAZETTEER_DIM = 2 * len(GAZETTEER_FILES)
+_GAZETTEERS: dict[str, object] = {}
+
+
+def gazetteer(folder: str):
+    """An Aho-Corasick automaton over the normalised entries of the ANERGazet lists in ``folder``."""
+    if folder not in _GAZETTEERS:
+        from pathlib import Path
+
+        import ahocorasick
+
+        entries: dict[str, set[int]] = {}
+        for name, group in GAZETTEER_FILES:
+            for line in (Path(folder) / name).read_text(encoding="utf-8").splitlines():
+                line = line.strip()
+                if not line or line.startswith(("====", "****")):
+                    continue
+                k = " ".join(keys_of(line.split()))
+                if len(k) >= 2:
+                    entries.setdefault(k, set()).add(group)
+        a = ahocorasick.Automaton()
+        for k, groups in entries.items():
+            a.add_word(k, (k, tuple(sorted(groups))))
+        a.make_automaton()
+        _GAZETTEERS[folder] = a
+    return _GAZETTEERS[folder]
+
+
+def gazetteer_features(keys: list[str], automaton) -> np.ndarray:
+    """[tokens, GAZETTEER_DIM] indicators of whole-token gazetteer matches (a proclitic allowed)."""
+    from rasd.arabic.segment import proclitics
+
+    clitics = _clitic_set(proclitics())
+    out = np.zeros((len(keys), GAZETTEER_DIM), dtype=np.float32)
+    if not keys:
+        return out
+    text = " ".join(keys)
+    token_at = np.full(len(text) + 1, -1, dtype=np.int64)
+    starts = []
+    pos = 0
+    for i, k in enumerate(keys):
+        token_at[pos:pos + len(k)] = i
+        starts.append(pos)
+        pos += len(k) + 1
+    for end_idx, (k, groups) in automaton.iter(text):
+        start, end = end_idx - len(k) + 1, end_idx + 1
+        if end < len(text) and text[end] != " ":
+            continue
+        first = int(token_at[start])
+        if first < 0 or (start > starts[first] and text[starts[first]:start] not in clitics):
+            continue
+        last = int(token_at[end_idx])
+        for g in groups:
+            out[first, 2 * g] = 1.0
+            out[first + 1:last + 1, 2 * g + 1] = 1.0
+    return out

@@ -14,7 +14,17 @@ import numpy as np
 
 from rasd import resources
 from rasd.ner.corpus import spans
-from rasd.ner.features import KB_DIM, MAX_CHARS, PAD, Vocab, kb_features, keys_of
+from rasd.ner.features import (
+    GAZETTEER_DIM,
+    KB_DIM,
+    MAX_CHARS,
+    PAD,
+    Vocab,
+    gazetteer,
+    gazetteer_features,
+    kb_features,
+    keys_of,
+)
 from rasd.ner.tokens import stems, tokenize
 
 MODEL_FILE = "ner.npz"
@@ -44,7 +54,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class _Member:
     """One network of the model: character CNN, BiLSTM and CRF weights (the word vectors are shared)."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], prefix: str, kb: bool):
+    def __init__(self, arrays: dict[str, np.ndarray], prefix: str, kb: bool, gazetteer_dir: str = ""):
         def get(name: str) -> np.ndarray:
             return arrays[prefix + name].astype(np.float32)
 
@@ -62,6 +72,7 @@ class _Member:
                             get(f"lstm_{d}_b")[order])
         self.wh = np.stack([self.lstm["f"][1], self.lstm["b"][1]])  # [2, h, 4h]
         self.kb = kb
+        self.gazetteer = gazetteer_dir
         self.proj_w = get("proj_w").T.copy()
         self.proj_b = get("proj_b")
         self.trans = get("trans")
@@ -86,8 +97,12 @@ class Model:
         self.emb_scale = arrays["emb_scale"].astype(np.float32)
         n = int(meta.get("members", 1))
         settings = meta.get("member_settings") or [meta["settings"]] * n
-        self.members = [_Member(arrays, f"m{i}." if n > 1 else "", bool(settings[i].get("kb_features")))
+        self.members = [_Member(arrays, f"m{i}." if n > 1 else "", bool(settings[i].get("kb_features")),
+                                settings[i].get("gazetteer", ""))
                         for i in range(min(n, members or n))]
+        for m in self.members:
+            if m.gazetteer and not (Path(m.gazetteer) / "ANERGazet_Loc.txt").exists():
+                raise ModelError(f"this model was trained with ANERGazet features and needs {m.gazetteer}")
         if len({m.wh.shape for m in self.members}) != 1:
             raise ModelError("ensemble members must have the same hidden size")
         self._wh = np.concatenate([m.wh for m in self.members])  # [2 * members, h, 4h]
@@ -205,6 +220,8 @@ class Model:
         words = np.concatenate([self._embed(np.array(w)), self._embed(np.array(s))], axis=1)
         mask = np.arange(t)[None, :] < lengths[:, None]
         kb = np.concatenate([kb_features(keys) for keys in batch]) if any(m.kb for m in self.members) else None
+        gaz_dir = next((m.gazetteer for m in self.members if m.gazetteer), "")
+        gaz = np.concatenate([gazetteer_features(keys, gazetteer(gaz_dir)) for keys in batch]) if gaz_dir else None
         # token (s, p) sits at position p forward and at len(s) - 1 - p in the reversed sentence
         sent_idx, pos_idx = np.nonzero(mask)
         rev_idx = lengths[sent_idx] - 1 - pos_idx
@@ -218,6 +235,8 @@ class Model:
                 proj = (feats @ wi[:d_in] + b)[inverse]
                 if m.kb:
                     proj += kb @ wi[d_in:d_in + KB_DIM]
+                if m.gazetteer:
+                    proj += gaz @ wi[d_in + KB_DIM:d_in + KB_DIM + GAZETTEER_DIM]
                 x[2 * j + d, sent_idx, positions] = proj
         out = self._bilstm(self._wh, x, lengths)
         em = np.zeros((n, t, len(self.tags)), np.float32)

@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rasd.ner.corpus import Sentence
-from rasd.ner.features import KB_DIM, MAX_CHARS, PAD, UNK, Vocab, kb_features, keys_of
+from rasd.ner.features import (
+    GAZETTEER_DIM,
+    KB_DIM,
+    MAX_CHARS,
+    PAD,
+    UNK,
+    Vocab,
+    gazetteer,
+    gazetteer_features,
+    kb_features,
+    keys_of,
+)
 
 
 @dataclass
@@ -33,6 +44,7 @@ class Settings:
     patience: int = 8
     finetune: bool = False  # let training move the word vectors of the words it sees
     kb_features: bool = True  # Rasd's own knowledge base (resources/kb) as token features
+    gazetteer: str = ""  # folder of ANERGazet lists: features for evaluation only, never shipped
     extra: list[str] = field(default_factory=list)
 
 
@@ -80,7 +92,7 @@ def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings):
             self.chars = nn.Embedding(n_chars, st.char_dim, padding_idx=PAD)
             self.conv = nn.Conv1d(st.char_dim, st.char_filters, 3, padding=1)
             self.drop = nn.Dropout(st.dropout)
-            self.kb_dim = KB_DIM if st.kb_features else 0
+            self.kb_dim = (KB_DIM if st.kb_features else 0) + (GAZETTEER_DIM if st.gazetteer else 0)
             self.lstm = nn.LSTM(2 * matrix.shape[1] + st.char_filters + self.kb_dim, st.hidden, batch_first=True,
                                 bidirectional=True)
             self.proj = nn.Linear(2 * st.hidden, n_tags)
@@ -121,11 +133,13 @@ def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings):
     return Tagger()
 
 
-def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int]) -> tuple:
+def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int], gazetteer_dir: str = "") -> tuple:
     keys = keys_of(s.tokens)
     w, st = vocab.word_ids(keys)
-    return (np.array(w), np.array(st), vocab.char_ids(keys), kb_features(keys),
-            np.array([tag_index[x] for x in s.tags]))
+    extra = kb_features(keys)
+    if gazetteer_dir:
+        extra = np.concatenate([extra, gazetteer_features(keys, gazetteer(gazetteer_dir))], axis=1)
+    return (np.array(w), np.array(st), vocab.char_ids(keys), extra, np.array([tag_index[x] for x in s.tags]))
 
 
 def _batch(torch, items: list[tuple], word_dropout: float, rng):
@@ -134,7 +148,7 @@ def _batch(torch, items: list[tuple], word_dropout: float, rng):
     words = np.zeros((n, t), dtype=np.int64)
     stems = np.zeros((n, t), dtype=np.int64)
     chars = np.zeros((n, t, MAX_CHARS), dtype=np.int64)
-    kb = np.zeros((n, t, KB_DIM), dtype=np.float32)
+    kb = np.zeros((n, t, items[0][3].shape[1]), dtype=np.float32)
     tags = np.zeros((n, t), dtype=np.int64)
     mask = np.zeros((n, t), dtype=np.float32)
     for i, (w, st, ch, k, tg) in enumerate(items):
@@ -175,7 +189,7 @@ def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log
         optimisers.append(torch.optim.SparseAdam([net.words.weight], lr=st.lr))
     log(f"vocabulary {len(vocab.words):,} words, {len(vocab.chars)} characters; tags {', '.join(tag_list)}")
 
-    prepared = [_prepare(s, vocab, tag_index) for s in train]
+    prepared = [_prepare(s, vocab, tag_index, st.gazetteer) for s in train]
     best, best_state, stale = -1.0, None, 0
     order = sorted(range(len(train)), key=lambda i: len(train[i].tokens))
     batches = [order[i:i + st.batch] for i in range(0, len(order), st.batch)]
