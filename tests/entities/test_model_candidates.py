@@ -63,3 +63,17 @@ def test_generic_places_frequent_in_news_are_left_to_the_knowledge_base(model_sw
     model_switch(True)
     doc = extract_text(f"وتوجه الوفد بعد ذلك إلى أوروبا ثم إلى آسيا عبر المحيط الهادئ.\n{PAD}")
     assert not [m.text for e in doc.entities if e.id.startswith("new:") for m in e.mentions]
+
+
+def test_coordinated_names_are_two_entities(model_switch):
+    from rasd.entities.stage import _split_coordination
+    from rasd.ner.model import shipped
+
+    text = "وسجل كافاني ولويس سواريز هدفين، وأشاد المدرب محمد وليد بهما."
+    model = shipped(1)
+    a = text.index("كافاني")
+    parts = _split_coordination(text, (a, text.index(" هدفين"), "PERS"), model)
+    assert [text[s:e] for s, e, _ in parts] == ["كافاني", "ولويس سواريز"]
+    b = text.index("محمد")
+    parts = _split_coordination(text, (b, text.index(" بهما"), "PERS"), model)
+    assert [text[s:e] for s, e, _ in parts] == ["محمد وليد"]

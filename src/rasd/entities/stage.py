@@ -325,7 +325,7 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
     spans = _PRETAGGED.pop(doc.text, None)
     if spans is None:
         spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans])
-    for start, end, kind in spans:
+    for start, end, kind in (p for sp in spans for p in _split_coordination(doc.text, sp, model)):
         if kind not in _MODEL_TYPES or any(start < ce and cs < end for cs, ce in covered):
             continue
         start = _strip_clitic(doc.text, start, end, model)
@@ -340,6 +340,25 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
             eid, ftype = "new:" + skeleton(surface), _MODEL_TYPES[kind]
         out.append(Candidate(start, end, eid, "model", ftype, surface if ftype else None))
         covered.append((start, end))
+    return out
+
+
+def _split_coordination(text: str, span: tuple[int, int, str], model) -> list[tuple[int, int, str]]:
+    """Split a span at a word that is و + a name (كافاني ولويس سواريز -> كافاني، ولويس سواريز): the
+    model sometimes joins coordinated names. Only where the word without و is the commoner one in
+    news, so وليد، وائل and unknown names such as ويتانغولا stay whole."""
+    start, end, kind = span
+    out = []
+    rank = model.vocab.words
+    missing = len(rank) + 2
+    for m in re.finditer(r"\s+(\S+)", text[start:end]):
+        word = key(m.group(1))
+        if len(word) < 4 or word[0] != "و":
+            continue
+        if rank.get(word[1:], missing) < rank.get(word, missing):
+            out.append((start, start + m.start(), kind))
+            start = start + m.start(1)
+    out.append((start, end, kind))
     return out
 
 
