@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rasd.errors import InputError, RasdError
 from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths, read_input
+
+if TYPE_CHECKING:
+    from rasd.model import Document
 
 stderr = Console(stderr=True)
 PROGRESS_MIN_FILES = 5
@@ -51,9 +55,9 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
     Prints rasd.extract/1 JSON on standard output; one line on standard error for each input that
     could not be read, and exit code 1 if there was any.
     """
-    from rasd.entities.stage import pretag, use_ner
+    from rasd.entities.stage import use_ner
     from rasd.extract.dates import to_date
-    from rasd.pipeline import annotate, clean
+    from rasd.pipeline import annotate, clean, pretagged
 
     if ner:
         use_ner(ner)
@@ -61,7 +65,6 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
         fail(f"--published: not a date: {published!r} (use YYYY-MM-DD)", 2)
     paths = list(iter_paths(list(inputs)))
     failures = 0
-    first = True
     out = sys.stdout
     if fmt == "json":
         out.write("[")
@@ -74,36 +77,25 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
         else:  # a bug must not lose the other inputs; report it in one line
             click.echo(f"rasd: {where}: internal error: {type(exc).__name__}: {exc}", err=True)
 
-    def flush(chunk: list[tuple[str, object]]) -> None:
-        nonlocal first
-        try:
-            pretag([doc for _, doc in chunk])  # only a speed-up: the NER model tags the chunk at once
-        except Exception:  # noqa: BLE001 - each document is then tagged alone, and reports its own error
-            pass
-        for where, doc in chunk:
+    def cleaned() -> Iterator[tuple[str, Document]]:
+        for where in _with_progress(paths, no_progress):
             try:
-                doc = annotate(doc)
+                doc = clean(read_input(where, max_bytes))
             except Exception as exc:
                 report(where, exc)
                 continue
-            payload = json.dumps(doc.to_json(), ensure_ascii=False)
-            out.write((("" if first else ",") + "\n" + payload) if fmt == "json" else payload + "\n")
-            first = False
+            yield where, (doc.replace(published=published) if published and not doc.published else doc)
 
-    chunk: list[tuple[str, object]] = []
-    for where in _with_progress(paths, no_progress):
+    first = True
+    for where, doc in pretagged(cleaned(), EXTRACT_CHUNK, doc_of=lambda item: item[1]):
         try:
-            doc = clean(read_input(where, max_bytes))
-            if published and not doc.published:
-                doc = doc.replace(published=published)
+            doc = annotate(doc)
         except Exception as exc:
             report(where, exc)
             continue
-        chunk.append((where, doc))
-        if len(chunk) >= EXTRACT_CHUNK:
-            flush(chunk)
-            chunk = []
-    flush(chunk)
+        payload = json.dumps(doc.to_json(), ensure_ascii=False)
+        out.write((("" if first else ",") + "\n" + payload) if fmt == "json" else payload + "\n")
+        first = False
     if fmt == "json":
         out.write("\n]\n")
     out.flush()

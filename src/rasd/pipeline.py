@@ -7,12 +7,16 @@ pool or on a cluster.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from rasd.clean import Cleaned, clean_text, html_to_article
 from rasd.errors import InputError
 from rasd.model import Document
 from rasd.sources.files import RawArticle
+
+T = TypeVar("T")
 
 Stage = Callable[[Document], Document]
 
@@ -64,21 +68,25 @@ def annotate(doc: Document, stages: Iterable[Stage] | None = None) -> Document:
     return doc
 
 
+def pretagged(items: Iterable[T], batch: int = 64, doc_of: Callable[[T], Document] | None = None) -> Iterator[T]:
+    """Pass ``items`` through unchanged, ``batch`` at a time, after the NER model has tagged the
+    sentences of each batch's documents together (``doc_of`` finds an item's document). Only a
+    speed-up: if it fails, each document is tagged alone when annotated, and reports its own error."""
+    from rasd.entities.stage import pretag
+
+    it = iter(items)
+    while chunk := list(itertools.islice(it, batch)):
+        try:
+            pretag([doc_of(x) if doc_of else x for x in chunk])
+        except Exception:  # noqa: BLE001 - see the docstring
+            pass
+        yield from chunk
+
+
 def annotate_stream(docs: Iterable[Document], batch: int = 64) -> Iterator[Document]:
     """``annotate`` over a stream of documents, ``batch`` at a time so that the NER model tags
     their sentences together (the results are the same as one by one, only faster)."""
-    from rasd.entities.stage import pretag
-
-    chunk: list[Document] = []
-    for doc in docs:
-        chunk.append(doc)
-        if len(chunk) >= batch:
-            pretag(chunk)
-            yield from (annotate(d) for d in chunk)
-            chunk = []
-    if chunk:
-        pretag(chunk)
-        yield from (annotate(d) for d in chunk)
+    return (annotate(d) for d in pretagged(docs, batch))
 
 
 def extract_document(raw: RawArticle) -> Document:

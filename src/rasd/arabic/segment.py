@@ -17,7 +17,8 @@ class Span:
 
 
 # A number (with its separators) or a word; a clitic stuck to a number (و١٣٬٠٠٠) is split off.
-_TOKEN = re.compile(r"\d+(?:[.,،٫٬]\d+)*|[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u0640])*")
+WORD_OR_NUMBER = r"\d+(?:[.,،٫٬]\d+)*|[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u0640])*"
+_TOKEN = re.compile(WORD_OR_NUMBER)
 # A sentence ends at . ! ? ؟ … (with any closing quotes) before whitespace, or at a line break.
 # A dot between letters or digits (إس.بي.إس, 1.5) is not an end.
 _SENT_END = re.compile(r"(?:[.!?؟…]+[\"'»”’)\]]*)(?=\s|$)|\n")
@@ -53,6 +54,12 @@ def proclitics() -> tuple[tuple[str, str], ...]:
     """(clitic, kind) pairs in normalised spelling, longest first."""
     rows = [(normalise_str(c), kind) for c, kind, *_ in resources.read_tsv("clitics.tsv", 3)]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@lru_cache(maxsize=1)
+def name_proclitics() -> frozenset[str]:
+    """Proclitics that may stand before a name (verbs' future س aside), normalised."""
+    return frozenset(c for c, kind in proclitics() if kind != "future")
 
 
 def split_proclitics(word: str, min_stem: int = 2) -> list[tuple[str, str]]:

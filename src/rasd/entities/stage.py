@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import key
-from rasd.arabic.segment import proclitics, split_proclitics
+from rasd.arabic.segment import name_proclitics, proclitics, split_proclitics
 from rasd.clean.text import dedupe_keywords
 from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
 from rasd.extract.dates import to_date
@@ -24,7 +24,7 @@ from rasd.model import Document, Entity, Mention
 _WORD = re.compile(r"\w")
 # Proclitics allowed before a name (resources/clitics.tsv, verbs' future س aside); after ل, ول, فل the
 # article loses its alef (للولايات), which the knowledge base's "lil" forms spell.
-_CLITICS_BEFORE_MATCH = frozenset(c for c, kind in proclitics() if kind != "future")
+_CLITICS_BEFORE_MATCH = name_proclitics()
 _LIL_PREFIXES = frozenset(c for c, kind in proclitics() if kind.endswith("prep") and c.endswith("ل"))
 
 
@@ -349,26 +349,24 @@ def _split_coordination(text: str, span: tuple[int, int, str], model) -> list[tu
     news, so وليد، وائل and unknown names such as ويتانغولا stay whole."""
     start, end, kind = span
     out = []
-    rank = model.vocab.words
-    missing = len(rank) + 2
     for m in re.finditer(r"\s+(\S+)", text[start:end]):
-        word = key(m.group(1))
-        if len(word) < 4 or word[0] != "و":
-            continue
-        if rank.get(word[1:], missing) < rank.get(word, missing):
+        if _has_proclitic(key(m.group(1)), ("و",), model):
             out.append((start, start + m.start(), kind))
             start = start + m.start(1)
     out.append((start, end, kind))
     return out
 
 
+def _has_proclitic(word: str, letters: tuple[str, ...], model) -> bool:
+    """``word`` (normalised) starts with one of the one-letter proclitics ``letters`` and the rest is
+    the commoner word in news (وبوتين: yes; وليد، ويتانغولا: no)."""
+    return len(word) >= 4 and word[0] in letters and model.news_rank(word[1:]) < model.news_rank(word)
+
+
 def _generic(k: str, model) -> bool:
     """Every word frequent in news, or one word that is a common noun (الدولتان)."""
-    from rasd.ner.tokens import token_key
-
     words = k.split()
-    ranks = model.vocab.words
-    if all(ranks.get(token_key(w), MODEL_FREQUENT_RANK + 2) - 2 < MODEL_FREQUENT_RANK for w in words):
+    if all(model.news_rank(w) < MODEL_FREQUENT_RANK for w in words):
         return True
     if len(words) == 1:
         nouns, common_ranks = _common_words()
@@ -378,19 +376,12 @@ def _generic(k: str, model) -> bool:
 
 
 def _strip_clitic(text: str, start: int, end: int, model) -> int:
-    """Drop a one-letter proclitic (وبوتين -> بوتين) when the rest is the commoner word in the
-    model's vocabulary, which is ranked by frequency in news (so وليد keeps its و)."""
+    """Drop a one-letter proclitic (وبوتين -> بوتين) from the span's first word when the rest is the
+    commoner word in news (so وليد keeps its و)."""
     first_end = start
     while first_end < end and not text[first_end].isspace():
         first_end += 1
-    word = key(text[start:first_end])
-    if len(word) < 4 or word[0] not in _SINGLE_CLITICS:
-        return start
-    rank = model.vocab.words
-    missing = len(rank) + 2
-    if rank.get(word[1:], missing) < rank.get(word, missing):
-        return start + 1
-    return start
+    return start + 1 if _has_proclitic(key(text[start:first_end]), _SINGLE_CLITICS, model) else start
 
 
 _NER_MODEL: list = []

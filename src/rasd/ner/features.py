@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rasd.arabic.segment import name_proclitics
 from rasd.ner.tokens import stems, token_key
 
 PAD, UNK = 0, 1
@@ -55,12 +56,21 @@ _GROUP_OF_TYPE = {"PERSON": 0, "GPE": 1, "LOC": 2, "FACILITY": 2, "ORG": 3}
 
 def kb_features(keys: list[str]) -> np.ndarray:
     """[tokens, KB_DIM] indicators of knowledge-base matches over a tokenised sentence."""
-    from rasd.arabic.segment import proclitics
     from rasd.entities.kb import NISBA, knowledge_base
 
     kb = knowledge_base()
-    clitics = _clitic_set(proclitics())
-    out = np.zeros((len(keys), KB_DIM), dtype=np.float32)
+
+    def groups(forms) -> set[int]:
+        return {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms}
+
+    return _indicators(keys, kb.automaton, KB_DIM, groups)
+
+
+def _indicators(keys: list[str], automaton, dim: int, groups_of) -> np.ndarray:
+    """[tokens, dim] B/I indicators of the automaton's whole-token matches over the space-joined keys
+    (a proclitic may stand before a match); ``groups_of`` maps a match's value to group numbers."""
+    clitics = name_proclitics()
+    out = np.zeros((len(keys), dim), dtype=np.float32)
     if not keys:
         return out
     text = " ".join(keys)
@@ -71,7 +81,7 @@ def kb_features(keys: list[str]) -> np.ndarray:
         token_at[pos:pos + len(k)] = i
         starts.append(pos)
         pos += len(k) + 1
-    for end_idx, (k, forms) in kb.automaton.iter(text):
+    for end_idx, (k, value) in automaton.iter(text):
         start, end = end_idx - len(k) + 1, end_idx + 1
         if end < len(text) and text[end] != " ":
             continue
@@ -79,20 +89,10 @@ def kb_features(keys: list[str]) -> np.ndarray:
         if first < 0 or (start > starts[first] and text[starts[first]:start] not in clitics):
             continue
         last = int(token_at[end_idx])
-        groups = {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms}
-        for g in groups:
+        for g in groups_of(value):
             out[first, 2 * g] = 1.0
             out[first + 1:last + 1, 2 * g + 1] = 1.0
     return out
-
-
-_CLITICS: list[frozenset[str]] = []
-
-
-def _clitic_set(pairs) -> frozenset[str]:
-    if not _CLITICS:
-        _CLITICS.append(frozenset(c for c, kind in pairs if kind != "future"))
-    return _CLITICS[0]
 
 
 # ANERGazet (evaluation only: it ships with ANERcorp and is not Rasd's to redistribute), as the
@@ -128,29 +128,4 @@ def gazetteer(folder: str):
 
 def gazetteer_features(keys: list[str], automaton) -> np.ndarray:
     """[tokens, GAZETTEER_DIM] indicators of whole-token gazetteer matches (a proclitic allowed)."""
-    from rasd.arabic.segment import proclitics
-
-    clitics = _clitic_set(proclitics())
-    out = np.zeros((len(keys), GAZETTEER_DIM), dtype=np.float32)
-    if not keys:
-        return out
-    text = " ".join(keys)
-    token_at = np.full(len(text) + 1, -1, dtype=np.int64)
-    starts = []
-    pos = 0
-    for i, k in enumerate(keys):
-        token_at[pos:pos + len(k)] = i
-        starts.append(pos)
-        pos += len(k) + 1
-    for end_idx, (k, groups) in automaton.iter(text):
-        start, end = end_idx - len(k) + 1, end_idx + 1
-        if end < len(text) and text[end] != " ":
-            continue
-        first = int(token_at[start])
-        if first < 0 or (start > starts[first] and text[starts[first]:start] not in clitics):
-            continue
-        last = int(token_at[end_idx])
-        for g in groups:
-            out[first, 2 * g] = 1.0
-            out[first + 1:last + 1, 2 * g + 1] = 1.0
-    return out
+    return _indicators(keys, automaton, GAZETTEER_DIM, lambda groups: groups)

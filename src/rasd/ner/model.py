@@ -25,7 +25,7 @@ from rasd.ner.features import (
     kb_features,
     keys_of,
 )
-from rasd.ner.tokens import stems, tokenize
+from rasd.ner.tokens import stems, token_key, tokenize
 
 MODEL_FILE = "ner.npz"
 _BATCH = 1024
@@ -45,6 +45,15 @@ COMMON_RANK = 1000
 
 class ModelError(Exception):
     """The model file is missing or not one this version of Rasd can read."""
+
+
+def meta_array(meta: dict) -> np.ndarray:
+    """The model's metadata as it is stored in the .npz file: UTF-8 JSON bytes."""
+    return np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+
+
+def read_meta(arrays: dict[str, np.ndarray]) -> dict:
+    return json.loads(bytes(arrays["meta"]).decode("utf-8"))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -86,7 +95,7 @@ class Model:
     transition scores are averaged (an ensemble) before Viterbi decoding."""
 
     def __init__(self, arrays: dict[str, np.ndarray], members: int | None = None):
-        meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+        meta = read_meta(arrays)
         if meta.get("format") != "rasd-ner/1":
             raise ModelError(f"unknown NER model format {meta.get('format')!r}")
         self.meta = meta
@@ -111,22 +120,17 @@ class Model:
         self.end = np.mean([m.end for m in self.members], axis=0)
         self._ids_cache: dict[str, tuple[int, int]] = {}
 
-    @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Model:
-        return cls(arrays)
-
     @staticmethod
     def combine(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
         """One ensemble file from single models trained on the same data with frozen word vectors
         (so they share the vocabulary and the vectors, which are stored once)."""
-        metas = [json.loads(bytes(p["meta"]).decode("utf-8")) for p in parts]
+        metas = [read_meta(p) for p in parts]
         first = metas[0]
         for m, p in zip(metas[1:], parts[1:], strict=True):
             if m["words"] != first["words"] or not np.array_equal(p["emb_q"], parts[0]["emb_q"]):
                 raise ModelError("ensemble members must share their vocabulary and word vectors")
         meta = dict(first, members=len(parts), member_settings=[m["settings"] for m in metas])
-        out = {"meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-               "emb_q": parts[0]["emb_q"], "emb_scale": parts[0]["emb_scale"]}
+        out = {"meta": meta_array(meta), "emb_q": parts[0]["emb_q"], "emb_scale": parts[0]["emb_scale"]}
         for i, p in enumerate(parts):
             for k, v in p.items():
                 if k not in out:
@@ -143,6 +147,11 @@ class Model:
                 return cls({k: z[k] for k in z.files}, members)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot read NER model {p}: {exc}") from None
+
+    def news_rank(self, word: str) -> int:
+        """Frequency rank of a word in the news corpus the vectors were learned from (0 = most
+        frequent); words the vocabulary lacks all rank after every word it has."""
+        return self.vocab.words.get(token_key(word), len(self.vocab.words) + 2) - 2
 
     # -- features ------------------------------------------------------------------------------
 
@@ -233,10 +242,12 @@ class Model:
             for d, (direction, positions) in enumerate((("f", pos_idx), ("b", rev_idx))):
                 wi, _, b = m.lstm[direction]
                 proj = (feats @ wi[:d_in] + b)[inverse]
+                col = d_in
                 if m.kb:
-                    proj += kb @ wi[d_in:d_in + KB_DIM]
+                    proj += kb @ wi[col:col + KB_DIM]
+                    col += KB_DIM
                 if m.gazetteer:
-                    proj += gaz @ wi[d_in + KB_DIM:d_in + KB_DIM + GAZETTEER_DIM]
+                    proj += gaz @ wi[col:col + GAZETTEER_DIM]
                 x[2 * j + d, sent_idx, positions] = proj
         out = self._bilstm(self._wh, x, lengths)
         em = np.zeros((n, t, len(self.tags)), np.float32)
@@ -334,7 +345,7 @@ class Model:
             counts = names.get((first, *rest))
             if counts is None:
                 continue
-            if not rest and self.vocab.words.get(first, COMMON_RANK + 2) - 2 < COMMON_RANK:
+            if not rest and self.news_rank(first) < COMMON_RANK:
                 return None
             return counts.most_common(1)[0][0]
         return None

@@ -47,7 +47,6 @@ def vectors(data: Path, work: Path, log: Callable[[str], None]):
 def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: dict, log,
               members: int = 1) -> dict:
     """Train ``members`` networks (seeds seed, seed+1, ...) and save them as one model file."""
-    from rasd.ner.scoring import score
     from rasd.ner.train import Settings, train
 
     corpora = load(data)
@@ -70,23 +69,25 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, **arrays)
     model = Model.load(out)
-    result = {"model": str(out), "size_mb": round(out.stat().st_size / 1e6, 1), "dev_f1": dev_scores,
-              "test": score(model, corpora.test)}
-    if "aqmar" not in extra and "aqmar" in corpora.extra:
-        result["aqmar"] = score(model, corpora.extra["aqmar"])
-    return result
+    scores = _scores(model, corpora)
+    return {"model": str(out), "size_mb": round(out.stat().st_size / 1e6, 1), "dev_f1": dev_scores,
+            "test": scores.pop("anercorp_test"), **scores}
 
 
 def eval_ner(data: Path, model_path: Path | None) -> dict:
-    from rasd.ner.scoring import score
-
     corpora = load(data)
     model = Model.load(model_path)
     t0 = time.perf_counter()
+    result = _scores(model, corpora)
+    result["sentences_per_second"] = round(len(corpora.test) / (time.perf_counter() - t0))
+    return result
+
+
+def _scores(model: Model, corpora: Corpora) -> dict:
+    """Scores on the ANERcorp test split, and on AQMAR when the model was not trained on it."""
+    from rasd.ner.scoring import score
+
     result = {"anercorp_test": score(model, corpora.test)}
-    seconds = time.perf_counter() - t0
-    result["sentences_per_second"] = round(len(corpora.test) / seconds)
-    trained_on = model.meta.get("settings", {}).get("extra", [])
-    if "aqmar" in corpora.extra and "aqmar" not in trained_on:
+    if "aqmar" in corpora.extra and "aqmar" not in model.meta.get("settings", {}).get("extra", []):
         result["aqmar"] = score(model, corpora.extra["aqmar"])
     return result

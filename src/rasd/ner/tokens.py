@@ -9,13 +9,11 @@ import re
 from functools import lru_cache
 
 from rasd.arabic.normalise import normalise_str
-from rasd.arabic.segment import split_proclitics
+from rasd.arabic.segment import WORD_OR_NUMBER, split_proclitics
 
-# A number with its separators, a word (letters with their diacritics), or one other character.
-# Punctuation is a token of its own, as in the training corpora.
-_TOKEN = re.compile(
-    r"\d+(?:[.,،٫٬]\d+)*|[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u0640])*|\S"
-)
+# The pipeline's words and numbers, or one other character: punctuation is a token of its own, as
+# in the training corpora.
+_TOKEN = re.compile(WORD_OR_NUMBER + r"|\S")
 _DIGIT = re.compile(r"\d")
 
 

@@ -6,7 +6,6 @@ Only ``rasd train ner`` imports this module; the trained weights are exported to
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import Counter
@@ -64,8 +63,8 @@ def build_vocab(vectors, train: list[Sentence], size: int) -> tuple[Vocab, np.nd
         matrix[i] = vectors.get_word_vector(w)
     matrix = dequantize(*quantize(matrix))  # train on exactly the vectors that ship
     chars = Counter(c for s in train for k in keys_of(s.tokens) for c in k)
-    char_index = {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items())) if n >= 2}
-    char_index = {c: i + 2 for i, c in enumerate(char_index)}
+    kept = [c for c, n in sorted(chars.items()) if n >= 2]
+    char_index = {c: i + 2 for i, c in enumerate(kept)}
     return Vocab(index, char_index), matrix
 
 
@@ -133,13 +132,18 @@ def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings):
     return Tagger()
 
 
-def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int], gazetteer_dir: str = "") -> tuple:
+def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int], st: Settings) -> tuple:
+    """A sentence's inputs; the token features are the KB's, then ANERGazet's, as ``st`` asks
+    (the order ``rasd.ner.model`` reads them in)."""
     keys = keys_of(s.tokens)
-    w, st = vocab.word_ids(keys)
-    extra = kb_features(keys)
-    if gazetteer_dir:
-        extra = np.concatenate([extra, gazetteer_features(keys, gazetteer(gazetteer_dir))], axis=1)
-    return (np.array(w), np.array(st), vocab.char_ids(keys), extra, np.array([tag_index[x] for x in s.tags]))
+    words, stem_rows = vocab.word_ids(keys)
+    parts = [np.zeros((len(keys), 0), dtype=np.float32)]
+    if st.kb_features:
+        parts.append(kb_features(keys))
+    if st.gazetteer:
+        parts.append(gazetteer_features(keys, gazetteer(st.gazetteer)))
+    return (np.array(words), np.array(stem_rows), vocab.char_ids(keys), np.concatenate(parts, axis=1),
+            np.array([tag_index[x] for x in s.tags]))
 
 
 def _batch(torch, items: list[tuple], word_dropout: float, rng):
@@ -189,7 +193,7 @@ def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log
         optimisers.append(torch.optim.SparseAdam([net.words.weight], lr=st.lr))
     log(f"vocabulary {len(vocab.words):,} words, {len(vocab.chars)} characters; tags {', '.join(tag_list)}")
 
-    prepared = [_prepare(s, vocab, tag_index, st.gazetteer) for s in train]
+    prepared = [_prepare(s, vocab, tag_index, st) for s in train]
     best, best_state, stale = -1.0, None, 0
     order = sorted(range(len(train)), key=lambda i: len(train[i].tokens))
     batches = [order[i:i + st.batch] for i in range(0, len(order), st.batch)]
@@ -211,7 +215,7 @@ def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log
                 opt.step()
             total += loss.item()
         weights = export(net, vocab, tag_list, st)
-        f1 = score(Model.from_arrays(weights), dev)["micro"]["f1"]
+        f1 = score(Model(weights), dev)["micro"]["f1"]
         log(f"epoch {epoch:2d}  loss {total / len(train):7.3f}  dev F1 {f1:.4f}  {time.time() - t0:5.1f}s")
         if f1 > best:
             best, best_state, stale = f1, weights, 0
@@ -228,10 +232,12 @@ def export(net, vocab: Vocab, tag_list: list[str], st: Settings) -> dict[str, np
     q, scale = quantize(sd["words.weight"])
     words = sorted(vocab.words, key=vocab.words.get)
     chars = sorted(vocab.chars, key=vocab.chars.get)
+    from rasd.ner.model import meta_array
+
     meta = {"format": "rasd-ner/1", "tags": tag_list, "words": words, "chars": chars,
             "settings": st.__dict__}
     out = {
-        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+        "meta": meta_array(meta),
         "emb_q": q, "emb_scale": scale.astype(np.float32),
         "char_emb": sd["chars.weight"], "conv_w": sd["conv.weight"], "conv_b": sd["conv.bias"],
         "proj_w": sd["proj.weight"], "proj_b": sd["proj.bias"],
