@@ -32,7 +32,8 @@ bench-store: install
 	$(BIN)/python -m rasd.bench_store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000
 
 # Retrain the shipped NER model (resources/ner.npz) from ../shared/data: installs torch (CPU) and
-# fastText into the venv; word vectors are kept in .rasd-train/ between runs.
+# fastText into the venv; word vectors and language models are kept in .rasd-train/ between runs
+# (about 85 minutes the first time on two cores, then about 25).
 train-ner: install
 	$(BIN)/pip install -q -e '.[dev,train]'
 	$(BIN)/rasd train ner --data ../shared/data

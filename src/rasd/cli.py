@@ -138,19 +138,21 @@ def train_lexicon(data: str, out: str | None) -> None:
               help="The shared data folder: ner/anercorp (required), ner/aqmar, ner/wojood_sample, ant/.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/ner.npz.")
 @click.option("--work", type=click.Path(file_okay=False), default=".rasd-train", show_default=True,
-              help="Where the ANT word vectors are trained and kept between runs.")
+              help="Where the ANT word vectors and language models are trained and kept between runs.")
 @click.option("--extra", multiple=True, type=click.Choice(["aqmar", "wojood"]),
               help="Add a corpus to the training data (repeatable). ANERcorp test is never trained on.")
 @click.option("--epochs", type=int, help="Most epochs (early stopping on the dev tenth of ANERcorp train).")
 @click.option("--hidden", type=int, help="LSTM units per direction.")
 @click.option("--seed", type=int, help="Random seed (members take seed, seed+1, ...).")
-@click.option("--members", type=int, default=1, show_default=True,
-              help="Networks in the model; their scores are averaged (an ensemble).")
+@click.option("--members", type=int, default=4, show_default=True,
+              help="Networks in the model, trained two at a time; their scores are averaged (an ensemble).")
+@click.option("--no-lm", "no_lm", is_flag=True,
+              help="Leave out the ANT language models' features (for the comparison figure).")
 @click.option("--anergazet", is_flag=True,
               help="Also use ANERGazet (ner/anergazet) as features: for the comparison figure only; such a "
                    "model needs that folder at run time and is not one to ship.")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
-              hidden: int | None, seed: int | None, members: int, anergazet: bool) -> None:
+              hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
@@ -161,6 +163,8 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
     if not (Path(data) / "ner" / "anercorp").is_dir():
         fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
     overrides = {k: v for k, v in (("epochs", epochs), ("hidden", hidden), ("seed", seed)) if v is not None}
+    if no_lm:
+        overrides["language_model"] = False
     if anergazet:
         gaz = Path(data).resolve() / "ner" / "anergazet"
         if not gaz.is_dir():

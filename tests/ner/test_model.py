@@ -45,6 +45,7 @@ def test_model_is_small_and_says_what_it_was_trained_on(model):
     assert resources.path("ner.npz").stat().st_size < 20_000_000
     assert model.meta["format"] == "rasd-ner/1"
     assert "extra" in model.meta["settings"]
+    assert (model.lm is not None) == model.meta["settings"].get("language_model", False)
 
 
 def test_batching_and_order_do_not_change_the_tags(model):

@@ -60,6 +60,40 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+def _lstm_weights(arrays: dict[str, np.ndarray], prefix: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(input [in, 4h], hidden [h, 4h], bias [4h]) of an exported LSTM direction. torch orders the
+    gates i, f, g, o; they are reordered to i, f, o, g so that one slice takes the sigmoids."""
+    h = arrays[prefix + "wh"].shape[1]
+    order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
+    return (arrays[prefix + "wi"].astype(np.float32)[order].T.copy(),
+            arrays[prefix + "wh"].astype(np.float32)[order].T.copy(),
+            arrays[prefix + "b"].astype(np.float32)[order])
+
+
+class LanguageModels:
+    """The forward and backward word-level language models (``rasd.ner.lm``), run with NumPy; their
+    hidden states at each token are features of every member network."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.wi, self.b, wh = {}, {}, []
+        for d in ("f", "b"):
+            self.wi[d], w, self.b[d] = _lstm_weights(arrays, f"lm_{d}_")
+            wh.append(w)
+        self.wh = np.stack(wh)
+        self.dim = 2 * self.wh.shape[1]
+
+    def states(self, word_vectors: np.ndarray, inverse: np.ndarray, lengths: np.ndarray,
+               sent_idx: np.ndarray, pos_idx: np.ndarray, rev_idx: np.ndarray) -> np.ndarray:
+        """[tokens, 2h]: forward then backward state at each token of sentences given longest first
+        (``word_vectors`` of distinct tokens, ``inverse`` mapping tokens to them)."""
+        n, t = len(lengths), int(lengths.max())
+        x = np.zeros((2, n, t, self.wh.shape[2]), np.float32)
+        for d, (direction, positions) in enumerate((("f", pos_idx), ("b", rev_idx))):
+            x[d, sent_idx, positions] = (word_vectors @ self.wi[direction] + self.b[direction])[inverse]
+        out = Model._bilstm(self.wh, x, lengths)
+        return np.concatenate([out[0, sent_idx, pos_idx], out[1, sent_idx, rev_idx]], axis=1)
+
+
 class _Member:
     """One network of the model: character CNN, BiLSTM and CRF weights (the word vectors are shared)."""
 
@@ -72,13 +106,7 @@ class _Member:
         self.conv_w = w.transpose(2, 1, 0).reshape(-1, w.shape[0])  # [(width, char_dim), filters]
         self.conv_b = get("conv_b")
         self.width = w.shape[2]
-        self.lstm = {}
-        for d in ("f", "b"):
-            # torch orders the gates i, f, g, o; reordered to i, f, o, g so one slice takes the sigmoids
-            h = arrays[f"{prefix}lstm_{d}_wh"].shape[1]
-            order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
-            self.lstm[d] = (get(f"lstm_{d}_wi")[order].T.copy(), get(f"lstm_{d}_wh")[order].T.copy(),
-                            get(f"lstm_{d}_b")[order])
+        self.lstm = {d: _lstm_weights(arrays, f"{prefix}lstm_{d}_") for d in ("f", "b")}
         self.wh = np.stack([self.lstm["f"][1], self.lstm["b"][1]])  # [2, h, 4h]
         self.kb = kb
         self.gazetteer = gazetteer_dir
@@ -119,6 +147,7 @@ class Model:
         self.start = np.mean([m.start for m in self.members], axis=0)
         self.end = np.mean([m.end for m in self.members], axis=0)
         self._ids_cache: dict[str, tuple[int, int]] = {}
+        self.lm = LanguageModels(arrays) if "lm_f_wi" in arrays else None
 
     @staticmethod
     def combine(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -130,7 +159,11 @@ class Model:
             if m["words"] != first["words"] or not np.array_equal(p["emb_q"], parts[0]["emb_q"]):
                 raise ModelError("ensemble members must share their vocabulary and word vectors")
         meta = dict(first, members=len(parts), member_settings=[m["settings"] for m in metas])
-        out = {"meta": meta_array(meta), "emb_q": parts[0]["emb_q"], "emb_scale": parts[0]["emb_scale"]}
+        shared = ["emb_q", "emb_scale"] + [k for k in parts[0] if k.startswith("lm_")]
+        for p in parts[1:]:
+            if any(k not in p or not np.array_equal(p[k], parts[0][k]) for k in shared):
+                raise ModelError("ensemble members must share their language models")
+        out = {"meta": meta_array(meta), **{k: parts[0][k] for k in shared}}
         for i, p in enumerate(parts):
             for k, v in p.items():
                 if k not in out:
@@ -226,7 +259,8 @@ class Model:
         inverse = np.fromiter((index.setdefault(k, len(index)) for k in flat), dtype=np.int64, count=len(flat))
         distinct = list(index)
         w, s = self._ids(distinct)
-        words = np.concatenate([self._embed(np.array(w)), self._embed(np.array(s))], axis=1)
+        word_vectors = self._embed(np.array(w))
+        words = np.concatenate([word_vectors, self._embed(np.array(s))], axis=1)
         mask = np.arange(t)[None, :] < lengths[:, None]
         kb = np.concatenate([kb_features(keys) for keys in batch]) if any(m.kb for m in self.members) else None
         gaz_dir = next((m.gazetteer for m in self.members if m.gazetteer), "")
@@ -234,6 +268,7 @@ class Model:
         # token (s, p) sits at position p forward and at len(s) - 1 - p in the reversed sentence
         sent_idx, pos_idx = np.nonzero(mask)
         rev_idx = lengths[sent_idx] - 1 - pos_idx
+        lm = self.lm.states(word_vectors, inverse, lengths, sent_idx, pos_idx, rev_idx) if self.lm else None
         # all members' directions run in one loop (they have the same hidden size): [2M, n, t, 4h]
         x = np.zeros((2 * len(self.members), n, t, self._wh.shape[2]), np.float32)
         for j, m in enumerate(self.members):
@@ -248,6 +283,9 @@ class Model:
                     col += KB_DIM
                 if m.gazetteer:
                     proj += gaz @ wi[col:col + GAZETTEER_DIM]
+                    col += GAZETTEER_DIM
+                if lm is not None:
+                    proj += lm @ wi[col:col + lm.shape[1]]
                 x[2 * j + d, sent_idx, positions] = proj
         out = self._bilstm(self._wh, x, lengths)
         em = np.zeros((n, t, len(self.tags)), np.float32)

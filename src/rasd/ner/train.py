@@ -15,8 +15,6 @@ import numpy as np
 
 from rasd.ner.corpus import Sentence
 from rasd.ner.features import (
-    GAZETTEER_DIM,
-    KB_DIM,
     MAX_CHARS,
     PAD,
     UNK,
@@ -26,17 +24,18 @@ from rasd.ner.features import (
     kb_features,
     keys_of,
 )
+from rasd.ner.model import LanguageModels
 
 
 @dataclass
 class Settings:
-    seed: int = 7
+    seed: int = 8
     epochs: int = 40
     batch: int = 16
     lr: float = 0.0015
     dropout: float = 0.5
     word_dropout: float = 0.05
-    hidden: int = 128
+    hidden: int = 64
     char_dim: int = 32
     char_filters: int = 64
     vocab_size: int = 100_000
@@ -44,6 +43,7 @@ class Settings:
     finetune: bool = False  # let training move the word vectors of the words it sees
     kb_features: bool = True  # Rasd's own knowledge base (resources/kb) as token features
     gazetteer: str = ""  # folder of ANERGazet lists: features for evaluation only, never shipped
+    language_model: bool = True  # states of Rasd's ANT language models (rasd.ner.lm) as features
     extra: list[str] = field(default_factory=list)
 
 
@@ -79,7 +79,7 @@ def dequantize(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return q.astype(np.float32) * scale[:, None]
 
 
-def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings):
+def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings, feature_dim: int):
     nn = torch.nn
 
     class Tagger(nn.Module):
@@ -91,7 +91,7 @@ def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings):
             self.chars = nn.Embedding(n_chars, st.char_dim, padding_idx=PAD)
             self.conv = nn.Conv1d(st.char_dim, st.char_filters, 3, padding=1)
             self.drop = nn.Dropout(st.dropout)
-            self.kb_dim = (KB_DIM if st.kb_features else 0) + (GAZETTEER_DIM if st.gazetteer else 0)
+            self.kb_dim = feature_dim  # KB, ANERGazet and language-model features, as _prepare gives them
             self.lstm = nn.LSTM(2 * matrix.shape[1] + st.char_filters + self.kb_dim, st.hidden, batch_first=True,
                                 bidirectional=True)
             self.proj = nn.Linear(2 * st.hidden, n_tags)
@@ -132,9 +132,10 @@ def _net(torch, matrix: np.ndarray, n_chars: int, n_tags: int, st: Settings):
     return Tagger()
 
 
-def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int], st: Settings) -> tuple:
-    """A sentence's inputs; the token features are the KB's, then ANERGazet's, as ``st`` asks
-    (the order ``rasd.ner.model`` reads them in)."""
+def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int], st: Settings,
+             lm_states: np.ndarray | None) -> tuple:
+    """A sentence's inputs; the token features are the KB's, then ANERGazet's, then the language
+    models' states, as ``st`` asks (the order ``rasd.ner.model`` reads them in)."""
     keys = keys_of(s.tokens)
     words, stem_rows = vocab.word_ids(keys)
     parts = [np.zeros((len(keys), 0), dtype=np.float32)]
@@ -142,6 +143,8 @@ def _prepare(s: Sentence, vocab: Vocab, tag_index: dict[str, int], st: Settings)
         parts.append(kb_features(keys))
     if st.gazetteer:
         parts.append(gazetteer_features(keys, gazetteer(st.gazetteer)))
+    if lm_states is not None:
+        parts.append(lm_states)
     return (np.array(words), np.array(stem_rows), vocab.char_ids(keys), np.concatenate(parts, axis=1),
             np.array([tag_index[x] for x in s.tags]))
 
@@ -170,8 +173,12 @@ def _batch(torch, items: list[tuple], word_dropout: float, rng):
             torch.from_numpy(kb), torch.from_numpy(tags), torch.from_numpy(mask))
 
 
-def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log=print):
-    """Train with early stopping on ``dev``; returns the exported weights (a dict of arrays)."""
+def train(train: list[Sentence], dev: list[Sentence], vocab: Vocab, matrix: np.ndarray, st: Settings,
+          log=print, lm: dict[str, np.ndarray] | None = None):
+    """Train with early stopping on ``dev``; returns the exported weights (a dict of arrays) and the
+    best dev F1. ``vocab`` and ``matrix`` come from ``build_vocab``; ``lm`` holds the language
+    models' weights (``lm_f_wi`` ..., as ``rasd.ner.model.LanguageModels`` reads them) when
+    ``st.language_model``."""
     import torch
 
     from rasd.ner.model import Model
@@ -183,17 +190,17 @@ def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log
     torch.set_num_threads(1)
     rng = random.Random(st.seed)
 
-    vocab, matrix = build_vocab(vectors, train, st.vocab_size)
+    states = lm_features(LanguageModels(lm), vocab, matrix, [keys_of(s.tokens) for s in train]) if lm else None
     tag_list = ["O"] + sorted({t for s in train for t in s.tags} - {"O"})
     tag_index = {t: i for i, t in enumerate(tag_list)}
-    net = _net(torch, matrix, len(vocab.chars) + 2, len(tag_list), st)
+    prepared = [_prepare(s, vocab, tag_index, st, states[i] if states else None) for i, s in enumerate(train)]
+    net = _net(torch, matrix, len(vocab.chars) + 2, len(tag_list), st, prepared[0][3].shape[1])
     dense = [p for n, p in net.named_parameters() if p.requires_grad and n != "words.weight"]
     optimisers = [torch.optim.Adam(dense, lr=st.lr)]
     if st.finetune:
         optimisers.append(torch.optim.SparseAdam([net.words.weight], lr=st.lr))
     log(f"vocabulary {len(vocab.words):,} words, {len(vocab.chars)} characters; tags {', '.join(tag_list)}")
 
-    prepared = [_prepare(s, vocab, tag_index, st) for s in train]
     best, best_state, stale = -1.0, None, 0
     order = sorted(range(len(train)), key=lambda i: len(train[i].tokens))
     batches = [order[i:i + st.batch] for i in range(0, len(order), st.batch)]
@@ -214,7 +221,7 @@ def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log
             for opt in optimisers:
                 opt.step()
             total += loss.item()
-        weights = export(net, vocab, tag_list, st)
+        weights = export(net, vocab, tag_list, st, lm)
         f1 = score(Model(weights), dev)["micro"]["f1"]
         log(f"epoch {epoch:2d}  loss {total / len(train):7.3f}  dev F1 {f1:.4f}  {time.time() - t0:5.1f}s")
         if f1 > best:
@@ -226,7 +233,26 @@ def train(train: list[Sentence], dev: list[Sentence], vectors, st: Settings, log
     return best_state, best
 
 
-def export(net, vocab: Vocab, tag_list: list[str], st: Settings) -> dict[str, np.ndarray]:
+def lm_features(lm: LanguageModels, vocab: Vocab, matrix: np.ndarray, keyed: list[list[str]]) -> list[np.ndarray]:
+    """The language models' states at every token of each sentence, computed as tagging does."""
+    out: list[np.ndarray] = [np.zeros((0, lm.dim), np.float32)] * len(keyed)
+    order = sorted((i for i, ks in enumerate(keyed) if ks), key=lambda i: -len(keyed[i]))
+    for lo in range(0, len(order), 256):
+        idx = order[lo:lo + 256]
+        lengths = np.array([len(keyed[i]) for i in idx])
+        index: dict[str, int] = {}
+        inverse = np.array([index.setdefault(k, len(index)) for i in idx for k in keyed[i]])
+        rows = vocab.word_ids(list(index))[0]
+        sent_idx, pos_idx = np.nonzero(np.arange(lengths.max())[None, :] < lengths[:, None])
+        states = lm.states(matrix[rows], inverse, lengths, sent_idx, pos_idx, lengths[sent_idx] - 1 - pos_idx)
+        starts = np.r_[0, np.cumsum(lengths)]
+        for j, i in enumerate(idx):
+            out[i] = states[starts[j]:starts[j + 1]]
+    return out
+
+
+def export(net, vocab: Vocab, tag_list: list[str], st: Settings,
+           lm: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The weights as NumPy arrays; word vectors stored as int8 with one scale per row."""
     sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in net.state_dict().items()}
     q, scale = quantize(sd["words.weight"])
@@ -247,4 +273,5 @@ def export(net, vocab: Vocab, tag_list: list[str], st: Settings) -> dict[str, np
         out[f"lstm_{d}_wi"] = sd[f"lstm.weight_ih_l0{suffix}"]
         out[f"lstm_{d}_wh"] = sd[f"lstm.weight_hh_l0{suffix}"]
         out[f"lstm_{d}_b"] = sd[f"lstm.bias_ih_l0{suffix}"] + sd[f"lstm.bias_hh_l0{suffix}"]
+    out.update(lm or {})
     return out
