@@ -151,8 +151,16 @@ def train_lexicon(data: str, out: str | None) -> None:
 @click.option("--anergazet", is_flag=True,
               help="Also use ANERGazet (ner/anergazet) as features: for the comparison figure only; such a "
                    "model needs that folder at run time and is not one to ship.")
+@click.option("--teacher", type=click.Path(exists=True, dir_okay=False),
+              help="Self-training: train students of this model (one trained without --teacher), on its word "
+                   "vectors and language models, with ANT articles it tags as extra data.")
+@click.option("--silver", type=int, default=3000, show_default=True,
+              help="With --teacher: how many ANT articles the teacher tags.")
+@click.option("--pretrain-epochs", type=int, default=4, show_default=True,
+              help="With --teacher: epochs on ANERcorp train + silver data before fine-tuning on ANERcorp alone.")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
-              hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool) -> None:
+              hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
+              teacher: str | None, silver: int, pretrain_epochs: int) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
@@ -172,10 +180,19 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
         if not out:
             fail("--anergazet needs --out: a model built on ANERGazet is not shipped")
         overrides["gazetteer"] = str(gaz)
+    if teacher:
+        if silver <= 0 or pretrain_epochs <= 0:
+            fail("--silver and --pretrain-epochs must be positive")
+        if not (Path(data) / "ant").is_dir():
+            fail(f"no ant/ in {data}: the teacher tags ANT articles")
+        overrides.update(silver_articles=silver, pretrain_epochs=pretrain_epochs)
     target = Path(out) if out else resources.path("ner.npz")
+    if teacher and Path(teacher).resolve() == target.resolve():
+        fail("--teacher must not be the file the students are written to (pass --out)")
     try:
         result = run_train(Path(data), target, Path(work), list(extra), overrides,
-                           log=lambda m: click.echo(m, err=True), members=members)
+                           log=lambda m: click.echo(m, err=True), members=members,
+                           teacher=Path(teacher) if teacher else None)
     except ImportError as exc:
         fail(f"training needs the train extra (pip install 'rasd[train]'): {exc}")
     except ValueError as exc:

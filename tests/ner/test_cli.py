@@ -65,3 +65,25 @@ def test_extract_uses_the_model_only_when_asked(tmp_path, monkeypatch):
     assert "موسى ويتانغولا" in new_names("--ner", "full")
     r = CliRunner().invoke(main, ["extract", str(art), "--ner", "bogus"])
     assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_train_ner_refuses_a_teacher_that_is_also_the_output(tmp_path):
+    if not (DATA / "ner" / "anercorp").is_dir():
+        pytest.skip(f"NER corpora not found at {DATA / 'ner'} (../shared/data is absent on this machine)")
+    teacher = tmp_path / "t.npz"
+    teacher.write_bytes(b"")
+    r = CliRunner().invoke(main, ["train", "ner", "--data", str(DATA), "--teacher", str(teacher), "--out", str(teacher)])
+    assert r.exit_code != 0 and "--teacher" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["train", "ner", "--data", str(DATA), "--teacher", str(teacher),
+                                  "--out", str(tmp_path / "m.npz"), "--silver", "0"])
+    assert r.exit_code != 0 and "--silver" in r.output and "Traceback" not in r.output
+
+
+def test_train_ner_with_an_unreadable_teacher_is_one_clear_error(tmp_path):
+    if not (DATA / "ner" / "anercorp").is_dir() or not (DATA / "ant").is_dir():
+        pytest.skip(f"NER and ANT corpora not found at {DATA} (../shared/data is absent on this machine)")
+    teacher = tmp_path / "t.npz"
+    teacher.write_bytes(b"not a model")
+    r = CliRunner().invoke(main, ["train", "ner", "--data", str(DATA), "--teacher", str(teacher),
+                                  "--out", str(tmp_path / "m.npz")])
+    assert r.exit_code != 0 and "teacher" in r.output and "Traceback" not in r.output

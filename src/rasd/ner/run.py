@@ -87,9 +87,36 @@ def language_models(data: Path, work: Path, vocab, matrix: np.ndarray, log) -> d
     return out
 
 
+def teacher_inputs(teacher: Model, arrays: dict[str, np.ndarray]):
+    """The vocabulary, word vectors and language models of a teacher model, which its students
+    train on (so that they see what it saw, and can be combined with it)."""
+    from rasd.ner.train import dequantize
+
+    matrix = dequantize(arrays["emb_q"], arrays["emb_scale"])
+    lm = {k: v.astype(np.float32) for k, v in arrays.items() if k.startswith("lm_")} or None
+    return teacher.vocab, matrix, lm
+
+
+def student(train_set: list[Sentence], silver: list[Sentence], dev: list[Sentence], vocab, matrix: np.ndarray,
+            st, lm):
+    """Self-training: ``st.pretrain_epochs`` epochs on gold + silver sentences, then fine-tuning on
+    the gold ones alone from there (early stopping on dev in both)."""
+    from dataclasses import replace
+
+    from rasd.ner.train import train
+
+    pre = replace(st, epochs=st.pretrain_epochs, patience=st.pretrain_epochs)
+    weights, best = train(train_set + silver, dev, vocab, matrix, pre, progress, lm)
+    progress(f"seed {st.seed}: dev F1 {best:.4f} after {st.pretrain_epochs} epochs with silver data; fine-tuning")
+    return train(train_set, dev, vocab, matrix, st, progress, lm, init=weights)
+
+
 def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: dict, log,
-              members: int = 1) -> dict:
-    """Train ``members`` networks (seeds seed, seed+1, ...) and save them as one model file."""
+              members: int = 1, teacher: Path | None = None) -> dict:
+    """Train ``members`` networks (seeds seed, seed+1, ...) and save them as one model file. With a
+    ``teacher`` model, the networks are its students (``student``), on its vocabulary, word vectors
+    and language models, with ``overrides["silver_articles"]`` ANT articles it tags."""
+    from rasd.ner import silver as silver_data
     from rasd.ner.train import Settings, build_vocab, train
 
     corpora = load(data)
@@ -97,18 +124,35 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
     log(f"training data: ANERcorp train {len(corpora.train) - len(dev):,} sentences"
         + "".join(f" + {name} {len(corpora.extra[name]):,}" for name in extra)
         + f"; dev (last tenth of ANERcorp train) {len(dev):,}; ANERcorp test untouched")
-    vec = vectors(data, work, log)
     base = Settings(extra=list(extra), **overrides)
     if members > 1 and base.finetune:
         raise ValueError("an ensemble needs frozen word vectors (its members share them)")
-    vocab, matrix = build_vocab(vec, train_set, base.vocab_size)
-    lm = language_models(data, work, vocab, matrix, log) if base.language_model else None
+    silver: list[Sentence] = []
+    if teacher is not None:
+        if base.finetune or not base.silver_articles:
+            raise ValueError("students train on frozen word vectors and need silver articles")
+        arrays = _arrays(teacher)
+        teacher_model = Model(arrays)
+        base.language_model = teacher_model.lm is not None
+        base.teacher = teacher.name
+        vocab, matrix, lm = teacher_inputs(teacher_model, arrays)
+        t0 = time.time()
+        silver = silver_data.tag(teacher_model, data / "ant", base.silver_articles)
+        log(f"silver data: {base.silver_articles:,} ANT articles, {len(silver):,} sentences tagged by "
+            f"{teacher} in {time.time() - t0:.0f}s")
+    else:
+        vec = vectors(data, work, log)
+        vocab, matrix = build_vocab(vec, train_set, base.vocab_size)
+        lm = language_models(data, work, vocab, matrix, log) if base.language_model else None
     runs = [Settings(**{**base.__dict__, "seed": base.seed + i}) for i in range(members)]
     for i, settings in enumerate(runs):
         log(f"member {i + 1}/{members}: {settings.__dict__}")
     # members are independent (own seed, one thread each): two train at once on a two-core machine
     with ProcessPoolExecutor(min(2, members)) as pool:
-        futures = [pool.submit(train, train_set, dev, vocab, matrix, st, progress, lm) for st in runs]
+        if teacher is not None:
+            futures = [pool.submit(student, train_set, silver, dev, vocab, matrix, st, lm) for st in runs]
+        else:
+            futures = [pool.submit(train, train_set, dev, vocab, matrix, st, progress, lm) for st in runs]
         results = [f.result() for f in futures]
     parts = [weights for weights, _ in results]
     dev_scores = [round(best, 4) for _, best in results]
@@ -121,6 +165,14 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
     scores = _scores(model, corpora)
     return {"model": str(out), "size_mb": round(out.stat().st_size / 1e6, 1), "dev_f1": dev_scores,
             "test": scores.pop("anercorp_test"), **scores}
+
+
+def _arrays(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read the teacher model {path}: {exc}") from None
 
 
 def eval_ner(data: Path, model_path: Path | None) -> dict:

@@ -45,6 +45,11 @@ class Settings:
     gazetteer: str = ""  # folder of ANERGazet lists: features for evaluation only, never shipped
     language_model: bool = True  # states of Rasd's ANT language models (rasd.ner.lm) as features
     extra: list[str] = field(default_factory=list)
+    # self-training (rasd.ner.silver): ANT articles a teacher model tagged, the epochs trained on them
+    # before fine-tuning on ANERcorp alone, and the teacher's file name
+    silver_articles: int = 0
+    pretrain_epochs: int = 4
+    teacher: str = ""
 
 
 def build_vocab(vectors, train: list[Sentence], size: int) -> tuple[Vocab, np.ndarray]:
@@ -174,11 +179,12 @@ def _batch(torch, items: list[tuple], word_dropout: float, rng):
 
 
 def train(train: list[Sentence], dev: list[Sentence], vocab: Vocab, matrix: np.ndarray, st: Settings,
-          log=print, lm: dict[str, np.ndarray] | None = None):
+          log=print, lm: dict[str, np.ndarray] | None = None, init: dict[str, np.ndarray] | None = None):
     """Train with early stopping on ``dev``; returns the exported weights (a dict of arrays) and the
     best dev F1. ``vocab`` and ``matrix`` come from ``build_vocab``; ``lm`` holds the language
     models' weights (``lm_f_wi`` ..., as ``rasd.ner.model.LanguageModels`` reads them) when
-    ``st.language_model``."""
+    ``st.language_model``; ``init`` starts the network from weights ``export`` gave (a network
+    trained before on other data)."""
     import torch
 
     from rasd.ner.model import Model
@@ -195,6 +201,8 @@ def train(train: list[Sentence], dev: list[Sentence], vocab: Vocab, matrix: np.n
     tag_index = {t: i for i, t in enumerate(tag_list)}
     prepared = [_prepare(s, vocab, tag_index, st, states[i] if states else None) for i, s in enumerate(train)]
     net = _net(torch, matrix, len(vocab.chars) + 2, len(tag_list), st, prepared[0][3].shape[1])
+    if init is not None:
+        load_exported(torch, net, init)
     dense = [p for n, p in net.named_parameters() if p.requires_grad and n != "words.weight"]
     optimisers = [torch.optim.Adam(dense, lr=st.lr)]
     if st.finetune:
@@ -249,6 +257,25 @@ def lm_features(lm: LanguageModels, vocab: Vocab, matrix: np.ndarray, keyed: lis
         for j, i in enumerate(idx):
             out[i] = states[starts[j]:starts[j + 1]]
     return out
+
+
+def load_exported(torch, net, arrays: dict[str, np.ndarray]) -> None:
+    """Set a network's trainable weights from ``export``'s arrays (the inverse of ``export``; the
+    word vectors stay the frozen ones the network was built with)."""
+    sd = net.state_dict()
+    pairs = {"chars.weight": "char_emb", "conv.weight": "conv_w", "conv.bias": "conv_b",
+             "proj.weight": "proj_w", "proj.bias": "proj_b", "trans": "trans", "start": "start", "end": "end"}
+    for d, suffix in (("f", ""), ("b", "_reverse")):
+        pairs[f"lstm.weight_ih_l0{suffix}"] = f"lstm_{d}_wi"
+        pairs[f"lstm.weight_hh_l0{suffix}"] = f"lstm_{d}_wh"
+    new = {k: torch.from_numpy(np.asarray(arrays[v], np.float32)) for k, v in pairs.items()}
+    for d, suffix in (("f", ""), ("b", "_reverse")):  # export summed the two biases
+        new[f"lstm.bias_ih_l0{suffix}"] = torch.from_numpy(np.asarray(arrays[f"lstm_{d}_b"], np.float32))
+        new[f"lstm.bias_hh_l0{suffix}"] = torch.zeros_like(sd[f"lstm.bias_hh_l0{suffix}"])
+    for k, v in new.items():
+        if sd[k].shape != v.shape:
+            raise ValueError(f"cannot start from these weights: {k} is {tuple(v.shape)}, the network needs {tuple(sd[k].shape)}")
+    net.load_state_dict({**sd, **new})
 
 
 def export(net, vocab: Vocab, tag_list: list[str], st: Settings,
