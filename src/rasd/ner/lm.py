@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,19 +36,23 @@ class LMSettings:
     seed: int = 7
 
 
+def cut(tokens, max_len: int) -> Iterator[list[str]]:
+    """Runs of ``tokens`` ending at a sentence end or after ``max_len`` tokens, and the rest."""
+    current: list[str] = []
+    for k in tokens:
+        current.append(k)
+        if k in _SENTENCE_END or len(current) == max_len:
+            yield current
+            current = []
+    if current:
+        yield current
+
+
 def sentences(corpus: Path, max_len: int):
     """Token keys of the corpus (one article a line) cut at sentence ends and every ``max_len``."""
     with corpus.open(encoding="utf-8") as fh:
         for line in fh:
-            current: list[str] = []
-            for k in line.split():
-                current.append(k)
-                if k in _SENTENCE_END or len(current) == max_len:
-                    if len(current) > 2:
-                        yield current
-                    current = []
-            if len(current) > 2:
-                yield current
+            yield from (s for s in cut(line.split(), max_len) if len(s) > 2)
 
 
 def encode(corpus: Path, vocab: Vocab, st: LMSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

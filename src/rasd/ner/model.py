@@ -75,6 +75,7 @@ class LanguageModels:
     hidden states at each token are features of every member network."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
+        self.weights = {k: v for k, v in arrays.items() if k.startswith("lm_")}  # as exported: for students
         self.wi, self.b, wh = {}, {}, []
         for d in ("f", "b"):
             self.wi[d], w, self.b[d] = _lstm_weights(arrays, f"lm_{d}_")

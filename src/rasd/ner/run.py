@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from rasd.ner.corpus import Corpora, Sentence, load
-from rasd.ner.model import Model
+from rasd.ner.model import Model, ModelError
 
 DEV_SHARE = 0.1  # the last tenth of ANERcorp train picks the epoch; the test split is never looked at
 
@@ -87,13 +87,13 @@ def language_models(data: Path, work: Path, vocab, matrix: np.ndarray, log) -> d
     return out
 
 
-def teacher_inputs(teacher: Model, arrays: dict[str, np.ndarray]):
+def teacher_inputs(teacher: Model):
     """The vocabulary, word vectors and language models of a teacher model, which its students
     train on (so that they see what it saw, and can be combined with it)."""
     from rasd.ner.train import dequantize
 
-    matrix = dequantize(arrays["emb_q"], arrays["emb_scale"])
-    lm = {k: v.astype(np.float32) for k, v in arrays.items() if k.startswith("lm_")} or None
+    matrix = dequantize(teacher.emb_q, teacher.emb_scale)
+    lm = {k: v.astype(np.float32) for k, v in teacher.lm.weights.items()} if teacher.lm else None
     return teacher.vocab, matrix, lm
 
 
@@ -131,11 +131,13 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
     if teacher is not None:
         if base.finetune or not base.silver_articles:
             raise ValueError("students train on frozen word vectors and need silver articles")
-        arrays = _arrays(teacher)
-        teacher_model = Model(arrays)
+        try:
+            teacher_model = Model.load(teacher)
+        except ModelError as exc:
+            raise ValueError(f"the teacher: {exc}") from None
         base.language_model = teacher_model.lm is not None
         base.teacher = teacher.name
-        vocab, matrix, lm = teacher_inputs(teacher_model, arrays)
+        vocab, matrix, lm = teacher_inputs(teacher_model)
         t0 = time.time()
         silver = silver_data.tag(teacher_model, data / "ant", base.silver_articles)
         log(f"silver data: {base.silver_articles:,} ANT articles, {len(silver):,} sentences tagged by "
@@ -165,14 +167,6 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
     scores = _scores(model, corpora)
     return {"model": str(out), "size_mb": round(out.stat().st_size / 1e6, 1), "dev_f1": dev_scores,
             "test": scores.pop("anercorp_test"), **scores}
-
-
-def _arrays(path: Path) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"cannot read the teacher model {path}: {exc}") from None
 
 
 def eval_ner(data: Path, model_path: Path | None) -> dict:

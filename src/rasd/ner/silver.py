@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rasd.ner.corpus import Sentence
-from rasd.ner.lm import _SENTENCE_END
+from rasd.ner.lm import cut
 from rasd.ner.tokens import tokenize
 
 CORPUS = "ant_v2_1_multisource.jsonl.gz"  # Al Arabiya, BBC, CNN, France 24, Sky News Arabia
@@ -39,15 +39,8 @@ def articles(ant_dir: Path, n: int, seed: int = SEED) -> Iterator[list[list[str]
         if text in seen:  # the corpus has the same story under two categories
             continue
         seen.add(text)
-        sentences, current = [], []
-        for a, b in tokenize(text):
-            current.append(text[a:b])
-            if current[-1] in _SENTENCE_END or len(current) >= MAX_TOKENS:
-                sentences.append(current)
-                current = []
-        if current:
-            sentences.append(current)
-        sentences = [s for s in sentences if MIN_TOKENS <= len(s) <= MAX_TOKENS]
+        tokens = (text[a:b] for a, b in tokenize(text))
+        sentences = [s for s in cut(tokens, MAX_TOKENS) if len(s) >= MIN_TOKENS]
         if sentences:
             yield sentences
 
