@@ -1,0 +1,35 @@
+"""The ``rasd`` command line: thin click commands over the library, one module per command group.
+
+Each module defines its commands without knowing the group they join; this module assembles them,
+so imports point one way (``cli`` -> ``cli.extract`` -> ``cli.common``) and never back.
+"""
+
+from __future__ import annotations
+
+import click
+
+from rasd.cli import evaluation, extract, store, train
+from rasd.cli.common import fail
+from rasd.errors import RasdError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rasd")
+def main() -> None:
+    """Rasd: Arabic news in, who did what to whom, when, how many and who says so out."""
+
+
+for command in (
+    extract.extract, extract.bench, train.train, evaluation.eval_,
+    store.ingest, store.search, store.entities_cmd, store.entity, store.claims, store.events, store.timeline,
+    store.stories_cmd, store.disagreements_cmd, store.export, store.stats_cmd,
+):
+    main.add_command(command)
+
+
+def run() -> None:
+    """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    try:
+        main(standalone_mode=True)
+    except RasdError as exc:
+        fail(str(exc))

@@ -1,0 +1,97 @@
+"""`rasd train`: build Rasd's learned resources from the corpora in ../shared/data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from rasd.cli.common import fail
+
+
+@click.group()
+def train() -> None:
+    """Build Rasd's learned resources from the corpora in ../shared/data."""
+
+
+@train.command("lexicon")
+@click.option("--data", "data", type=click.Path(exists=True), default="../shared/data/ant", show_default=True,
+              help="Folder of *.jsonl.gz corpora (the ANT format).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/common_words.tsv.")
+def train_lexicon(data: str, out: str | None) -> None:
+    """Learn which words are common words, not names (used to find unknown names); prints what it used."""
+    from rasd import resources
+    from rasd.train_lexicon import build
+
+    paths = sorted(Path(data).glob("*.jsonl.gz"))
+    if not paths:
+        fail(f"no *.jsonl.gz corpora in {data}")
+    click.echo(json.dumps(build(paths, Path(out) if out else resources.path("common_words.tsv")), ensure_ascii=False, indent=2))
+
+
+@train.command("ner")
+@click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/data", show_default=True,
+              help="The shared data folder: ner/anercorp (required), ner/aqmar, ner/wojood_sample, ant/.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/ner.npz.")
+@click.option("--work", type=click.Path(file_okay=False), default=".rasd-train", show_default=True,
+              help="Where the ANT word vectors and language models are trained and kept between runs.")
+@click.option("--extra", multiple=True, type=click.Choice(["aqmar", "wojood"]),
+              help="Add a corpus to the training data (repeatable). ANERcorp test is never trained on.")
+@click.option("--epochs", type=int, help="Most epochs (early stopping on the dev tenth of ANERcorp train).")
+@click.option("--hidden", type=int, help="LSTM units per direction.")
+@click.option("--seed", type=int, help="Random seed (members take seed, seed+1, ...).")
+@click.option("--members", type=int, default=4, show_default=True,
+              help="Networks in the model, trained two at a time; their scores are averaged (an ensemble).")
+@click.option("--no-lm", "no_lm", is_flag=True,
+              help="Leave out the ANT language models' features (for the comparison figure).")
+@click.option("--anergazet", is_flag=True,
+              help="Also use ANERGazet (ner/anergazet) as features: for the comparison figure only; such a "
+                   "model needs that folder at run time and is not one to ship.")
+@click.option("--teacher", type=click.Path(exists=True, dir_okay=False),
+              help="Self-training: train students of this model (one trained without --teacher), on its word "
+                   "vectors and language models, with ANT articles it tags as extra data.")
+@click.option("--silver", type=int, default=3000, show_default=True,
+              help="With --teacher: how many ANT articles the teacher tags.")
+@click.option("--pretrain-epochs", type=int, default=4, show_default=True,
+              help="With --teacher: epochs on ANERcorp train + silver data before fine-tuning on ANERcorp alone.")
+def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
+              hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
+              teacher: str | None, silver: int, pretrain_epochs: int) -> None:
+    """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
+    from rasd import resources
+
+    try:
+        from rasd.ner.run import train_ner as run_train
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        fail(f"training needs the train extra (pip install 'rasd[train]'): {exc}")
+    if not (Path(data) / "ner" / "anercorp").is_dir():
+        fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
+    overrides = {k: v for k, v in (("epochs", epochs), ("hidden", hidden), ("seed", seed)) if v is not None}
+    if no_lm:
+        overrides["language_model"] = False
+    if anergazet:
+        gaz = Path(data).resolve() / "ner" / "anergazet"
+        if not gaz.is_dir():
+            fail(f"no ner/anergazet in {data}")
+        if not out:
+            fail("--anergazet needs --out: a model built on ANERGazet is not shipped")
+        overrides["gazetteer"] = str(gaz)
+    if teacher:
+        if silver <= 0 or pretrain_epochs <= 0:
+            fail("--silver and --pretrain-epochs must be positive")
+        if not (Path(data) / "ant").is_dir():
+            fail(f"no ant/ in {data}: the teacher tags ANT articles")
+        overrides.update(silver_articles=silver, pretrain_epochs=pretrain_epochs)
+    target = Path(out) if out else resources.path("ner.npz")
+    if teacher and Path(teacher).resolve() == target.resolve():
+        fail("--teacher must not be the file the students are written to (pass --out)")
+    try:
+        result = run_train(Path(data), target, Path(work), list(extra), overrides,
+                           log=lambda m: click.echo(m, err=True), members=members,
+                           teacher=Path(teacher) if teacher else None)
+    except ImportError as exc:
+        fail(f"training needs the train extra (pip install 'rasd[train]'): {exc}")
+    except ValueError as exc:
+        fail(str(exc))
+    click.echo(json.dumps(result, indent=2))
