@@ -1,5 +1,7 @@
 """The cleaner on pages written for these tests (not the seeds): each furniture family once."""
 
+import pytest
+
 from rasd.clean.text import clean_text
 
 P1 = "قال المتحدث باسم الوزارة إن المحادثات بين الجانبين جرت في أجواء إيجابية وتناولت الملفات العسكرية والاقتصادية."
@@ -80,3 +82,31 @@ def test_no_sentence_is_lost_when_nothing_is_furniture():
     c = clean_text(page(P1, P2, P3))
     assert c.title is None
     assert c.text.split("\n") == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "stamp,published",
+    [
+        ("13 مايو/ أيار 2018", "2018-05-13"),
+        ("نشرت في : 06/04/2018 - 19:22", "2018-04-06"),
+        ("الثلاثاء 24 يوليو 2018 - 16:55 بتوقيت غرينتش", "2018-07-24"),
+    ],
+)
+def test_dateline_under_the_headline_is_the_publication_date(stamp, published):
+    c = clean_text(page(TITLE, stamp, P1, P2))
+    assert (c.title, c.published) == (TITLE, published)
+    assert c.text.split("\n") == [P1, P2]
+    assert stamp in c.dropped
+
+
+def test_a_dateline_alone_above_the_text_is_not_the_title():
+    c = clean_text(page("الخميس 5 أبريل 2018 - 20:14", P1, P2))
+    assert c.title is None and c.published == "2018-04-05"
+    assert c.text.split("\n") == [P1, P2]
+
+
+def test_publication_line_wins_over_an_update_stamp():
+    c = clean_text(page(TITLE, "آخر تحديث: الخميس 5 أبريل 2018 - 20:14", "نشرت في : 04/04/2018 - 10:00", P1, P2))
+    assert c.published == "2018-04-04"
+    c = clean_text(page(TITLE, "آخر تحديث: الخميس 5 أبريل 2018 - 20:14", P1, P2))
+    assert c.published == "2018-04-05"

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from rasd.extract.dates import find_dates, parse_date
+from rasd.extract.dates import dateline, find_dates, parse_date
 
 PUB = dt.date(2023, 9, 13)  # a Wednesday
 
@@ -72,3 +72,27 @@ def test_ambiguous_month_names_need_a_day_or_year():
 
 def test_parse_publication_line():
     assert parse_date("الأربعاء 5 نوفمبر 2025 - 10:30 ص") == ("2025-11-05", "day")
+
+
+def test_a_month_given_in_two_namings_is_one_date():
+    assert resolved("13 مايو/ أيار 2018") == ("2018-05-13", "day")
+    assert resolved("في 9 سبتمبر / أيلول") == ("2023-09-09", "day")
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("13 مايو/ أيار 2018", ("2018-05-13", "published")),
+        ("نشرت في : 06/04/2018 - 19:22", ("2018-04-06", "published")),
+        ("آخر تحديث: الخميس 5 أبريل 2018 - 20:14", ("2018-04-05", "updated")),
+        ("الاثنين 11 يونيو 2018 - 13:15 بتوقيت غرينتش", ("2018-06-11", "published")),
+        ("نُشر الأحد، 9 سبتمبر / أيلول 2018", ("2018-09-09", "published")),
+        ("الخميس 19 شعبان 1439 هـ - 5 أبريل 2018", ("2018-04-05", "published")),
+        ("وصل الرئيس إلى العاصمة في 5 أبريل 2018", None),
+        ("5 أبريل 2018 12 قتيلا", None),
+        ("الخميس 19 2018", None),
+    ],
+)
+def test_dateline(line, expected):
+    stamp = dateline(line)
+    assert (None if stamp is None else (stamp.value, stamp.kind)) == expected

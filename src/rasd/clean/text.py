@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rasd.arabic.normalise import key
 from rasd.clean.furniture import Furniture, furniture
-from rasd.extract.dates import parse_date
+from rasd.extract.dates import dateline, parse_date
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.!؟?…:\"'»”]\s*$")
@@ -93,6 +93,13 @@ def clean_text(
     i, n = 0, len(lines)
     while i < n:
         line = lines[i].text
+        stamp = dateline(line)
+        if stamp is not None:
+            # a line that is only a date (and its weekday, time, zone, label): the dateline, never the title
+            dropped.append(line)
+            meta.setdefault(f"_{stamp.kind}", stamp.value)
+            i += 1
+            continue
         m = f.match(line)
         if m is None:
             name = f.outlet_name(line)
@@ -148,6 +155,7 @@ def clean_text(
     pub = published
     if not pub and "published" in meta:
         pub = parse_date(meta["published"])[0]
+    pub = pub or meta.get("_published") or meta.get("_updated")
     out_outlet = outlet or (f.outlet_name(meta["outlet"]) or meta["outlet"] if "outlet" in meta else None)
     return Cleaned(
         text="\n".join(x.text for x in kept),

@@ -58,6 +58,8 @@ def lexicon() -> _Lexicon:
     seasons = {key(n): (int(a), int(b)) for a, b, names in resources.read_tsv("seasons.tsv", 3) for n in names.split("|")}
 
     month = f"(?P<month>{_alt(list(months))})"
+    # "13 مايو/ أيار 2018": the same month in a second naming, after a slash
+    also = rf"(?:\s*/\s*(?:{_alt(list(months))}))?"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     year = r"(?P<year>(?:19|20)\d\d)"
     rel = r"(?P<rel>الماضي|المنصرم|السابق|المقبل|القادم|الجاري|الحالي)"
@@ -67,9 +69,9 @@ def lexicon() -> _Lexicon:
     patterns = (
         ("iso", re.compile(rf"{b}(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)")),
         ("dmy_num", re.compile(rf"{b}(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d){e}")),
-        ("dmy", re.compile(rf"{b}{day}\s*,?\s*(?:من\s+)?(?:شهر\s+)?{month}(?:\s*,?\s*(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
+        ("dmy", re.compile(rf"{b}{day}\s*,?\s*(?:من\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
         ("mdy", re.compile(rf"{b}{month}\s+{day},?\s+{year}{e}")),
-        ("my", re.compile(rf"{b}(?:(?P<ctx>{_CONTEXT_BEFORE})\s+)?(?:شهر\s+)?{month}(?:\s*,?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
+        ("my", re.compile(rf"{b}(?:(?P<ctx>{_CONTEXT_BEFORE})\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
         ("season", re.compile(rf"{b}(?:في\s+)?(?P<season>{_alt(list(seasons))})\s+(?:(?:عام\s+)?{year}|{rel}){e}")),
         ("year", re.compile(rf"{b}(?:(?:في|منذ|خلال|حتي|مطلع|بدايه|نهايه)\s+)?(?:عام|العام|سنه|السنه)\s+{year}{e}")),
         ("weekday", re.compile(rf"{b}(?:(?P<pre>اليوم|امس|يوم|صباح|مساء|ليله|صباح يوم|مساء يوم|ليل)\s*/?\s*)?{wd}\s*/?(?:\s+{rel})?{e}")),
@@ -231,3 +233,56 @@ def nearest_date(dates: list[DateMention], pos: int) -> DateRef | None:
         return None
     d = min(dates, key=lambda d: abs(d.start - pos))
     return DateRef(d.value, d.text, d.precision)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    value: str  # ISO date
+    kind: str  # "published" or "updated"
+
+
+@dataclass(frozen=True)
+class _DatelineLexicon:
+    published: re.Pattern[str]
+    updated: re.Pattern[str]
+    rest: re.Pattern[str]  # everything else a dateline may carry: weekdays, times, zones, the Hijri date
+
+
+@lru_cache(maxsize=1)
+def _dateline_lexicon() -> _DatelineLexicon:
+    rows: dict[str, list[str]] = {}
+    for kind, phrases in resources.read_tsv("datelines.tsv", 2):
+        rows.setdefault(kind, []).extend(key(p) for p in phrases.split("|"))
+    word = lambda items: re.compile(rf"(?<!\w)(?:{_alt(items)})(?!\w)")  # noqa: E731
+    rest = [*rows.get("zone", []), *rows.get("hijri", []), *rows.get("filler", []), *lexicon().weekdays]
+    return _DatelineLexicon(word(rows.get("published", [])), word(rows.get("updated", [])), word(rest))
+
+
+_TIME = re.compile(r"(?<!\d)[0-2]?\d[:.][0-5]\d(?:[:.][0-5]\d)?(?!\d)")
+DATELINE_MAX_CHARS = 120
+
+
+def dateline(line: str) -> Dateline | None:
+    """The publication date a line gives when the whole line is a dateline, else None.
+
+    A dateline holds one Gregorian date to the day and nothing but labels, weekday, time of day, time
+    zone and a Hijri date beside it (resources/datelines.tsv); a sentence that mentions a date is not one."""
+    if len(line) > DATELINE_MAX_CHARS:
+        return None
+    norm = normalise(line)
+    found = [d for d in find_dates(norm) if d.precision == "day" and d.value]
+    if not found:
+        return None
+    rest = line
+    for d in found:
+        rest = rest[: d.start] + " " * (d.end - d.start) + rest[d.end:]
+    lex = _dateline_lexicon()
+    text = key(rest)
+    kind = "updated" if lex.updated.search(text) and not lex.published.search(text) else "published"
+    for pattern in (lex.updated, lex.published, lex.rest, _TIME):
+        text = pattern.sub(" ", text)
+    if re.search(r"[^\W\d_]", text):
+        return None
+    if re.search(r"\d", text) and not _dateline_lexicon().rest.search(key(rest)):
+        return None  # stray figures with no Hijri date to explain them
+    return Dateline(found[0].value, kind)
