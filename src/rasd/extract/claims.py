@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
@@ -16,15 +17,52 @@ from rasd.extract.numbers import find_quantities
 from rasd.model import Claim, Document
 
 
+@dataclass(frozen=True)
+class UnitLexicon:
+    nouns: dict[str, tuple[str, str]]  # normalised noun -> (unit key, class)
+    after: re.Pattern[str]  # the unit noun right after a number
+    counted: re.Pattern[str]  # "عدد الجنود ...": the noun a count word names before the number
+    context_before: re.Pattern[str]  # what happened to the people counted, said before the number
+    context_after: re.Pattern[str]  # ... or right after the counted noun
+    context_kind: dict[str, str]  # normalised phrase -> unit (casualties_killed, prisoners, ...)
+    not_claim: re.Pattern[str]  # a label before the number: article, resolution, age, hour ...
+    nisba: re.Pattern[str]  # a nationality used as a noun ("8 فلسطينيين")
+
+
+def _alt(items) -> str:
+    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
-def units() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
-    """Unit nouns (normalised noun -> unit key) from resources/units.tsv, and two matchers: the noun right
-    after a number (optionally "من" + article: "سبعة آلاف من الحاويات"), and the noun after عدد."""
-    nouns = {key(n): u for u, ns in resources.read_tsv("units.tsv", 2) for n in ns.split("|")}
-    alt = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-    after = re.compile(rf"\s*(?:من\s+)?(?:ال)?(?P<noun>{alt})(?!\w)")
-    counted = re.compile(rf"(?:^|\s)عدد\s+(?:ال)?(?P<noun>{alt})(?!\w)")
-    return nouns, after, counted
+def units() -> UnitLexicon:
+    """Unit nouns from resources/units.tsv and the words around a count from resources/claim_context.tsv."""
+    nouns = {key(n): (u, cls) for u, cls, ns in resources.read_tsv("units.tsv", 3) for n in ns.split("|")}
+    rows: dict[tuple[str, str], list[str]] = {}
+    for kind, pos, phrases in resources.read_tsv("claim_context.tsv", 3):
+        rows.setdefault((kind, pos), []).extend(key(p) for p in phrases.split("|"))
+    of = _alt(rows[("of", "between")])
+    alt = _alt(nouns)
+    after = re.compile(rf"\s*(?:(?:{of})\s+)?(?:ال)?(?P<noun>{alt})(?!\w)")
+    counted = re.compile(rf"(?:^|\s)(?:{_alt(rows[('counted', 'before')])})\s+(?:ال)?(?P<noun>{alt})(?!\w)")
+    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of"}
+    kind_of = {p: k for k in kinds for pos in ("before", "after") for p in rows.get((k, pos), [])}
+    before = [p for k in kinds for p in rows.get((k, "before"), [])]
+    after_ctx = [p for k in kinds for p in rows.get((k, "after"), [])]
+    clitic = "(?:و|ف|ب|ل)?"
+    return UnitLexicon(
+        nouns, after, counted,
+        re.compile(rf"(?<!\w){clitic}(?P<phrase>{_alt(before)})(?!\w)"),
+        re.compile(rf"(?<!\w){clitic}(?P<phrase>{_alt(after_ctx)})(?!\w)"),
+        kind_of,
+        re.compile(rf"(?<!\w){clitic}(?:{_alt(rows[('not_claim', 'before')])})\s*[-ـ]?\s*$"),
+        re.compile(rf"(?:{_alt(rows[('nisba', 'ending')])})$"),
+    )
+
+
+# How far around a number the words that say what happened to the people it counts are looked for.
+CONTEXT_WORDS_BEFORE = 8
+CONTEXT_WORDS_AFTER = 3
+_CLAUSE_BREAK = re.compile(r"[.,;:!?\"()]")
 
 
 def extract_claims(doc: Document) -> Document:
@@ -52,14 +90,16 @@ def extract_claims(doc: Document) -> Document:
         carried = _latest(doc, previous) if carries(words) else None
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
+        prev_end = 0
         for q in quantities:
-            unit = _unit_after(n_sent, q.end, lex) or _unit_counted_before(n_sent, q.start, lex)
-            if unit is None:
+            found = _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
+            prev_end = q.end
+            if found is None:
                 continue
-            unit_key, u_start, u_end = unit
+            unit_key, u_start, u_end, nisba_subject = found
             qs, qe = norm.span_to_original(ns + q.start, ns + q.end)
             us, ue = norm.span_to_original(ns + u_start, ns + u_end)
-            subject = _subject(doc, ns + u_end, ns, ne, source)
+            subject = nisba_subject or _subject(doc, ns + u_end, ns, ne, source)
             claims.append(Claim(
                 value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit_key,
                 unit_text=doc.text[us:ue],
@@ -87,21 +127,74 @@ def _latest(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Att
     return None
 
 
-def _unit_after(n_sent: str, pos: int, lex) -> tuple[str, int, int] | None:
-    """The unit noun right after a number, allowing "من" + article ("سبعة آلاف من الحاويات")."""
-    nouns, after, _ = lex
-    m = after.match(n_sent, pos)
-    return (nouns[m.group("noun")], m.start("noun"), m.end("noun")) if m else None
+def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexicon, dates, sent_start: int):
+    """(unit key, normalised start, end of the unit noun, subject or None) of a quantity that is a claim,
+    or None: vague magnitudes, labels (article, resolution, age, hour numbers), numbers inside a date,
+    durations and other measures are not claims."""
+    if q.vague or lex.not_claim.search(n_sent, max(0, q.start - 30), q.start):
+        return None
+    qs, qe = doc.norm.span_to_original(ns + q.start, ns + q.end)
+    if any(d.start <= qs - sent_start < d.end or d.start < qe - sent_start <= d.end for d in dates):
+        return None
+    subject = None
+    m = lex.after.match(n_sent, q.end)
+    if m:
+        unit, cls = lex.nouns[m.group("noun")]
+        u_start, u_end = m.start("noun"), m.end("noun")
+    else:
+        found = _nisba_after(doc, n_sent, ns, q.end, lex)
+        if found is None:
+            return _unit_counted_before(n_sent, q.start, lex)
+        u_start, u_end, subject = found
+        unit, cls = "people", "person"
+    if cls == "none":
+        return None
+    if cls == "person":
+        unit = _what_happened(n_sent, max(prev_end, 0), q.start, u_end, lex) or unit
+    return unit, u_start, u_end, subject
 
 
-def _unit_counted_before(n_sent: str, pos: int, lex) -> tuple[str, int, int] | None:
+def _what_happened(n_sent: str, prev_end: int, start: int, u_end: int, lex: UnitLexicon) -> str | None:
+    """Killed, wounded, held or displaced: the nearest phrase before the number in its clause (not past an
+    earlier number's own phrase), else one right after the counted noun."""
+    before = n_sent[:start]
+    words = list(re.finditer(r"\S+", before))[-CONTEXT_WORDS_BEFORE:]
+    lo = words[0].start() if words else start
+    cut = [m.end() for m in _CLAUSE_BREAK.finditer(before, lo)]
+    lo = max([lo, *cut])
+    found = list(lex.context_before.finditer(n_sent, lo, start))
+    if found:
+        return lex.context_kind[found[-1].group("phrase")]
+    tail = n_sent[u_end:]
+    stop = _CLAUSE_BREAK.search(tail)
+    window = " ".join(tail[: stop.start() if stop else len(tail)].split()[:CONTEXT_WORDS_AFTER])
+    m = lex.context_after.search(window)
+    return lex.context_kind[m.group("phrase")] if m else None
+
+
+def _nisba_after(doc: Document, n_sent: str, ns: int, pos: int, lex: UnitLexicon) -> tuple[int, int, str] | None:
+    """"8 فلسطينيين": a nationality adjective used as the counted noun, with the state it names."""
+    m = re.match(r"\s*(\S+?)[.,;:!?\"]*(?=\s|$)", n_sent[pos:])
+    if not m or not lex.nisba.search(m.group(1)):
+        return None
+    w_start, w_end = pos + m.start(1), pos + m.end(1)
+    s, e = doc.norm.span_to_original(ns + w_start, ns + w_end)
+    for _start, eid, etype in entities_in(doc, s, e):
+        if etype == "GPE":
+            return w_start, w_end, knowledge_base().stands_for(eid)
+    return None
+
+
+def _unit_counted_before(n_sent: str, pos: int, lex: UnitLexicon):
     """"عدد الجنود ... (في) حوالي 1000": the noun counted by عدد earlier in the clause."""
-    nouns, _, counted = lex
-    found = list(counted.finditer(n_sent, max(0, pos - 90), pos))
+    found = list(lex.counted.finditer(n_sent, max(0, pos - 90), pos))
     if not found:
         return None
     m = found[-1]
-    return nouns[m.group("noun")], m.start("noun"), m.end("noun")
+    unit, cls = lex.nouns[m.group("noun")]
+    if cls == "none":
+        return None
+    return unit, m.start("noun"), m.end("noun"), None
 
 
 def _subject(doc: Document, n_unit_end: int, ns: int, ne: int, source: Attribution | None) -> str | None:

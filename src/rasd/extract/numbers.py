@@ -22,6 +22,7 @@ class Quantity:
     low: float | None
     high: float | None
     qualifier: str
+    vague: bool = False  # "عشرات", "آلاف" alone: an order of magnitude, not a figure
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,15 @@ def lexicon() -> _Lex:
     quals, after = {}, {}
     for phrase, q, pos in resources.read_tsv("qualifiers.tsv", 3):
         (after if pos == "after" else quals)[key(phrase)] = q
-    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    # 13,000 / 2.5 / 2,5 (a decimal comma: one or two digits after it)
+    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
     word = f"(?:{_alt(words)})"
     # one number: digits or words, optionally followed by scale words ("3 آلاف", "سبعة آلاف", "1.5 مليون")
     atom = rf"(?:(?:{digits})|{word}(?:\s+و?{word}){{0,3}})(?:\s+(?:{_alt(w for w, (_, k) in words.items() if k in ('scale', 'vague'))}))?"
     qual = rf"(?:(?:ب|و)?(?P<qual>{_alt(quals)})\s+)?"
     rng = rf"(?:\s*(?P<sep>-|الي|حتي|و)\s*(?P<b>{atom}))?"
     pattern = re.compile(
-        rf"(?<![\w.,]){qual}(?:(?P<between>بين)\s+|(?P<from>من)\s+)?(?:ب|و|ل)?(?P<a>{atom}){rng}(?![\w])"
+        rf"(?<![\w.,]){qual}(?:(?P<between>بين)\s+|(?P<from>من)\s+)?(?:ب|و|ل)?(?P<a>{atom}){rng}(?:(?<=\d)(?![\d.,]\d)|(?<!\d)(?!\w))"
     )
     return _Lex(words, quals, after, pattern)
 
@@ -58,9 +60,10 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
     """(value, low, high) of one number expression in normalised spelling; vague words give a range."""
     lex = lexicon()
     text = text.strip()
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
     if m:
-        base = float(m.group(1).replace(",", ""))
+        digits = m.group(1)
+        base = float(digits.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", digits) else digits.replace(",", ""))
         if not m.group(2):
             return base, None, None
         scale = _scale(m.group(2))
@@ -127,13 +130,13 @@ def find_quantities(norm_text: str) -> list[Quantity]:
         tail_words = norm_text[end:end + 40].split()[:3]  # "100 جندي تقريبا": after the number or its noun
         if qualifier == "exact":
             qualifier = next((q for p, q in lex.after_qualifiers.items() if p in tail_words), qualifier)
-        out.append(Quantity(m.start(), end, value, low, high, qualifier))
+        out.append(Quantity(m.start(), end, value, low, high, qualifier, vague=a_val is None))
     return out
 
 
 def _trailing_scale(text: str) -> float | None:
     words = lexicon().words
     last = text.split()[-1]
-    if last in words and words[last][1] == "scale":
+    if last in words and words[last][1] in ("scale", "vague"):
         return words[last][0]
     return None
