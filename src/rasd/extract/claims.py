@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rasd import resources
@@ -110,7 +110,23 @@ def extract_claims(doc: Document) -> Document:
             ))
         if source is not None:
             previous.append(source)
+    claims = _one_per_figure(claims)
     return with_referenced(doc.replace(claims=tuple(claims)), {c.subject for c in claims if c.subject})
+
+
+def _one_per_figure(claims: list[Claim]) -> list[Claim]:
+    """The same figure (value, qualifier, unit, subject) said twice in an article is one claim: the first,
+    with the first source any of its statements gives."""
+    out: list[Claim] = []
+    seen: dict[tuple, int] = {}
+    for c in claims:
+        k = (c.value, c.low, c.high, c.qualifier, c.unit, c.subject)
+        if k not in seen:
+            seen[k] = len(out)
+            out.append(c)
+        elif out[seen[k]].source is None and c.source is not None:
+            out[seen[k]] = replace(out[seen[k]], source=c.source, modality=c.modality)
+    return out
 
 
 def _latest(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Attribution | None:
@@ -144,6 +160,12 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
     else:
         found = _nisba_after(doc, n_sent, ns, q.end, lex)
         if found is None:
+            # "بينهم 25 بجروح خطرة": no noun, but what happened to them follows the number
+            m = lex.context_after.match(n_sent, q.end + len(n_sent[q.end:]) - len(n_sent[q.end:].lstrip()))
+            if m:
+                return lex.context_kind[m.group("phrase")], m.start("phrase"), m.end("phrase"), None
+            if _looks_like_year(q):
+                return None
             return _unit_counted_before(n_sent, q.start, lex)
         u_start, u_end, subject = found
         unit, cls = "people", "person"
@@ -152,6 +174,10 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
     if cls == "person":
         unit = _what_happened(n_sent, max(prev_end, 0), q.start, u_end, lex) or unit
     return unit, u_start, u_end, subject
+
+
+def _looks_like_year(q) -> bool:
+    return q.value is not None and q.value.is_integer() and 1900 <= q.value <= 2100 and q.end - q.start == 4
 
 
 def _what_happened(n_sent: str, prev_end: int, start: int, u_end: int, lex: UnitLexicon) -> str | None:

@@ -103,10 +103,13 @@ def _scale(words: str) -> float | None:
 def find_quantities(norm_text: str) -> list[Quantity]:
     lex = lexicon()
     out = []
-    for m in lex.pattern.finditer(norm_text):
+    pos = 0
+    while (m := lex.pattern.search(norm_text, pos)) is not None:
         a_text, b_text, end = m.group("a"), m.group("b"), m.end()
+        pos = m.end()
         if b_text and m.group("sep") == "و" and not m.group("between"):
-            b_text, end = None, m.end("a")  # "10 و5": a list, not a range
+            b_text, end = None, m.end("a")  # "10 و5": a list, not a range; the second is read on its own
+            pos = end
         a_val, a_low, a_high = parse_number(a_text)
         if a_val is None and a_low is None:
             continue
@@ -127,9 +130,10 @@ def find_quantities(norm_text: str) -> list[Quantity]:
             qualifier = "about" if qualifier == "exact" else qualifier
         else:
             value = a_val
-        tail_words = norm_text[end:end + 40].split()[:3]  # "100 جندي تقريبا": after the number or its noun
+        # "100 جندي تقريبا", "9 أشخاص على الأقل": after the number or its noun
+        tail = " " + " ".join(norm_text[end:end + 40].split()[:4]) + " "
         if qualifier == "exact":
-            qualifier = next((q for p, q in lex.after_qualifiers.items() if p in tail_words), qualifier)
+            qualifier = next((q for p, q in lex.after_qualifiers.items() if f" {p} " in tail), qualifier)
         out.append(Quantity(m.start(), end, value, low, high, qualifier, vague=a_val is None))
     return out
 
