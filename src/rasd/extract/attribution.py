@@ -13,6 +13,7 @@ from functools import lru_cache
 from rasd import resources
 from rasd.arabic.normalise import key
 from rasd.extract.dates import find_dates
+from rasd.extract.dates import lexicon as date_lexicon
 from rasd.extract.numbers import find_quantities
 from rasd.model import Document, SourceRef
 
@@ -41,6 +42,8 @@ class SpeechLexicon:
     speaker_re: re.Pattern[str]  # a speaker noun at the start of a span (resources/speakers.tsv)
     not_speaker: frozenset[str]  # words a speaker never starts with
     document_of_re: re.Pattern[str]  # "تقرير لـ": a document, then its speaker
+    trim: frozenset[str]  # words taken off the ends of a speaker's words
+    antecedent_re: re.Pattern[str]  # an organisation or outlet noun that may stand for one named before
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -58,7 +61,9 @@ def lexicon() -> SpeechLexicon:
     speakers: dict[str, list[str]] = {}
     for kind, nouns in resources.read_tsv("speakers.tsv", 2):
         speakers.setdefault(kind, []).extend(key(n) for n in nouns.split("|"))
-    heads = [n for kind, nouns in speakers.items() if kind not in ("not", "document") for n in nouns]
+    heads = [n for kind, nouns in speakers.items() if kind not in ("not", "document", "trim") for n in nouns]
+    named_before = "|".join(map(re.escape, sorted(
+        {*speakers["organisation"], *speakers["outlet"]} - set(speakers.get("document", [])), key=len, reverse=True)))
     documents = "|".join(map(re.escape, sorted(set(speakers.get("document", [])), key=len, reverse=True)))
     head_alt = "|".join(map(re.escape, sorted(set(heads), key=len, reverse=True)))
     return SpeechLexicon(
@@ -73,6 +78,8 @@ def lexicon() -> SpeechLexicon:
         re.compile(rf"^\W*(?:و|ف|ب|ل)?(?:ال)?(?:{head_alt})(?!\w)"),
         frozenset(speakers.get("not", [])),
         re.compile(rf"\s*(?:{documents})\s+ل(?:ـ\s*)?(?=\w)"),
+        frozenset(speakers.get("trim", [])),
+        re.compile(rf"^(?:ال)?(?:{named_before})$"),
     )
 
 
@@ -180,16 +187,55 @@ def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
-        strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d", w) for w in words)
+        strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ها|هم|هما)$", w)
+        for w in words)
+
+
+def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, entity id, type) of mentions inside an original span, in order."""
+    return sorted((m.start, m.end, e.id, e.type) for e in doc.entities for m in e.mentions if start <= m.start and m.end <= end)
+
+
+def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
+    """The speaker's words without a relative clause, and without the words that only frame them at either
+    end: "ما", prepositions, weekday names, an addressee ("لرويترز", "للصحفيين")."""
+    lex = lexicon()
+    rel = lex.relative_re.search(doc.norm.text, n_start, n_end)
+    if rel:
+        n_end = rel.start()
+    words = [(n_start + m.start(), n_start + m.end(), m.group()) for m in re.finditer(r"[^\s\"«»()]+", doc.norm.text[n_start:n_end])]
+    weekdays = date_lexicon().weekdays
+
+    def framing(w: tuple[int, int, str]) -> bool:
+        word = strip_conj(w[2])
+        if word in lex.verbs or word in lex.trim or w[2] in lex.trim or word in weekdays or word.strip("ـ") in ("", *lex.trim):
+            return True
+        if word.startswith("لل") or word.startswith("لـ"):
+            return True
+        if word.startswith("ل") and len(word) > 3:  # "لرويترز": ل + a name
+            s, _ = doc.norm.span_to_original(w[0] + 1, w[1])
+            return any(m_start == s for m_start, *_ in _mentions_in(doc, s, doc.norm.to_original(w[1] - 1) + 1))
+        return False
+
+    while words and framing(words[0]):
+        words.pop(0)
+    while words and framing(words[-1]):
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else None
 
 
 def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False) -> Attribution | None:
-    of = lexicon().document_of_re.match(doc.norm.text, n_start, n_end)
+    lex = lexicon()
+    of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
     if of:
         n_start = of.end()
+    span = _trimmed(doc, n_start, n_end)
+    if span is None:
+        return None
+    n_start, n_end = span
     s, e = doc.norm.span_to_original(n_start, n_end)
     raw = doc.text[s:e]
-    text = raw.strip(" ،,")
+    text = raw
     for d in find_dates(raw, None, doc.norm.text[n_start:n_end]):
         text = text.replace(d.text, " ")
     text = " ".join(text.split()).strip(" ،,")
@@ -198,23 +244,62 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     n_text = key(text)
     if find_quantities(" ".join(n_text.split()[:2])):
         return None  # "25 و28 فبراير", "9 ناشطين أتراك اعتقلوا": a count or a date, not a speaker
-    # a speaker's name is looked for before any relative clause and within the first words
-    n_span = doc.norm.text[n_start:n_end]
-    rel = lexicon().relative_re.search(n_span)
-    words = list(re.finditer(r"\S+", n_span))
-    limit = min(rel.start() if rel else len(n_span), words[NAME_WINDOW_WORDS].start() if len(words) > NAME_WINDOW_WORDS else len(n_span))
-    name_end = doc.norm.span_to_original(n_start, n_start + limit)[1] if limit else s
-    ents = entities_in(doc, s, max(s, name_end))
-    if not ents and not lexicon().speaker_re.search(n_text) and not _unknown_name(n_text):
-        return None  # neither a name nor a speaker noun: a clause, a pronoun, a date
+    first_word_end = s + len(raw) - len(raw.lstrip()) + len(raw.split()[0]) if raw.split() else s
+    mentions = _mentions_in(doc, s, e)
+    starts_with_name = any(ms < first_word_end for ms, *_ in mentions)
+    if not (starts_with_name or lex.speaker_re.search(n_text) or _unknown_name(n_text)):
+        return None  # neither a name nor a speaker noun first: a clause, a pronoun, a date, an object
+    if starts_with_name and not lex.speaker_re.search(n_text):
+        # "نفى الجيش الإسرائيلي تورط قواته": the name (and names joined to it), not what follows
+        end = mentions[0][1]
+        for ms, me, *_ in mentions[1:]:
+            if re.fullmatch(r"\s*(?:و\s*)?", doc.text[end:ms]):
+                end = max(end, me)
+        e = end
+        text = " ".join(doc.text[s:e].split())
+        mentions = _mentions_in(doc, s, e)
+    words = list(re.finditer(r"\S+", doc.text[s:e]))
+    name_end = s + words[NAME_WINDOW_WORDS].start() if len(words) > NAME_WINDOW_WORDS else e
+    ents = [(ms, eid, etype) for ms, _me, eid, etype in mentions if ms < name_end]
     if not first_entity_only:
         # who speaks: a person named in the span before an organisation, before a state
         rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
         ents = sorted(ents, key=lambda x: (rank.get(x[2], 3), x[0]))
-    if first_entity_only and ents:
-        first = next(m for ent in doc.entities if ent.id == ents[0][1] for m in ent.mentions if m.start == ents[0][0])
-        return Attribution(SourceRef(ents[0][1], first.text), first.start, first.end)
+    if first_entity_only and mentions:
+        # "اتهم وزير الخزانة الأمريكي ستيفن منوتشين الروس": the accuser's words run to the first name
+        # (joined names and a name right after a title included); the next name is the accused
+        end = mentions[0][1]
+        for ms, me, *_ in mentions[1:]:
+            if not doc.text[end:ms].strip():
+                end = max(end, me)
+        inside = [m for m in mentions if m[1] <= end]
+        rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
+        best = min(inside, key=lambda m: (rank.get(m[3], 3), m[0]))
+        return Attribution(SourceRef(best[2], " ".join(doc.text[s:end].split())), s, end)
+    if not ents and len(n_text.split()) == 1:
+        named = _antecedent(doc, n_text, s)
+        if named is not None:
+            return Attribution(SourceRef(named[0], f"{text} ({named[1]})"), s, e)
     return Attribution(SourceRef(ents[0][1] if ents else None, text), s, e)
+
+
+def _antecedent(doc: Document, n_word: str, before: int) -> tuple[str | None, str] | None:
+    """"وتقول الصحيفة": the newspaper named earlier in the article ("صحيفة لوموند"), as (entity, its words)."""
+    word = strip_conj(n_word)
+    if not word.startswith("ال") or not lexicon().antecedent_re.match(word):
+        return None
+    head = word[2:]
+    n_before = doc.norm.to_normalised(before)
+    found = list(re.finditer(rf"(?<!\w)(?:و|ف|ب|ل)?({re.escape(head)}\s+\S+)", doc.norm.text[:n_before]))
+    if not found:
+        return None
+    following = strip_conj(found[-1].group(1).split()[-1])
+    if following in lexicon().not_speaker or following in lexicon().verbs:
+        return None
+    s, e = doc.norm.span_to_original(found[-1].start(1), found[-1].end(1))
+    words = doc.text[s:e].strip(" ،,.:\"«»")
+    ents = entities_in(doc, s, e)
+    return (ents[0][1] if ents else None), words
 
 
 def modality(before: str, attributed: bool) -> str:
