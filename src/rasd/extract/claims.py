@@ -177,7 +177,10 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
 
 
 def _looks_like_year(q) -> bool:
-    return q.value is not None and q.value.is_integer() and 1900 <= q.value <= 2100 and q.end - q.start == 4
+    """2018, or 1915-1917 / بين 1915 و1917: years, not counts (when no noun follows them)."""
+    ends = [q.value] if q.value is not None else [q.low, q.high]
+    return all(v is not None and v.is_integer() and 1900 <= v <= 2100 for v in ends) and (
+        q.value is None or q.end - q.start == 4)
 
 
 def _what_happened(n_sent: str, prev_end: int, start: int, u_end: int, lex: UnitLexicon) -> str | None:

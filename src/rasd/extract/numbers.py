@@ -45,9 +45,12 @@ def lexicon() -> _Lex:
         (after if pos == "after" else quals)[key(phrase)] = q
     # 13,000 / 2.5 / 2,5 (a decimal comma: one or two digits after it)
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
-    word = f"(?:{_alt(words)})"
+    word = f"(?:{_alt(w for w, (_, k) in words.items() if k != 'fraction')})"
+    scales = _alt(w for w, (_, k) in words.items() if k in ("scale", "vague"))
+    fractions = _alt(w for w, (_, k) in words.items() if k == "fraction")
+    fraction = rf"(?:\s+و(?:{fractions})(?:\s+(?:ال)?(?:{scales}))?)?"
     # one number: digits or words, optionally followed by scale words ("3 آلاف", "سبعة آلاف", "1.5 مليون")
-    atom = rf"(?:(?:{digits})|{word}(?:\s+و?{word}){{0,3}})(?:\s+(?:{_alt(w for w, (_, k) in words.items() if k in ('scale', 'vague'))}))?"
+    atom = rf"(?:(?:{digits})|{word}(?:\s+و?{word}){{0,3}}|(?:{fractions})\s+(?:{scales}))(?:\s+(?:{scales}))?{fraction}"
     qual = rf"(?:(?:ب|و)?(?P<qual>{_alt(quals)})\s+)?"
     rng = rf"(?:\s*(?P<sep>-|الي|حتي|و)\s*(?P<b>{atom}))?"
     pattern = re.compile(
@@ -60,6 +63,11 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
     """(value, low, high) of one number expression in normalised spelling; vague words give a range."""
     lex = lexicon()
     text = text.strip()
+    half = re.fullmatch(r"(.+?)\s+و(\S+)(?:\s+\S+)?", text)
+    if half and lex.words.get(half.group(2), (0, ""))[1] == "fraction":
+        value, _, _ = parse_number(half.group(1))
+        scale = _trailing_scale(half.group(1)) or 1.0
+        return ((value + lex.words[half.group(2)][0] * scale) if value is not None else None), None, None
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
     if m:
         digits = m.group(1)
