@@ -54,6 +54,8 @@ def lexicon() -> _Lexicon:
                 ambiguous.add(key(name))
             months[key(name)] = int(num)
     weekdays = {key(n): int(num) for num, names in resources.read_tsv("weekdays.tsv", 2) for n in names.split("|")}
+    not_weekday = [n for n, num in weekdays.items() if num == 0]
+    weekdays = {n: num for n, num in weekdays.items() if num != 0}
     relative = {key(p): (unit, int(off)) for p, unit, off, *_ in resources.read_tsv("relative_dates.tsv", 4)}
     seasons = {key(n): (int(a), int(b)) for a, b, names in resources.read_tsv("seasons.tsv", 3) for n in names.split("|")}
 
@@ -72,9 +74,11 @@ def lexicon() -> _Lexicon:
         ("dmy", re.compile(rf"{b}{day}\s*,?\s*(?:من\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
         ("mdy", re.compile(rf"{b}{month}\s+{day},?\s+{year}{e}")),
         ("my", re.compile(rf"{b}(?:(?P<ctx>{_CONTEXT_BEFORE})\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
-        ("season", re.compile(rf"{b}(?:في\s+)?(?P<season>{_alt(list(seasons))})\s+(?:(?:عام\s+)?{year}|{rel}){e}")),
+        ("season", re.compile(rf"{b}(?:في\s+)?(?P<season>{_alt(list(seasons))})(?:\s*(?:عام\s+)?{year}|\s+{rel}){e}")),
         ("year", re.compile(rf"{b}(?:(?:في|منذ|خلال|حتي|مطلع|بدايه|نهايه)\s+)?(?:عام|العام|سنه|السنه)\s+{year}{e}")),
-        ("weekday", re.compile(rf"{b}(?:(?P<pre>اليوم|امس|يوم|صباح|مساء|ليله|صباح يوم|مساء يوم|ليل)\s*/?\s*)?{wd}\s*/?(?:\s+{rel})?{e}")),
+        # "في 2013", "منذ2014": a bare year after a preposition of time
+        ("year", re.compile(rf"{b}(?:في|منذ|خلال|حتي|بحلول|مطلع|بدايه|نهايه)\s*{year}{e}")),
+        ("weekday", re.compile(rf"{b}(?:(?P<pre>اليوم|امس|يوم|صباح|مساء|ليله|صباح يوم|مساء يوم|ليل|ظهر|عصر|فجر|ظهر يوم|عصر يوم|فجر يوم|نهار)\s*/?\s*)?{wd}(?!\s+(?:{_alt(not_weekday)}){e})\s*/?(?:\s+{rel})?{e}")),
         ("relative", re.compile(rf"{b}(?P<phrase>{_alt(list(relative))}){e}")),
     )
     words = [*months, *weekdays, *relative, *seasons, "عام", "سنه"]
@@ -162,8 +166,8 @@ def _resolve(kind: str, m: re.Match[str], lex: _Lexicon, ref: dt.date | None) ->
         return f"{year:04d}-{first:02d}/{end_year:04d}-{last:02d}", "season"
     if kind == "weekday":
         pre, rel = g.get("pre"), g.get("rel")
-        if not pre and not rel:
-            return None
+        if not pre and not rel and not g["weekday"].startswith("ال"):
+            return None  # a bare weekday counts with its article ("أعلنت الحكومة، الخميس، أن")
         if ref is None:
             return None, "day"
         target = lex.weekdays[g["weekday"]]
