@@ -123,3 +123,120 @@ def test_a_speech_verb_without_a_subject_does_not_reset_the_carried_source():
     )
     [c] = doc.claims
     assert names[c.source.entity] == "Volodymyr Zelenskyy"
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("وأسفر الهجوم عن مقتل 9 أشخاص على الأقل وإصابة قرابة 40 آخرين.",
+         [(9, "more_than", "casualties_killed"), (40, "about", "casualties_wounded")]),
+        ("قتل 86 مقاتلا من قوات النظام في المعارك.", [(86, "exact", "casualties_killed")]),
+        ("وقتل 51 شخصا بينهم 41 طفلا في الغارة.", [(51, "exact", "casualties_killed"), (41, "exact", "casualties_killed")]),
+        ("وقال المرصد إن 16 مدنيا على الاقل قتلوا في غارة.", [(16, "more_than", "casualties_killed")]),
+        ("وأصيب أكثر من 440 آخرين، بينهم 25 بجروح خطرة.",
+         [(440, "more_than", "casualties_wounded"), (25, "exact", "casualties_wounded")]),
+        ("وأوقفت الشرطة 14 شخصا في المطار.", [(14, "exact", "prisoners")]),
+        ("وأفرج عن 9 ناشطين أتراك اعتقلوا الشهر الماضي.", [(9, "exact", "prisoners")]),
+        ("وأدى القتال إلى نزوح 32 ألف شخص.", [(32000, "exact", "displaced_people")]),
+        ("ويستضيف لبنان مليون لاجئ سوري.", [(1000000, "exact", "refugees")]),
+        ("وتجمع 5 آلاف متظاهر أمام البرلمان.", [(5000, "exact", "people")]),
+        ("ونشرت روسيا 3 آلاف جندي على الحدود.", [(3000, "exact", "troops")]),
+    ],
+)
+def test_casualties_prisoners_and_displaced_are_told_from_troops_and_people(sentence, expected):
+    doc, _ = claims(sentence)
+    assert [(c.value, c.qualifier, c.unit) for c in doc.claims] == expected
+
+
+@pytest.mark.parametrize(
+    "phrase,unit",
+    [
+        ("18،5 في المئة", "percent"), ("20%", "percent"), ("40 بالمئة", "percent"),
+        ("15 مليار دولار", "money_usd"), ("3 مليارات يورو", "money_eur"), ("200 مليون روبل", "money_rub"),
+        ("60 مليار ريال سعودي", "money_sar"), ("10 ملايين جنيه إسترليني", "money_gbp"),
+        ("500 مليون دينار كويتي", "money_kwd"), ("150 دينارا", "money_dinar"), ("ألف درهم إماراتي", "money_aed"),
+        ("ثلاث كنائس", "churches"), ("88 حافلة", "buses"), ("100 ألف سائق", "drivers"), ("4 ملايين راكب", "passengers"),
+        ("مئة مليون نسمة", "people"), ("7 عبوات ناسفة", "explosive_devices"), ("20 غارة جوية", "airstrikes"),
+    ],
+)
+def test_units_beyond_the_seeds(phrase, unit):
+    doc, _ = claims(f"وأعلنت السلطات عن {phrase} في المنطقة.")
+    assert [c.unit for c in doc.claims] == [unit]
+
+
+def test_a_nationality_counted_is_people_of_that_state():
+    doc, names = claims("وقال الجيش إن نحو 20 ألف فلسطيني شاركوا في المسيرة.")
+    [c] = doc.claims
+    assert (c.value, c.unit) == (20000, "people") and names[c.subject] == "State of Palestine"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال الرجل البالغ من العمر 35 عاما إن الوضع صعب.",  # age
+        "وتبنى مجلس الأمن القرار 2254 بأغلبية 13 صوتا.",  # resolution number, vote count
+        "وبقي في السجن 5 سنوات قبل الإفراج عنه.",  # duration
+        "وشارك آلاف المتظاهرين في المسيرة.",  # a magnitude, not a figure
+        "واتصلوا بالرقم 0123456789 للإبلاغ.",  # phone number
+        "ويقع المعبر على بعد 20 كيلومترا من المدينة.",  # distance
+        "وفاز الفريق بثلاثة أهداف مقابل هدف.",  # sports score
+        "وبلغ عدد القتلى في الحرب بين عامي 1915 و1917 مستوى غير مسبوق.",  # years, not a count
+    ],
+)
+def test_labels_ages_durations_votes_and_magnitudes_are_not_claims(text):
+    doc, _ = claims(text)
+    assert doc.claims == ()
+
+
+def test_a_figure_said_twice_is_one_claim_with_its_source():
+    doc, _ = claims("وأطلقت القوات 7 صواريخ على المقر. وقال الحرس الثوري في بيان إن 7 صواريخ أصابت أهدافها.")
+    [c] = doc.claims
+    assert c.value == 7 and c.source is not None and "الحرس الثوري" in c.source.text
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        ("قالت الشرطة في إندونيسيا إن انتحاريين هاجموا ثلاث كنائس.", "الشرطة في إندونيسيا"),
+        ("صحيفة لوريون لوجور تقول إن مليون لاجئ يجب أن يعودوا.", "صحيفة لوريون لوجور"),
+        ("وتشير الإحصائيات الرسمية إلى أن 18،5 في المئة من السكان عاطلون.", "الإحصائيات الرسمية"),
+        ("وبلغت الطلبيات 1,9 مليار يورو، بحسب تقرير لمرصد التسلح \"اوبسارم\" الفرنسي.", "مرصد التسلح \"اوبسارم\" الفرنسي"),
+        ("وقال قائد في التحالف الذي يدعم الرئيس السوري لرويترز إن نحو ستة آلاف شخص سيرحلون.", "قائد في التحالف"),
+        ("وقال مسؤولون أمريكيون، الأربعاء، إن 300 جندي وصلوا.", "مسؤولون أمريكيون"),
+        ("وتقول أوبر إن عدد السائقين بلغ 157 ألفا.", "أوبر"),
+        ("وأشار رئيس الوزراء المصري إلى أن الدعم بلغ 332 مليار جنيه مصري.", "رئيس الوزراء المصري"),
+    ],
+)
+def test_attribution_forms_beyond_the_seeds(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_the_newspaper_is_the_one_named_before():
+    doc, _ = claims("صحيفة لوموند تتحدث عن عودة اللاجئين. وتقول الصحيفة إن أكثر من ثلاثة آلاف لاجئ يستعدون للمغادرة.")
+    [c] = doc.claims
+    assert c.source.text == "الصحيفة (صحيفة لوموند)"
+
+
+def test_a_speech_verb_without_a_subject_takes_the_speaker_before():
+    doc, _ = claims("وقال النائب ثيمبا مليسوا إن اللجنة ستستدعي الرئيس. وقال إن ألماسا بقيمة 15 مليار دولار اختفى.")
+    [c] = doc.claims
+    assert c.source is not None and c.source.text.startswith("النائب ثيمبا مليسوا")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the bad sources: a date, a count, a clause
+        "وأعلن 25 و28 فبراير موعدا لوصول 300 جندي.",
+        "وقال ثلاثة وستة أشهر إن 300 جندي وصلوا.",
+        "وذكر 9 ناشطين أتراك اعتقلوا أن 300 جندي وصلوا.",
+        "وأعلن فيه إطلاق 7 صواريخ على المقر.",
+        "وقالت إن 300 جندي وصلوا.",  # no speaker in this sentence or before it
+    ],
+)
+def test_a_source_is_a_speaker_never_a_date_count_or_clause(sentence):
+    doc, _ = claims(sentence)
+    assert doc.claims and all(c.source is None for c in doc.claims)
+    assert all(c.modality == "asserted" for c in doc.claims)

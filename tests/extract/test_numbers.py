@@ -70,3 +70,30 @@ def test_a_list_joined_by_and_is_not_a_range():
 
 def test_ordinals_and_plain_words_are_not_quantities():
     assert find_quantities(key("نشاط اختبار الأسلحة السادس في العام")) == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("بلغ التضخم 2,5 في المئة", (2.5, None, None, "exact")),
+        ("مقتل 9أشخاص على الأقل", (9, None, None, "more_than")),
+        ("مليون ونصف شخص", (1500000, None, None, "exact")),
+        ("ثمانية وستين مليون ونصف المليون لاجئ", (68500000, None, None, "exact")),
+        ("نصف مليون لاجئ", (500000, None, None, "exact")),
+        ("3 آلاف ونصف", (3500, None, None, "exact")),
+    ],
+)
+def test_decimal_comma_joined_noun_fractions_and_trailing_qualifiers(text, expected):
+    assert one(text) == expected
+
+
+def test_a_plural_scale_alone_is_a_vague_magnitude():
+    [q] = find_quantities(key("آلاف اللاجئين"))
+    assert q.vague and (q.low, q.high) == (2000, 9999)
+    [q] = find_quantities(key("3 آلاف جندي"))
+    assert not q.vague and q.value == 3000
+
+
+def test_the_second_number_of_a_list_is_read_on_its_own():
+    found = find_quantities(key("1,9 مليار يورو في 2013 و3,3 مليارات يورو في 2014"))
+    assert [q.value for q in found] == [1.9e9, 2013, 3.3e9, 2014]

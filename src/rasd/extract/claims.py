@@ -115,17 +115,22 @@ def extract_claims(doc: Document) -> Document:
 
 
 def _one_per_figure(claims: list[Claim]) -> list[Claim]:
-    """The same figure (value, qualifier, unit, subject) said twice in an article is one claim: the first,
-    with the first source any of its statements gives."""
+    """The same figure (value, qualifier, unit; the same subject or one side without one) said twice in an
+    article is one claim: the first, with the subject and the source any of its statements gives."""
     out: list[Claim] = []
-    seen: dict[tuple, int] = {}
     for c in claims:
-        k = (c.value, c.low, c.high, c.qualifier, c.unit, c.subject)
-        if k not in seen:
-            seen[k] = len(out)
+        k = (c.value, c.low, c.high, c.qualifier, c.unit)
+        same = next((i for i, o in enumerate(out) if (o.value, o.low, o.high, o.qualifier, o.unit) == k
+                     and (o.subject is None or c.subject is None or o.subject == c.subject)), None)
+        if same is None:
             out.append(c)
-        elif out[seen[k]].source is None and c.source is not None:
-            out[seen[k]] = replace(out[seen[k]], source=c.source, modality=c.modality)
+            continue
+        first = out[same]
+        if first.subject is None and c.subject is not None:
+            first = replace(first, subject=c.subject)
+        if first.source is None and c.source is not None:
+            first = replace(first, source=c.source, modality=c.modality)
+        out[same] = first
     return out
 
 
@@ -164,7 +169,7 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
             m = lex.context_after.match(n_sent, q.end + len(n_sent[q.end:]) - len(n_sent[q.end:].lstrip()))
             if m:
                 return lex.context_kind[m.group("phrase")], m.start("phrase"), m.end("phrase"), None
-            if _looks_like_year(q):
+            if _looks_like_year(n_sent, q):
                 return None
             return _unit_counted_before(n_sent, q.start, lex)
         u_start, u_end, subject = found
@@ -176,11 +181,11 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
     return unit, u_start, u_end, subject
 
 
-def _looks_like_year(q) -> bool:
-    """2018, or 1915-1917 / بين 1915 و1917: years, not counts (when no noun follows them)."""
+def _looks_like_year(n_sent: str, q) -> bool:
+    """2018, و1917, or 1915-1917: years, not counts (when no noun follows them)."""
     ends = [q.value] if q.value is not None else [q.low, q.high]
     return all(v is not None and v.is_integer() and 1900 <= v <= 2100 for v in ends) and (
-        q.value is None or q.end - q.start == 4)
+        q.value is None or re.fullmatch(r"\D?\d{4}", n_sent[q.start:q.end]) is not None)
 
 
 def _what_happened(n_sent: str, prev_end: int, start: int, u_end: int, lex: UnitLexicon) -> str | None:
