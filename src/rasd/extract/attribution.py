@@ -32,6 +32,7 @@ class SpeechLexicon:
     deny: frozenset[str]
     carry: frozenset[str]
     that: frozenset[str]
+    fronting: frozenset[str]
     expected: tuple[str, ...]
     hypothetical: tuple[str, ...]
     according_re: re.Pattern[str]
@@ -68,7 +69,7 @@ def lexicon() -> SpeechLexicon:
     head_alt = "|".join(map(re.escape, sorted(set(heads), key=len, reverse=True)))
     return SpeechLexicon(
         frozenset(rows["verb"]), frozenset(rows["accuse"]), frozenset(rows["deny"]), frozenset(rows["carry"]),
-        frozenset(rows["that"]),
+        frozenset(rows["that"]), frozenset(rows["fronting"]),
         tuple(rows["modality_expected"]), tuple(rows["modality_hypothetical"]),
         re.compile(rf"(?<!\w)(?:و|ف)?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
         re.compile("|".join(map(re.escape, after))),
@@ -142,6 +143,11 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     for m in re.finditer(r"\S+", n_sent):
         w = strip_conj(m.group())
         if w in lex.verbs or w in lex.accuse or w in lex.deny:
+            fronted = _after_fronting(n_sent, m.start())
+            if fronted is not None:
+                ref = _ref(doc, ns + fronted, ns + m.start())
+                if ref:
+                    return ref
             tail = n_sent[m.end():]
             that = lex.that_re.search(tail)
             if that and not tail[: that.start()].strip():
@@ -149,14 +155,27 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if ref:
                     return ref
                 continue
-            if that and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(tail[: that.start()].strip(" ،,")):
+            bounded = bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
+                tail[: that.start()].strip(" ،,"))
+            if bounded:
                 end = m.end() + that.start()
             else:
                 cut = lex.subject_end_re.search(tail)
                 end = m.end() + (cut.start() if cut and cut.start() < 120 else min(len(tail), 80))
-            ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse)
+            ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded)
             if ref:
                 return ref
+    return None
+
+
+def _after_fronting(n_sent: str, verb_start: int) -> int | None:
+    """"وكان رئيس الحكومة نتانياهو اتهم إيران": where the subject before the verb starts, if a fronting
+    word (كان) opens it in the same clause."""
+    before = n_sent[:verb_start]
+    words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - 1:]
+    for i, w in enumerate(words[:-1]):
+        if w.group() in lexicon().fronting and not _PUNCT_END.search(before[w.end():]):
+            return words[i + 1].start()
     return None
 
 
@@ -224,7 +243,9 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     return (words[0][0], words[-1][1]) if words else None
 
 
-def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False) -> Attribution | None:
+def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False) -> Attribution | None:
+    """The speaker in a normalised span. ``bounded``: the span ends at the complementiser (قال X إن), so
+    it holds the subject alone; otherwise (نفت السلطات البريطانية الاتهامات) the object may follow it."""
     lex = lexicon()
     of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
     if of:
@@ -249,6 +270,11 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     starts_with_name = any(ms < first_word_end for ms, *_ in mentions)
     if not (starts_with_name or lex.speaker_re.search(n_text) or _unknown_name(n_text)):
         return None  # neither a name nor a speaker noun first: a clause, a pronoun, a date, an object
+    if not bounded and not first_entity_only:
+        # "نفت السلطات البريطانية الاتهامات", "أفاد الموقع بتراجع ...": the speaker, not the object after it
+        e = _unbounded_end(doc, s, e, mentions)
+        text = " ".join(doc.text[s:e].split())
+        mentions = _mentions_in(doc, s, e)
     if starts_with_name and not lex.speaker_re.search(n_text):
         # "نفى الجيش الإسرائيلي تورط قواته": the name (and names joined to it), not what follows
         end = mentions[0][1]
@@ -268,19 +294,47 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     if first_entity_only and mentions:
         # "اتهم وزير الخزانة الأمريكي ستيفن منوتشين الروس": the accuser's words run to the first name
         # (joined names and a name right after a title included); the next name is the accused
-        end = mentions[0][1]
-        for ms, me, *_ in mentions[1:]:
-            if not doc.text[end:ms].strip():
+        end, first_id = mentions[0][1], mentions[0][2]
+        for ms, me, eid, _ in mentions[1:]:
+            if not doc.text[end:ms].strip() and eid == first_id:
                 end = max(end, me)
         inside = [m for m in mentions if m[1] <= end]
         rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
         best = min(inside, key=lambda m: (rank.get(m[3], 3), m[0]))
-        return Attribution(SourceRef(best[2], " ".join(doc.text[s:end].split())), s, end)
+        return _checked(Attribution(SourceRef(best[2], " ".join(doc.text[s:end].split())), s, end))
     if not ents and len(n_text.split()) == 1:
         named = _antecedent(doc, n_text, s)
         if named is not None:
-            return Attribution(SourceRef(named[0], f"{text} ({named[1]})"), s, e)
-    return Attribution(SourceRef(ents[0][1] if ents else None, text), s, e)
+            return _checked(Attribution(SourceRef(named[0], f"{text} ({named[1]})"), s, e))
+    return _checked(Attribution(SourceRef(ents[0][1] if ents else None, text), s, e))
+
+
+def _checked(a: Attribution) -> Attribution | None:
+    """No speaker's words hold a figure ("بيانات ترجع إلى 2016/17" is a clause)."""
+    return None if re.search(r"\d", a.ref.text) else a
+
+
+UNBOUNDED_NAME_WORDS = 3
+
+
+def _unbounded_end(doc: Document, s: int, e: int, mentions) -> int:
+    """Where the speaker's words end when no complementiser bounds them: after a name that starts within
+    the first words (with names joined to it), else before the first word with the preposition ب that
+    is not part of a name."""
+    words = list(re.finditer(r"\S+", doc.text[s:e]))
+    if not words:
+        return e
+    limit = s + words[min(UNBOUNDED_NAME_WORDS, len(words)) - 1].end()
+    if mentions and mentions[0][0] < limit:
+        end = mentions[0][1]
+        for ms, me, *_ in mentions[1:]:
+            if re.fullmatch(r"\s*(?:و\s*)?", doc.text[end:ms]):
+                end = max(end, me)
+        return end
+    for w in words[1:]:
+        if w.group().startswith("ب") and not any(ms <= s + w.start() < me for ms, me, *_ in mentions):
+            return s + words[words.index(w) - 1].end()
+    return e
 
 
 def _antecedent(doc: Document, n_word: str, before: int) -> tuple[str | None, str] | None:
