@@ -240,3 +240,36 @@ def test_a_source_is_a_speaker_never_a_date_count_or_clause(sentence):
     doc, _ = claims(sentence)
     assert doc.claims and all(c.source is None for c in doc.claims)
     assert all(c.modality == "asserted" for c in doc.claims)
+
+
+def test_it_is_mentioned_that_is_no_speaker():
+    doc, _ = claims("وقال الوزير إن المحادثات مستمرة. يذكر أن الشركتين تملكان 67% من المشروع.")
+    [c] = doc.claims
+    assert c.source is None
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        ("ونفت السلطات البريطانية الاتهامات ووصفتها بأنها سخيفة بعد مقتل 3 أشخاص.", "السلطات البريطانية"),
+        ("وذكرت الصحيفة تفاصيل عن دفع 770 مليون دولار للمسلحين.", "الصحيفة"),
+        ("وأفاد الموقع بتراجع الثروة إلى 66.9 مليار دولار.", "الموقع"),
+        ("وقال المتحدث باسم الجيش اللبناني إن 300 جندي انتشروا.", "المتحدث باسم الجيش اللبناني"),
+        ("وبحسب ما نقلته وكالة الأنباء الرسمية فإن 300 جندي انتشروا.", "وكالة الأنباء الرسمية"),
+    ],
+)
+def test_the_speaker_ends_where_the_object_begins(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_an_accuser_is_not_joined_to_the_accused():
+    doc, names = claims("واتهم مادورو كولومبيا بالمسؤولية عن الهجوم الذي قتل 7 جنود.")
+    assert doc.claims[0].source is not None and doc.claims[0].source.text == "مادورو"
+
+
+def test_a_subject_fronted_by_kana_is_the_speaker():
+    doc, names = claims("وكان رئيس الحكومة الإسرائيلية بنيامين نتانياهو اتهم إيران بإطلاق 20 صاروخا.")
+    [c] = doc.claims
+    assert c.source is not None and "نتانياهو" in c.source.text

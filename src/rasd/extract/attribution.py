@@ -45,6 +45,7 @@ class SpeechLexicon:
     document_of_re: re.Pattern[str]  # "تقرير لـ": a document, then its speaker
     trim: frozenset[str]  # words taken off the ends of a speaker's words
     antecedent_re: re.Pattern[str]  # an organisation or outlet noun that may stand for one named before
+    link: frozenset[str]  # ب-words that continue a speaker's words (باسم)
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -62,7 +63,7 @@ def lexicon() -> SpeechLexicon:
     speakers: dict[str, list[str]] = {}
     for kind, nouns in resources.read_tsv("speakers.tsv", 2):
         speakers.setdefault(kind, []).extend(key(n) for n in nouns.split("|"))
-    heads = [n for kind, nouns in speakers.items() if kind not in ("not", "document", "trim") for n in nouns]
+    heads = [n for kind, nouns in speakers.items() if kind not in ("not", "document", "trim", "link") for n in nouns]
     named_before = "|".join(map(re.escape, sorted(
         {*speakers["organisation"], *speakers["outlet"]} - set(speakers.get("document", [])), key=len, reverse=True)))
     documents = "|".join(map(re.escape, sorted(set(speakers.get("document", [])), key=len, reverse=True)))
@@ -81,6 +82,7 @@ def lexicon() -> SpeechLexicon:
         re.compile(rf"\s*(?:{documents})\s+ل(?:ـ\s*)?(?=\w)"),
         frozenset(speakers.get("trim", [])),
         re.compile(rf"^(?:ال)?(?:{named_before})$"),
+        frozenset(speakers.get("link", [])),
     )
 
 
@@ -155,7 +157,7 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if ref:
                     return ref
                 continue
-            bounded = bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
+            bounded = w not in lex.deny and bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
                 tail[: that.start()].strip(" ،,"))
             if bounded:
                 end = m.end() + that.start()
@@ -291,6 +293,11 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         # who speaks: a person named in the span before an organisation, before a state
         rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
         ents = sorted(ents, key=lambda x: (rank.get(x[2], 3), x[0]))
+    if first_entity_only and mentions and mentions[0][0] >= first_word_end and not lex.speaker_re.search(n_text):
+        # "واتهم مادورو كولومبيا": a name the KB does not know, then the accused
+        words_before = " ".join(doc.text[s:mentions[0][0]].split())
+        if _unknown_name(key(words_before)):
+            return _checked(Attribution(SourceRef(None, words_before), s, mentions[0][0]))
     if first_entity_only and mentions:
         # "اتهم وزير الخزانة الأمريكي ستيفن منوتشين الروس": the accuser's words run to the first name
         # (joined names and a name right after a title included); the next name is the accused
@@ -331,9 +338,16 @@ def _unbounded_end(doc: Document, s: int, e: int, mentions) -> int:
             if re.fullmatch(r"\s*(?:و\s*)?", doc.text[end:ms]):
                 end = max(end, me)
         return end
-    for w in words[1:]:
-        if w.group().startswith("ب") and not any(ms <= s + w.start() < me for ms, me, *_ in mentions):
-            return s + words[words.index(w) - 1].end()
+    in_name = lambda w: any(ms <= s + w.start() < me for ms, me, *_ in mentions)  # noqa: E731
+    first = key(words[0].group())
+    if len(words) > 1 and first.startswith("ال") and lexicon().speaker_re.match(first):
+        nxt = key(words[1].group())
+        if not nxt.startswith("ال") and nxt not in lexicon().link and not in_name(words[1]):
+            # "وذكرت الصحيفة تفاصيل": a definite noun's adjective is definite; an indefinite word is the object
+            return s + words[0].end()
+    for i, w in enumerate(words[1:], 1):
+        if w.group().startswith("ب") and key(w.group()) not in lexicon().link and not in_name(w):
+            return s + words[i - 1].end()
     return e
 
 
