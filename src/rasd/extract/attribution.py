@@ -159,12 +159,16 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 continue
             bounded = w not in lex.deny and bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
                 tail[: that.start()].strip(" ،,"))
+            bounded_by_punct = False
             if bounded:
                 end = m.end() + that.start()
             else:
                 cut = lex.subject_end_re.search(tail)
                 end = m.end() + (cut.start() if cut and cut.start() < 120 else min(len(tail), 80))
-            ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded)
+                # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes
+                bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
+            ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
+                       unknown_names=bounded or w in lex.accuse or bounded_by_punct)
             if ref:
                 return ref
     return None
@@ -196,8 +200,8 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attrib
     cut = [m.end() for m in _PUNCT_END.finditer(before)]
     start = cut[-1] if cut else 0
     words = list(re.finditer(r"\S+", before[start:]))
-    if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS:
-        return None
+    if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
+        return None  # "مستهدفة ما قالت إنها": what someone said, not who
     return _ref(doc, ns + start + words[0].start(), ns + verb_start)
 
 
@@ -208,7 +212,7 @@ def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
-        strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ها|هم|هما)$", w)
+        strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)
         for w in words)
 
 
@@ -221,10 +225,15 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     """The speaker's words without a relative clause, and without the words that only frame them at either
     end: "ما", prepositions, weekday names, an addressee ("لرويترز", "للصحفيين")."""
     lex = lexicon()
-    rel = lex.relative_re.search(doc.norm.text, n_start, n_end)
-    if rel:
-        n_end = rel.start()
     words = [(n_start + m.start(), n_start + m.end(), m.group()) for m in re.finditer(r"[^\s\"«»()]+", doc.norm.text[n_start:n_end])]
+    # a relative pronoun after the first words ends the speaker ("قائد في التحالف الذي ..."); at the
+    # start ("بحسب ما نقلته الوكالة") it is only framing
+    lead = 0
+    while lead < len(words) and (strip_conj(words[lead][2]) in lex.trim or words[lead][2] in lex.trim):
+        lead += 1
+    cut = next((i for i in range(lead + 1, len(words)) if lex.relative_re.fullmatch(strip_conj(words[i][2]))), None)
+    if cut is not None:
+        words = words[:cut]
     weekdays = date_lexicon().weekdays
 
     def framing(w: tuple[int, int, str]) -> bool:
@@ -245,9 +254,12 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     return (words[0][0], words[-1][1]) if words else None
 
 
-def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False) -> Attribution | None:
+def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False,
+         unknown_names: bool = True) -> Attribution | None:
     """The speaker in a normalised span. ``bounded``: the span ends at the complementiser (قال X إن), so
-    it holds the subject alone; otherwise (نفت السلطات البريطانية الاتهامات) the object may follow it."""
+    it holds the subject alone; otherwise (نفت السلطات البريطانية الاتهامات) the object may follow it.
+    ``unknown_names``: may a short span with no entity and no speaker noun be taken as a name? Not where
+    the object may follow the verb ("أعلنوا تنظيم مسيرة")."""
     lex = lexicon()
     of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
     if of:
@@ -270,7 +282,12 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     first_word_end = s + len(raw) - len(raw.lstrip()) + len(raw.split()[0]) if raw.split() else s
     mentions = _mentions_in(doc, s, e)
     starts_with_name = any(ms < first_word_end for ms, *_ in mentions)
-    if not (starts_with_name or lex.speaker_re.search(n_text) or _unknown_name(n_text)):
+    if first_entity_only and mentions and mentions[0][0] >= first_word_end and not lex.speaker_re.search(n_text):
+        # "واتهم مادورو كولومبيا": a name the KB does not know, then the accused
+        words_before = " ".join(doc.text[s:mentions[0][0]].split())
+        if _unknown_name(key(words_before)):  # the accused (a name) bounds the accuser
+            return _checked(Attribution(SourceRef(None, words_before), s, mentions[0][0]))
+    if not (starts_with_name or lex.speaker_re.search(n_text) or (unknown_names and _unknown_name(n_text))):
         return None  # neither a name nor a speaker noun first: a clause, a pronoun, a date, an object
     if not bounded and not first_entity_only:
         # "نفت السلطات البريطانية الاتهامات", "أفاد الموقع بتراجع ...": the speaker, not the object after it
@@ -293,11 +310,6 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         # who speaks: a person named in the span before an organisation, before a state
         rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
         ents = sorted(ents, key=lambda x: (rank.get(x[2], 3), x[0]))
-    if first_entity_only and mentions and mentions[0][0] >= first_word_end and not lex.speaker_re.search(n_text):
-        # "واتهم مادورو كولومبيا": a name the KB does not know, then the accused
-        words_before = " ".join(doc.text[s:mentions[0][0]].split())
-        if _unknown_name(key(words_before)):
-            return _checked(Attribution(SourceRef(None, words_before), s, mentions[0][0]))
     if first_entity_only and mentions:
         # "اتهم وزير الخزانة الأمريكي ستيفن منوتشين الروس": the accuser's words run to the first name
         # (joined names and a name right after a title included); the next name is the accused
