@@ -273,3 +273,23 @@ def test_a_subject_fronted_by_kana_is_the_speaker():
     doc, names = claims("وكان رئيس الحكومة الإسرائيلية بنيامين نتانياهو اتهم إيران بإطلاق 20 صاروخا.")
     [c] = doc.claims
     assert c.source is not None and "نتانياهو" in c.source.text
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        ("وأكدت مصادر طبية وأمنية مقتل رقيب وإصابة أربعة آخرين.", "مصادر طبية وأمنية"),
+        ("ووصل 40 جنديا إلى القصر، وفقا للوفد الأمريكي المرافق.", "وفد الأمريكي المرافق"),
+        ("وقال بيان صادر عن الحزب إن 12 شخصا قتلوا.", "بيان صادر عن الحزب"),
+    ],
+)
+def test_speaker_words_in_object_and_preposition_forms(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_an_opinion_column_name_is_no_speech_verb():
+    doc, _ = claims("صحيفة رأي اليوم تناولت موضوع الأردن: استثمارات بقيمة نصف مليار دولار.")
+    [c] = doc.claims
+    assert c.source is None or "تناولت" not in c.source.text

@@ -97,3 +97,8 @@ def test_a_plural_scale_alone_is_a_vague_magnitude():
 def test_the_second_number_of_a_list_is_read_on_its_own():
     found = find_quantities(key("1,9 مليار يورو في 2013 و3,3 مليارات يورو في 2014"))
     assert [q.value for q in found] == [1.9e9, 2013, 3.3e9, 2014]
+
+
+def test_a_dot_between_thousands_without_a_scale():
+    assert one("وأنذر 2.600 مستخدم") == (2600, None, None, "exact")
+    assert one("1.5 مليون") == (1500000, None, None, "exact")

@@ -189,6 +189,8 @@ _CLAUSE_PUNCT = re.compile(r"[.,;:!?()]")  # not quotes: a name may hold one (م
 
 
 def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+    if n_sent[pos - 1:pos] == "ل" and n_sent[pos:pos + 1] == "ل":
+        pos += 1  # "وفقا للوفد": ل + الوفد; the speaker's words start after the preposition
     tail = n_sent[pos:]
     cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}", tail)
     return _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)))
@@ -358,7 +360,10 @@ def _unbounded_end(doc: Document, s: int, e: int, mentions) -> int:
             # "وذكرت الصحيفة تفاصيل": a definite noun's adjective is definite; an indefinite word is the object
             return s + words[0].end()
     for i, w in enumerate(words[1:], 1):
-        if w.group().startswith("ب") and key(w.group()) not in lexicon().link and not in_name(w):
+        k = key(w.group())
+        linked = key(words[i - 1].group()) in lexicon().link
+        if (w.group().startswith("ب") and k not in lexicon().link or strip_conj(k) in lexicon().not_speaker and not linked) and not in_name(w):
+            # "أفاد الموقع بتراجع ...", "أكدت مصادر طبية مقتل ...": the object begins
             return s + words[i - 1].end()
     return e
 

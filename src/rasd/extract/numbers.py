@@ -71,6 +71,8 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
     if m:
         digits = m.group(1)
+        if not m.group(2) and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+            return float(digits.replace(".", "")), None, None  # "2.600 مستخدم": a dot between thousands
         base = float(digits.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", digits) else digits.replace(",", ""))
         if not m.group(2):
             return base, None, None
