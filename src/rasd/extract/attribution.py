@@ -193,7 +193,8 @@ def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | 
         pos += 1  # "وفقا للوفد": ل + الوفد; the speaker's words start after the preposition
     tail = n_sent[pos:]
     cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}", tail)
-    return _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)))
+    # the clause bounds the speaker's words ("بحسب مصدر في الدفاع المدني،")
+    return _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)), bounded=cut is not None)
 
 
 def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
