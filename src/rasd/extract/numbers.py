@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from rasd import resources
@@ -77,7 +78,8 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
         if not m.group(2):
             return base, None, None
         scale = _scale(m.group(2))
-        return (base * scale, None, None) if scale else (None, None, None)
+        # 66.9 مليار in decimal arithmetic: 66900000000, not 66900000000.00001
+        return (float(Decimal(repr(base)) * Decimal(repr(scale))), None, None) if scale else (None, None, None)
     total = current = 0.0
     vague: float | None = None
     for w in re.sub(r"(^|\s)و", r"\1", text).split():
