@@ -96,3 +96,22 @@ def test_a_month_given_in_two_namings_is_one_date():
 def test_dateline(line, expected):
     stamp = dateline(line)
     assert (None if stamp is None else (stamp.value, stamp.kind)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("وأعلنت الحكومة، الخميس، أن", ("2023-09-07", "day")),
+        ("ظهر الجمعة", ("2023-09-08", "day")),
+        ("الأربعاء", ("2023-09-13", "day")),
+        ("في2013", ("2013", "year")),
+        ("منذ 2014", ("2014", "year")),
+        ("صيف2012", ("2012-06/2012-08", "season")),
+    ],
+)
+def test_bare_weekdays_and_years_resolve(text, expected):
+    assert resolved(text) == expected
+
+
+def test_eleven_is_no_sunday():
+    assert find_dates("وقتل الأحد عشر جنديا", PUB) == []
