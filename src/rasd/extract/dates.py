@@ -262,6 +262,7 @@ def _dateline_lexicon() -> _DatelineLexicon:
     return _DatelineLexicon(word(rows.get("published", [])), word(rows.get("updated", [])), word(rest))
 
 
+_YEAR_DIGITS = re.compile(r"(?:19|20|[١٢][٩٠])[\d٠-٩]{2}")  # a dateline always gives the year in figures
 _TIME = re.compile(r"(?<!\d)[0-2]?\d[:.][0-5]\d(?:[:.][0-5]\d)?(?!\d)")
 DATELINE_MAX_CHARS = 120
 
@@ -271,7 +272,7 @@ def dateline(line: str) -> Dateline | None:
 
     A dateline holds one Gregorian date to the day and nothing but labels, weekday, time of day, time
     zone and a Hijri date beside it (resources/datelines.tsv); a sentence that mentions a date is not one."""
-    if len(line) > DATELINE_MAX_CHARS:
+    if len(line) > DATELINE_MAX_CHARS or not _YEAR_DIGITS.search(line):
         return None
     norm = normalise(line)
     found = [d for d in find_dates(norm) if d.precision == "day" and d.value]
