@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import click
 
 from rasd.cli.common import fail, with_progress
-from rasd.errors import InputError
-from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths, read_input
-
-if TYPE_CHECKING:
-    from rasd.model import Document
-
-# Documents cleaned before they are annotated together (the NER model tags a chunk's sentences at once).
-EXTRACT_CHUNK = 32
+from rasd.cli.scale import check_engine, engine_options, outcomes
+from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths
 
 
 @click.command()
@@ -30,19 +22,18 @@ EXTRACT_CHUNK = 32
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model: fast = one network, full = the ensemble "
                    "(slower than the rest of the text path; default off, or RASD_NER).")
+@engine_options
 def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes: int, no_progress: bool,
-            ner: str | None) -> None:
-    """Extract documents from article files, folders (recursively) or '-' for standard input.
+            ner: str | None, engine: str, workers: int | None, scheduler: str | None) -> None:
+    """Extract documents from article files, folders (recursively), Parquet archives or '-' for standard input.
 
     Prints rasd.extract/1 JSON on standard output; one line on standard error for each input that
     could not be read, and exit code 1 if there was any.
     """
-    from rasd.entities.stage import use_ner
     from rasd.extract.dates import to_date
-    from rasd.pipeline import annotate, clean, pretagged
+    from rasd.scale.inputs import iter_items
 
-    if ner:
-        use_ner(ner)
+    check_engine(engine, workers, scheduler)
     if published and to_date(published) is None:
         fail(f"--published: not a date: {published!r} (use YYYY-MM-DD)", 2)
     paths = list(iter_paths(list(inputs)))
@@ -50,34 +41,17 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
     out = sys.stdout
     if fmt == "json":
         out.write("[")
-
-    def report(where: str, exc: Exception) -> None:
-        nonlocal failures
-        failures += 1
-        if isinstance(exc, InputError):
-            click.echo(f"rasd: {exc}", err=True)
-        else:  # a bug must not lose the other inputs; report it in one line
-            click.echo(f"rasd: {where}: internal error: {type(exc).__name__}: {exc}", err=True)
-
-    def cleaned() -> Iterator[tuple[str, Document]]:
-        for where in with_progress(paths, no_progress):
-            try:
-                doc = clean(read_input(where, max_bytes))
-            except Exception as exc:
-                report(where, exc)
-                continue
-            yield where, (doc.replace(published=published) if published and not doc.published else doc)
-
     first = True
-    for where, doc in pretagged(cleaned(), EXTRACT_CHUNK, doc_of=lambda item: item[1]):
-        try:
-            doc = annotate(doc)
-        except Exception as exc:
-            report(where, exc)
-            continue
-        payload = json.dumps(doc.to_json(), ensure_ascii=False)
-        out.write((("" if first else ",") + "\n" + payload) if fmt == "json" else payload + "\n")
-        first = False
+    items = iter_items(with_progress(paths, no_progress), max_bytes)
+    with outcomes(items, engine=engine, workers=workers, scheduler=scheduler, published=published, ner=ner) as results:
+        for _where, doc, error in results:
+            if error is not None:
+                failures += 1
+                click.echo(f"rasd: {error}", err=True)
+                continue
+            payload = json.dumps(doc.to_json(), ensure_ascii=False)
+            out.write((("" if first else ",") + "\n" + payload) if fmt == "json" else payload + "\n")
+            first = False
     if fmt == "json":
         out.write("\n]\n")
     out.flush()

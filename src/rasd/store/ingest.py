@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -14,6 +15,8 @@ from rasd.store import schema as t
 from rasd.store.db import Store
 from rasd.store.dedupe import SAME_STORY, bands, signature, similarity, to_bytes
 from rasd.store.search_text import document_search_text, normalised_words
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,11 +43,17 @@ def ingest(store: Store, docs: Iterable[Document], batch_size: int = 50, stats: 
     return stats
 
 
-def only_new(store: Store, docs: Iterable[Document], stats: IngestStats | None = None) -> Iterator[Document]:
+def only_new(store: Store, docs: Iterable[T], stats: IngestStats | None = None,
+             doc_of: Callable[[T], Document | None] | None = None) -> Iterator[T]:
     """Drop cleaned documents the store already has, before the costly annotation stages run on them
-    (a re-run over an ingested folder, or the resume of a killed ingest, is then quick)."""
+    (a re-run over an ingested folder, or the resume of a killed ingest, is then quick). ``doc_of``
+    finds an item's document; items without one pass through."""
     with store.engine.connect() as conn:
-        for doc in docs:
+        for item in docs:
+            doc = doc_of(item) if doc_of else item
+            if doc is None:
+                yield item
+                continue
             found = conn.execute(_PRESENT, {"id": doc.id}).first()
             conn.rollback()  # no read transaction held across the ingest (it would keep SQLite's WAL growing)
             if found:
@@ -52,7 +61,7 @@ def only_new(store: Store, docs: Iterable[Document], stats: IngestStats | None =
                     stats.seen += 1 + len(doc.embedded)
                     stats.skipped += 1 + len(doc.embedded)
                 continue
-            yield doc
+            yield item
 
 
 _PRESENT = select(t.documents.c.id).where(t.documents.c.id == bindparam("id"))
