@@ -232,13 +232,15 @@ def disagreements_cmd(db, subject, unit, as_json):
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--what", type=click.Choice(["documents", "claims", "events", "entities"]), default="documents", show_default=True)
 def export(db, fmt, what):
-    """Export documents, claims, events or entities as JSON Lines or CSV on standard output."""
+    """Export documents, claims, events or entities as JSON Lines, CSV or Parquet on standard output."""
     from rasd.store.analysis import export_rows
 
     rows = export_rows(_open(db), what)
+    if fmt == "parquet":  # a binary file: rasd export --format parquet > table.parquet
+        return __import__("rasd.scale.parquet", fromlist=["export_parquet"]).export_parquet(rows)
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False, default=str))

@@ -85,8 +85,11 @@ def _record(where: str, values: dict, text_col: str | None, html_col: str | None
         value = _text(values.get(col)) if col else None
         if value:
             meta[key] = value
-    if "published" in meta and not _is_date(meta["published"]):
-        return InputError(where, f"published: not a date: {meta['published']!r} (use YYYY-MM-DD)")
+    if "published" in meta:
+        iso = _iso_date(meta["published"])
+        if iso is None:
+            return InputError(where, f"published: not a date: {meta['published']!r} (ISO 8601 or RFC 2822)")
+        meta["published"] = iso
     return Record(RawArticle(where, content, is_html, "utf-8", meta.get("url")), meta)
 
 
@@ -105,12 +108,20 @@ def _text(v) -> str | None:
     return v or None
 
 
-def _is_date(value: str) -> bool:
+def _iso_date(value: str) -> str | None:
+    """An ISO 8601 date or datetime as given, or an RFC 2822 one (feeds, mail: "Sun, 18 Feb 2018
+    21:35:43 +0400") as ISO 8601; None for anything else."""
     try:
         dt.date.fromisoformat(value[:10])
+        return value
     except ValueError:
-        return False
-    return True
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return _text(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _first_line(exc: Exception) -> str:
