@@ -128,7 +128,15 @@ def test_engine_options_are_checked():
 
 
 def test_unreachable_scheduler_is_one_line():
-    r = rasd("extract", "samples", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
+    r = rasd("extract", "samples", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", env=env)
     assert r.returncode == 1
     lines = r.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rasd: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+
+
+def test_extract_max_bytes_default_is_the_readers():
+    from rasd.cli.extract import extract
+    from rasd.sources.files import DEFAULT_MAX_BYTES
+
+    assert next(p for p in extract.params if p.name == "max_bytes").default == DEFAULT_MAX_BYTES

@@ -9,7 +9,6 @@ import click
 
 from rasd.cli.common import fail, with_progress
 from rasd.cli.scale import check_engine, engine_options, outcomes
-from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths
 
 
 @click.command()
@@ -17,7 +16,7 @@ from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths
 @click.option("--jsonl", "fmt", flag_value="jsonl", default=True, help="One JSON document per line (default).")
 @click.option("--json", "fmt", flag_value="json", help="One JSON list of documents.")
 @click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger inputs.")
+@click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Refuse larger inputs.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model: fast = one network, full = the ensemble "
@@ -32,6 +31,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
     """
     from rasd.extract.dates import to_date
     from rasd.scale.inputs import iter_items
+    from rasd.sources.files import iter_paths
 
     check_engine(engine, workers, scheduler)
     if published and to_date(published) is None:

@@ -108,7 +108,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         raise RasdError(f"--engine dask needs dask.distributed ({exc})") from None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (dask config, 30 s)
         except (OSError, TimeoutError, ValueError) as exc:
             raise RasdError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         try:
