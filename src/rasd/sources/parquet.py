@@ -2,7 +2,8 @@
 
 A row gives the article as ``text`` (plain text) or ``html`` (a saved page; ``content`` is taken as
 text), and may give ``title``, ``published`` (or ``date``; a string, date or timestamp), ``url`` and
-``outlet``, which take precedence over what cleaning recovers from the text. Each row is reported
+``outlet`` (a ``source`` column holding ``{"path", "url"}``, as ``rasd export --format parquet``
+writes it, gives the url), which take precedence over what cleaning recovers from the text. Each row is reported
 as ``FILE:ROW`` (rows counted from 1), so a bad row gets one line ``rasd: FILE:ROW: reason`` and the
 others still go through.
 """
@@ -10,6 +11,7 @@ others still go through.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -18,7 +20,9 @@ from rasd.sources.files import DEFAULT_MAX_BYTES, RawArticle
 
 SUFFIXES = (".parquet", ".pq")
 TEXT_COLUMNS = ("text", "content")
-META_COLUMNS = {"title": ("title",), "published": ("published", "date"), "url": ("url", "link"), "outlet": ("outlet", "source")}
+META_COLUMNS = {"title": ("title",), "published": ("published", "date"), "url": ("url", "link"), "outlet": ("outlet",)}
+# `rasd export --what documents --format parquet` keeps path and url in one JSON column
+SOURCE_COLUMN = "source"
 BATCH_ROWS = 1024
 
 
@@ -51,7 +55,8 @@ def iter_parquet(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Reco
     if not text_col and not html_col:
         raise InputError(path, f"no text or html column (columns: {', '.join(sorted(names)) or 'none'})")
     meta_cols = {key: next((c for c in cols if c in names), None) for key, cols in META_COLUMNS.items()}
-    wanted = [c for c in (text_col, html_col, *meta_cols.values()) if c]
+    source_col = SOURCE_COLUMN if SOURCE_COLUMN in names and not meta_cols["url"] else None
+    wanted = [c for c in (text_col, html_col, *meta_cols.values(), source_col) if c]
     row = 0
     try:
         batches = pf.iter_batches(batch_size=BATCH_ROWS, columns=wanted)
@@ -59,7 +64,11 @@ def iter_parquet(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Reco
             cols = {c: batch.column(c).to_pylist() for c in wanted}
             for i in range(batch.num_rows):
                 row += 1
-                yield _record(f"{path}:{row}", {c: v[i] for c, v in cols.items()}, text_col, html_col, meta_cols, max_bytes)
+                values = {c: v[i] for c, v in cols.items()}
+                if source_col:
+                    values["url"] = _source_url(values.get(source_col))
+                    meta_cols = {**meta_cols, "url": "url"}
+                yield _record(f"{path}:{row}", values, text_col, html_col, meta_cols, max_bytes)
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}:{row + 1}", f"cannot read the rest of the file: {_first_line(exc)}") from None
 
@@ -91,6 +100,15 @@ def _record(where: str, values: dict, text_col: str | None, html_col: str | None
             return InputError(where, f"published: not a date: {meta['published']!r} (ISO 8601 or RFC 2822)")
         meta["published"] = iso
     return Record(RawArticle(where, content, is_html, "utf-8", meta.get("url")), meta)
+
+
+def _source_url(v) -> str | None:
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except ValueError:
+            return None
+    return v.get("url") if isinstance(v, dict) else None
 
 
 def _filled(v) -> bool:
