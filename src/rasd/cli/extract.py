@@ -62,8 +62,37 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True))
 @click.option("--limit", type=int, default=2000, show_default=True, help="Documents to time.")
-def bench(corpus: str, limit: int) -> None:
-    """Time the text path on CORPUS (JSON Lines, .gz, or a folder); print docs/s and peak memory as JSON."""
-    from rasd.bench import run
+@click.option("--ceiling", "ceiling_script", metavar="PATH",
+              help="The ceiling script to run in the same run (default: ../shared/bench/ceiling.py when present).")
+@click.option("--no-ceiling", is_flag=True, help="Do not run the ceiling passes.")
+@click.option("--engine", type=click.Choice(["single", "dask"]), default="single", show_default=True,
+              help="dask: a scaling table over local clusters of --workers sizes instead of the one-core rates.")
+@click.option("--workers", default="1,2", show_default=True, metavar="N,N,...", help="With --engine dask: worker counts.")
+@click.option("--json", "as_json", is_flag=True, help="With --engine dask: JSON instead of the table.")
+def bench(corpus: str, limit: int, ceiling_script: str | None, no_ceiling: bool, engine: str, workers: str,
+          as_json: bool) -> None:
+    """Time the text path on CORPUS (JSON Lines, .gz, or a folder) with the ceiling of the same run.
 
-    click.echo(json.dumps(run(corpus, limit), ensure_ascii=False, indent=2))
+    Prints docs/s, peak memory, the ceiling passes and the ratios as JSON; with --engine dask, a
+    table of articles/s and efficiency per number of workers.
+    """
+    from rasd import bench as b
+
+    if engine == "dask":
+        try:
+            counts = [int(x) for x in workers.split(",") if x.strip()]
+        except ValueError:
+            counts = []
+        if not counts or min(counts) < 1:
+            fail(f"--workers: not a list of worker counts: {workers!r} (e.g. 1,2)", 2)
+        result = b.scaling(corpus, limit, counts)
+        click.echo(json.dumps(result, indent=2) if as_json else b.scaling_table(result))
+        return
+    result = b.run(corpus, limit)
+    if not no_ceiling:
+        script = b.find_ceiling(ceiling_script)
+        if script is None or not script.exists():
+            result["ceiling"] = {"error": "ceiling.py not found (pass --ceiling PATH or --no-ceiling)"}
+        else:
+            result = b.with_ceiling(result, b.ceiling(corpus, limit, script))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
