@@ -140,3 +140,13 @@ def test_extract_max_bytes_default_is_the_readers():
     from rasd.sources.files import DEFAULT_MAX_BYTES
 
     assert next(p for p in extract.params if p.name == "max_bytes").default == DEFAULT_MAX_BYTES
+
+
+def test_extract_on_an_existing_cluster_by_address():
+    from dask.distributed import LocalCluster
+
+    single = rasd("extract", "samples", "--no-progress")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        r = rasd("extract", "samples", "--no-progress", "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == single.stdout and single.stdout
