@@ -5,6 +5,10 @@ folder of article files, and times on one core:
   clean      cleaning + normalisation + sentence splitting (the text path without extraction)
   pipeline   the whole `rasd extract` text path (clean + every annotation stage)
   ner        the NER model alone: load time, and sentences tagged per second on the same articles
+  ceiling    ../shared/bench/ceiling.py run on the same articles in the same run (the simplest passes
+             over the same text on the same core), and Rasd's rates as ratios to it
+  scaling    with --engine dask: the text path on a local Dask cluster of 1, 2 ... workers, articles/s
+             and efficiency (rate / (workers x rate with one worker))
 Set OPENBLAS_NUM_THREADS=1 to hold NumPy to one core.
 """
 
@@ -12,7 +16,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import resource
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,3 +102,83 @@ def _ner(docs) -> dict:
         out[f"ner_{mode}_sentences_per_s"] = round(len(sents) / t)
         out[f"ner_{mode}_sentences_per_cpu_s"] = round(len(sents) / c)
     return out
+
+
+# Rasd's rate and the ceiling pass it is read against: the clean path against normalise + split,
+# the whole text path against one Aho-Corasick pass over the normalised text (../shared/bench/README).
+RATIOS = {"clean_docs_per_s": "normalise+split", "pipeline_docs_per_s": "aho_corasick_20k"}
+
+
+def find_ceiling(explicit: str | None = None) -> Path | None:
+    """ceiling.py: the path given, else ../shared/bench/ceiling.py from here or from the checkout."""
+    if explicit:
+        return Path(explicit)
+    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        p = base.parent / "shared" / "bench" / "ceiling.py"
+        if p.exists():
+            return p
+    return None
+
+
+def ceiling(corpus: str, limit: int, script: Path) -> dict:
+    """Run ceiling.py on the same corpus and number of articles, one core, in a child process."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    r = subprocess.run([sys.executable, str(script), corpus, str(limit)], capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        last = (r.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"{script} failed: {last}"}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def with_ceiling(result: dict, ceil: dict) -> dict:
+    result["ceiling"] = ceil
+    if "error" not in ceil:
+        result["ratios"] = {f"{k} / {c}": round(result[k] / ceil[c], 3) for k, c in RATIOS.items() if ceil.get(c)}
+    return result
+
+
+def scaling(path: str, limit: int, worker_counts: list[int], repeat: int = 1) -> dict:
+    """The text path (clean + annotate, as `rasd extract --engine dask` runs it) on local clusters of
+    each worker count: the same articles, the cluster started and warmed up before the clock starts."""
+    from rasd.scale.engine import dask_client, run_on
+    from rasd.scale.inputs import Item
+
+    items = [Item(r.where, r) for r in corpus_texts(path, limit)]
+    rows = []
+    for n in worker_counts:
+        with dask_client(workers=n) as client:
+            client.wait_for_workers(n)
+            for _ in run_on(client, items[: 8 * n], partition=8):  # every worker loads its resources
+                pass
+            best = None
+            for _ in range(repeat):
+                w0, c0, t0 = _worker_cpu(client), time.process_time(), time.perf_counter()
+                done = sum(1 for _w, doc, _e in run_on(client, items) if doc is not None)
+                secs = time.perf_counter() - t0
+                cpu = _worker_cpu(client) - w0 + time.process_time() - c0
+                if best is None or secs < best[0]:
+                    best = (secs, cpu)
+        secs, cpu = best
+        rows.append({"workers": n, "articles": done, "seconds": round(secs, 2), "articles_per_s": round(len(items) / secs, 1),
+                     "cpu_s": round(cpu, 2), "articles_per_cpu_s": round(len(items) / cpu, 1)})
+    base = rows[0]["articles_per_s"] / rows[0]["workers"]
+    for r in rows:
+        r["efficiency"] = round(r["articles_per_s"] / (r["workers"] * base), 2)
+        # the same on CPU time (workers + client): what the cluster costs per article, whatever else runs
+        r["cpu_efficiency"] = round(r["articles_per_cpu_s"] / rows[0]["articles_per_cpu_s"], 2)
+    return {"corpus": str(path), "documents": len(items), "cores": os.cpu_count(), "scaling": rows}
+
+
+def _worker_cpu(client) -> float:
+    return sum(client.run(time.process_time).values())
+
+
+def scaling_table(result: dict) -> str:
+    lines = [f"{result['documents']} articles of {result['corpus']} on a local Dask cluster ({result['cores']} cores)",
+             f"{'workers':>7}  {'seconds':>8}  {'articles/s':>10}  {'efficiency':>10}  {'articles/CPU-s':>14}  {'CPU efficiency':>14}"]
+    for r in result["scaling"]:
+        lines.append(f"{r['workers']:>7}  {r['seconds']:>8.2f}  {r['articles_per_s']:>10,.1f}  {r['efficiency']:>10.2f}"
+                     f"  {r['articles_per_cpu_s']:>14,.1f}  {r['cpu_efficiency']:>14.2f}")
+    lines.append("efficiency = articles/s / (workers x articles/s with the first count's workers); "
+                 "CPU efficiency: the same per CPU-second (workers + client), which a busy machine does not skew")
+    return "\n".join(lines)

@@ -38,6 +38,26 @@ def clean(raw: RawArticle) -> Document:
     return _to_document(cleaned, path, raw.url)
 
 
+# What an archive record may say about its article, as Document fields.
+_META_FIELDS = {"title": "title", "published": "published", "url": "source_url", "outlet": "outlet"}
+
+
+def prepare(raw: RawArticle, meta: dict[str, str] | None = None, published: str | None = None) -> Document:
+    """Clean stage for one input with what its source says about it: ``meta`` (an archive record's
+    title, published, url, outlet) takes precedence over what cleaning recovered; ``published`` is
+    the default date for an input that states none. Embedded articles inherit outlet and date."""
+    doc = clean(raw)
+    changes = {_META_FIELDS[k]: v for k, v in (meta or {}).items() if v and k in _META_FIELDS}
+    if published and not (changes.get("published") or doc.published):
+        changes["published"] = published
+    if not changes:
+        return doc
+    inherit = {k: v for k, v in changes.items() if k in ("outlet", "published")}
+    if inherit and doc.embedded:
+        changes["embedded"] = tuple(e.replace(**{k: v for k, v in inherit.items() if not getattr(e, k)}) for e in doc.embedded)
+    return doc.replace(**changes)
+
+
 def _to_document(c: Cleaned, path: str | None, url: str | None) -> Document:
     return Document(
         text=c.text,

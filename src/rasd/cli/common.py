@@ -8,14 +8,30 @@ import time
 from collections.abc import Iterator
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from rasd.errors import RasdError
 
-stderr = Console(stderr=True)
-out = Console(soft_wrap=False)
+
+class _Console:
+    """A rich Console made on first use (rich takes a few hundredths of a second to import, which
+    every command would pay at start-up)."""
+
+    def __init__(self, **options):
+        self._options, self._console = options, None
+
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console(), name)
+
+
+stderr = _Console(stderr=True)
+out = _Console(soft_wrap=False)
 PROGRESS_MIN_FILES = 5
 
 db_option = click.option("--db", metavar="PATH|URL", help="SQLite file or postgresql:// URL (default: $RASD_DB or ~/.local/share/rasd/rasd.db).")
@@ -38,6 +54,8 @@ def emit_json(obj) -> None:
 
 
 def table(title: str, columns: list[str], rows: list[list]) -> None:
+    from rich.table import Table
+
     t = Table(title=title, show_lines=False)
     for c in columns:
         t.add_column(c, overflow="fold")
@@ -58,8 +76,10 @@ def with_progress(paths: list[str], disabled: bool, label: str = "extract") -> I
     if disabled or len(paths) < PROGRESS_MIN_FILES:
         yield from paths
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
-    with Progress(*columns, console=stderr, transient=True) as progress:
+    with Progress(*columns, console=stderr.console(), transient=True) as progress:
         task = progress.add_task(label, total=len(paths), rate="")
         t0 = time.perf_counter()
         for i, p in enumerate(paths, 1):

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from rasd.cli.common import fail
 
@@ -71,6 +70,7 @@ def eval_ner(data: str, model_path: str | None, as_json: bool) -> None:
 
 
 def _print_ner_scores(result: dict) -> None:
+    from rich.console import Console
     from rich.table import Table
 
     out = Console()

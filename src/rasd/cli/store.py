@@ -12,7 +12,7 @@ import click
 from rasd.cli.common import check_date, db_option, emit_json, json_option, out, with_progress
 from rasd.cli.common import open_store as _open
 from rasd.cli.common import table as _table
-from rasd.errors import InputError
+from rasd.cli.scale import engine_options
 
 
 def _fmt_figure(c: dict) -> str:
@@ -32,34 +32,38 @@ def _fmt_figure(c: dict) -> str:
 @click.option("--no-progress", is_flag=True)
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model (see rasd extract --help).")
-def ingest(inputs, db, published, batch, no_progress, ner):
-    """Extract and store articles; the same article twice is stored once, and an interrupted run resumes."""
-    from rasd.entities.stage import use_ner
-    from rasd.pipeline import annotate_stream, clean
-
-    if ner:
-        use_ner(ner)
-    from rasd.sources.files import iter_paths, read_input
+@engine_options
+def ingest(inputs, db, published, batch, no_progress, ner, engine, workers, scheduler):
+    """Extract and store articles (files, folders, Parquet archives); the same article twice is stored
+    once, and an interrupted run resumes."""
+    from rasd.cli.scale import check_engine, outcomes
+    from rasd.scale.inputs import iter_items
+    from rasd.sources.files import iter_paths
     from rasd.store.ingest import IngestStats, only_new
     from rasd.store.ingest import ingest as store_docs
 
+    check_engine(engine, workers, scheduler)
+    check_date(published)
     store = _open(db, create=True)
     paths = list(iter_paths(list(inputs)))
     stats = IngestStats()
+    items = iter_items(with_progress(paths, no_progress))
 
-    def cleaned():
+    def keep(cleaned):  # a re-run or a resumed ingest does not annotate what is stored already
+        return only_new(store, cleaned, stats, doc_of=lambda outcome: outcome[1])
 
-        for where in with_progress(paths, no_progress):
-            try:
-                doc = clean(read_input(where))
-            except InputError as exc:
-                stats.errors.append(str(exc))
-                click.echo(f"rasd: {exc}", err=True)
+    def documents(results):
+        for _where, doc, error in results:
+            if error is not None:
+                stats.errors.append(error)
+                click.echo(f"rasd: {error}", err=True)
                 continue
-            yield doc.replace(published=published) if published and not doc.published else doc
+            yield doc
 
     t0 = time.perf_counter()
-    store_docs(store, annotate_stream(only_new(store, cleaned(), stats)), batch_size=batch, stats=stats)
+    with outcomes(items, engine=engine, workers=workers, scheduler=scheduler, published=published, ner=ner,
+                  keep=keep) as results:
+        store_docs(store, documents(results), batch_size=batch, stats=stats)
     secs = time.perf_counter() - t0
     click.echo(
         f"{stats.stored} stored, {stats.skipped} already there, {len(stats.errors)} failed, "
@@ -228,13 +232,15 @@ def disagreements_cmd(db, subject, unit, as_json):
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--what", type=click.Choice(["documents", "claims", "events", "entities"]), default="documents", show_default=True)
 def export(db, fmt, what):
-    """Export documents, claims, events or entities as JSON Lines or CSV on standard output."""
+    """Export documents, claims, events or entities as JSON Lines, CSV or Parquet on standard output."""
     from rasd.store.analysis import export_rows
 
     rows = export_rows(_open(db), what)
+    if fmt == "parquet":  # a binary file: rasd export --format parquet > table.parquet
+        return __import__("rasd.scale.parquet", fromlist=["export_parquet"]).export_parquet(rows)
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False, default=str))

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from rasd import resources
 from rasd.errors import InputError
 
@@ -112,6 +110,8 @@ def decode_bytes(where: str, data: bytes) -> tuple[str, str]:
             best = (score, text, enc)
     if best and best[0] > 0.2 and _plausible_arabic(best[1]):
         return best[1], best[2]
+    from charset_normalizer import from_bytes  # only for inputs no declared or usual encoding fits
+
     guess = from_bytes(data).best()
     if guess is None or guess.chaos > 0.25 or (_arabic_score(str(guess)) > 0.2 and not _plausible_arabic(str(guess))):
         raise InputError(where, "unknown text encoding (tried UTF-8, UTF-16, Windows-1256, ISO-8859-6 and detection)")

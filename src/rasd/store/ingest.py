@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -14,6 +16,8 @@ from rasd.store import schema as t
 from rasd.store.db import Store
 from rasd.store.dedupe import SAME_STORY, bands, signature, similarity, to_bytes
 from rasd.store.search_text import document_search_text, normalised_words
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,22 +44,28 @@ def ingest(store: Store, docs: Iterable[Document], batch_size: int = 50, stats: 
     return stats
 
 
-def only_new(store: Store, docs: Iterable[Document], stats: IngestStats | None = None) -> Iterator[Document]:
+def only_new(store: Store, docs: Iterable[T], stats: IngestStats | None = None,
+             doc_of: Callable[[T], Document | None] | None = None, chunk: int = 64) -> Iterator[T]:
     """Drop cleaned documents the store already has, before the costly annotation stages run on them
-    (a re-run over an ingested folder, or the resume of a killed ingest, is then quick)."""
+    (a re-run over an ingested folder, or the resume of a killed ingest, is then quick). ``doc_of``
+    finds an item's document; items without one pass through. One lookup per ``chunk`` items."""
+    it = iter(docs)
     with store.engine.connect() as conn:
-        for doc in docs:
-            found = conn.execute(_PRESENT, {"id": doc.id}).first()
+        while part := list(itertools.islice(it, chunk)):
+            found = [doc_of(x) if doc_of else x for x in part]
+            ids = list({d.id for d in found if d is not None})
+            stored = set(conn.execute(_PRESENT, {"ids": ids}).scalars()) if ids else set()
             conn.rollback()  # no read transaction held across the ingest (it would keep SQLite's WAL growing)
-            if found:
-                if stats is not None:
-                    stats.seen += 1 + len(doc.embedded)
-                    stats.skipped += 1 + len(doc.embedded)
-                continue
-            yield doc
+            for item, doc in zip(part, found, strict=True):
+                if doc is not None and doc.id in stored:
+                    if stats is not None:
+                        stats.seen += 1 + len(doc.embedded)
+                        stats.skipped += 1 + len(doc.embedded)
+                    continue
+                yield item
 
 
-_PRESENT = select(t.documents.c.id).where(t.documents.c.id == bindparam("id"))
+_PRESENT = select(t.documents.c.id).where(t.documents.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _batches(docs: Iterable[Document], n: int) -> Iterator[list[Document]]:
