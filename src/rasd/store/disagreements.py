@@ -66,6 +66,7 @@ class Cues:
     event_kinds: frozenset[str]
     many: list[tuple[str, ...]]
     topics: dict[str, str]  # content word -> topic
+    at_least: list[tuple[str, ...]]
 
 
 def _forms(cell: str) -> list[tuple[str, ...]]:
@@ -76,7 +77,7 @@ def _forms(cell: str) -> list[tuple[str, ...]]:
 def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
-    part, deny, since, deniable, event_kinds, many, topics = [], [], [], set(), set(), [], {}
+    part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -92,6 +93,8 @@ def cues() -> Cues:
             deniable |= set(forms.split("|"))
         elif cls == "topic":
             topics.update({_content_form(key(w)): value for w in forms.split("|") if " " not in w})
+        elif cls == "atleast":
+            at_least += _forms(forms)
         elif cls == "many":
             many += _forms(forms)
         elif cls == "event":
@@ -100,7 +103,7 @@ def cues() -> Cues:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics)
+    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, at_least)
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -172,6 +175,23 @@ def content_words(sent: str, sent_start: int, mentions: list[tuple[int, int, str
             out.add(w)
             out |= {"#" + topics[x] for x in {_content_form(r) for r in _stems(raw)} if x in topics}
     return frozenset(out)
+
+
+# A word this common in news (rank in resources/common_words.tsv) says too little to tie a denial to an
+# assertion ("هجوم" may; "رئيس", "حكومة" do not).
+COMMON_RANK = 1500
+
+
+@lru_cache(maxsize=1)
+def _common_forms() -> frozenset[str]:
+    return frozenset(_content_form(w) for w, _, rank in resources.read_tsv("common_words.tsv", 3)
+                     if rank and int(rank) <= COMMON_RANK)
+
+
+def specific(words: Iterable[str]) -> list[str]:
+    """The words that can tie two statements to one thing: not among the commonest words of news."""
+    common = _common_forms()
+    return sorted(w for w in words if w.startswith("#") or w not in common)
 
 
 def _content_form(word: str) -> str:
@@ -327,6 +347,8 @@ def figure(c: dict, docs: _Docs) -> Figure:
     kind = count_kind(c, sent, s, e)
     window = EVENT_WINDOW if kind in cues().event_kinds else DAY_WINDOW
     span, label = period(c["date"], c["source_document"]["published"], window)
+    if kind in cues().event_kinds and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
+        kind = None  # a toll of "February" or "2018" cannot be tied to one incident
     sent_start = c["start"] - s
     exclude = {c["subject"], (c["source"] or {}).get("entity")} - {None}
     ments = docs.mentions.get(c["id"], [])
@@ -335,6 +357,9 @@ def figure(c: dict, docs: _Docs) -> Figure:
     first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
     if first and c["qualifier"] == "exact" and _match_at(first, 0, cues().many):
         hi = math.inf  # "آلاف الجرحى": thousands, not 1,000
+    words, _, i1 = _clause_words(sent, s, e)
+    if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
+        hi = math.inf  # "66 شخصا على الأقل": at least 66
     return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments))
 
 
@@ -397,10 +422,17 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     return list(out.values())
 
 
+def _denies_figure(c: dict, docs: _Docs) -> bool:
+    """A denying word within a few words before the figure ("نفت وجود 10 آلاف جندي")."""
+    sent, s, _ = _locate(docs.texts.get(c["id"]), c)
+    return _deny_at([key(w) for w in _WORD.findall(sent[:s])][-KIND_WINDOW:]) is not None
+
+
 def denied_figures(claims: list[dict], docs: _Docs) -> list[dict]:
     """A figure one source denies and another asserts."""
-    denied = [c for c in claims if c["modality"] == "denied" and c["subject"]
-              and _deny_at([key(w) for w in _WORD.findall(c["sentence"] or "")]) is not None]
+    denied = [c for c in claims if c["modality"] == "denied" and c["subject"]]
+    docs.load(c["id"] for c in denied)
+    denied = [c for c in denied if _denies_figure(c, docs)]
     if not denied:
         return []
     asserted = defaultdict(list)
@@ -415,7 +447,7 @@ def denied_figures(claims: list[dict], docs: _Docs) -> list[dict]:
             fc = figure(c, docs)
             if fd.count is None or fc.count != fd.count or c["id"] == d["id"] or not _overlap(fd.period, fc.period):
                 continue
-            if fd.hi < fc.lo or fc.hi < fd.lo:
+            if fd.hi < fc.lo or fc.hi < fd.lo or not specific(fd.words & fc.words):
                 continue
             out.append({
                 "kind": "denial", "type": "claim", "denied_by": sorted({(d["source"] or {}).get("entity") or (d["source"] or {}).get("text") or "?"}),
@@ -471,8 +503,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
     docs.load(e["id"] for e in candidates)
     denials = [(d, w) for d in candidates if (w := _denial_content(d, docs)) is not None]
     by_type = defaultdict(list)
-    for e in events:
-        if not e["negated"] and e["type"] != "REJECT":
+    for e in events:  # assertions: not negated, and not in a sentence that denies
+        if not e["negated"] and e["type"] != "REJECT" and _deny_at([key(w) for w in _WORD.findall(e["sentence"] or "")]) is None:
             by_type[e["type"]].append(e)
     out: dict[tuple, dict] = {}
     for d, denied_words in denials:
@@ -497,7 +529,7 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
                 if sig in out:
                     continue
                 docs.load([a["id"]])
-                shared = sorted(denied_words & _event_words(a, docs))
+                shared = specific(denied_words & _event_words(a, docs))
                 if not shared:
                     continue  # the denial speaks of something else
                 out[sig] = {

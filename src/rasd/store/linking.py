@@ -106,7 +106,6 @@ def relink(conn: Connection) -> None:
 
     import numpy as np
 
-    from rasd.store.dedupe import bands
 
     conn.execute(update(t.documents).values(story_id=None))
     conn.execute(t.stories.delete())
@@ -118,7 +117,8 @@ def relink(conn: Connection) -> None:
                                                       "title": d.title}).inserted_primary_key[0]
         else:
             sig = SimpleNamespace(hashvalues=np.frombuffer(d.minhash, dtype=np.uint64))
-            story, _ = assign_story(conn, d.id, sig, bands(sig), d.published or d.ingested_at, d.title)
+            keys = list(conn.execute(select(t.lsh_bands.c.key).where(t.lsh_bands.c.doc_id == d.id)).scalars())
+            story, _ = assign_story(conn, d.id, sig, keys, d.published or d.ingested_at, d.title)
         conn.execute(update(t.documents).where(t.documents.c.id == d.id).values(story_id=story))
     conn.execute(update(t.events).values(incident_id=None))
     conn.execute(t.incidents.delete())
