@@ -307,7 +307,7 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
 
 
 def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str]) -> frozenset[str]:
-    """States and places named in a sentence (a capital standing for its state), but the subject and source."""
+    """States and places named in a sentence (a capital standing for its state), but the subject."""
     kb = knowledge_base()
     out = set()
     for s, e, eid, etype in mentions:
@@ -350,13 +350,13 @@ def figure(c: dict, docs: _Docs) -> Figure:
     if kind in cues().event_kinds and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
         kind = None  # a toll of "February" or "2018" cannot be tied to one incident
     sent_start = c["start"] - s
-    exclude = {c["subject"], (c["source"] or {}).get("entity")} - {None}
+    exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
     ments = docs.mentions.get(c["id"], [])
     pl = places(ments, sent_start, sent_start + len(sent), exclude) if text else frozenset()
     lo, hi = interval(c)
     first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
-    if first and c["qualifier"] == "exact" and _match_at(first, 0, cues().many):
-        hi = math.inf  # "آلاف الجرحى": thousands, not 1,000
+    if first and _match_at(first, 0, cues().many):
+        kind = None  # "مئات الجرحى": hundreds, too vague to contradict anything
     words, _, i1 = _clause_words(sent, s, e)
     if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
         hi = math.inf  # "66 شخصا على الأقل": at least 66
@@ -398,6 +398,8 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 continue
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
                 continue
+            if a.count in cues().event_kinds and not (a.places & b.places or specific(a.words & b.words)):
+                continue  # two tolls are of one incident only if they name its place or its words
             small, big = (a, b) if a.hi < b.lo else (b, a) if b.hi < a.lo else (None, None)
             if small is None or small.hi <= 0 or big.lo / small.hi > MAX_RATIO:
                 continue
