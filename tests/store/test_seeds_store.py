@@ -50,4 +50,12 @@ def test_troop_claims_and_their_disagreements(seeded):
     assert all(c["source_document"]["source"]["path"] for c in series)
     assert any(c["source"] for c in series)
     figures = [d for d in disagreements(seeded, subject=nk, unit="troops") if d["kind"] == "figures"]
-    assert any({s["value"] for s in d["sides"]} >= {3000, 10000} for d in figures)
+    assert any({(s["value"], s["low"], s["high"]) for s in d["sides"]} == {(3000, None, None), (None, 10000, 12000)}
+               for d in figures)
+
+
+def test_the_seeds_container_figures_disagree(seeded):
+    nk = resolve_entity(seeded, "North Korea")
+    figures = [d for d in disagreements(seeded, subject=nk, unit="containers") if d["kind"] == "figures"]
+    assert any({(s["value"], s["qualifier"]) for s in d["sides"]} >= {(13000, "more_than")}
+               and any(s["value"] == 7000 for s in d["sides"]) for d in figures)

@@ -4,10 +4,8 @@ disagreements, statistics and exports."""
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
-from itertools import combinations
 
 from sqlalchemy import func, select
 from sqlalchemy import text as sql
@@ -17,10 +15,6 @@ from rasd.entities.kb import knowledge_base
 from rasd.errors import RasdError
 from rasd.store import schema as t
 from rasd.store.db import Store
-
-# How far a qualified figure reaches: "about 3,000" is taken as 3,000 ± 15%.
-ABOUT_TOLERANCE = 0.15
-_ASSERTING_TYPES = ("AID", "AGREE", "MOBILIZE", "COOPERATE", "CONSULT", "SUPPORT", "ASSAULT")
 
 
 def resolve_entity(store: Store, name: str) -> str:
@@ -117,7 +111,7 @@ def iter_claims(store: Store, subject: str | None = None, unit: str | None = Non
     stmt = (
         "SELECT c.*, d.path, d.url, d.published, d.outlet FROM claims c JOIN documents d ON d.id = c.doc_id"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY coalesce(c.date_value, d.published, '9999'), c.id"
+        + " ORDER BY coalesce(c.date_value, d.published, '9999'), c.doc_id, c.start, c.\"end\", c.unit, c.id"
         + (f" LIMIT {int(limit)}" if limit else "")
     )
     with store.engine.connect() as conn:
@@ -148,9 +142,10 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
         where.append("coalesce(e.date_value, d.published) <= :until")
         params["until"] = until
     stmt = (
-        "SELECT e.*, d.path, d.url, d.published, d.outlet FROM events e JOIN documents d ON d.id = e.doc_id"
+        "SELECT e.*, d.path, d.url, d.published, d.outlet, i.key AS incident_key FROM events e JOIN documents d ON d.id = e.doc_id"
+        " LEFT JOIN incidents i ON i.id = e.incident_id"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY coalesce(e.date_value, d.published, '9999'), e.id" + (f" LIMIT {int(limit)}" if limit else "")
+        + " ORDER BY coalesce(e.date_value, d.published, '9999'), e.doc_id, e.start, e.\"end\", e.type, e.id" + (f" LIMIT {int(limit)}" if limit else "")
     )
     with store.engine.connect() as conn:
         for r in conn.execute(sql(stmt), params):
@@ -160,13 +155,13 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "negated": bool(r.negated), "start": r.start, "end": r.end, "sentence": r.sentence, "trigger": r.trigger,
-                "incident": r.incident_id, "id": r.doc_id, "source_document": _doc_ref(r),
+                "incident": r.incident_key, "id": r.doc_id, "source_document": _doc_ref(r),
             }
 
 
 def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list[dict]:
     """Events merged across documents: one row per real-world incident with every reporting document."""
-    grouped: dict[int, dict] = {}
+    grouped: dict[str, dict] = {}
     for ev in iter_events(store, entity=entity):
         inc = grouped.setdefault(ev["incident"], {
             "incident": ev["incident"], "type": ev["type"], "actors": ev["actors"], "targets": ev["targets"],
@@ -176,7 +171,7 @@ def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list
             inc["documents"].append(ev["source_document"])
         if ev["source_document"]["outlet"]:
             inc["outlets"].add(ev["source_document"]["outlet"])
-    out = sorted(grouped.values(), key=lambda i: (-len(i["documents"]), (i["date"] or {}).get("value") or "9999"))
+    out = sorted(grouped.values(), key=lambda i: (-len(i["documents"]), (i["date"] or {}).get("value") or "9999", i["incident"] or ""))
     for inc in out:
         inc["outlets"] = sorted(inc["outlets"])
         inc["reports"] = len(inc["documents"])
@@ -186,77 +181,28 @@ def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list
 def stories(store: Store, limit: int = 50) -> list[dict]:
     with store.engine.connect() as conn:
         rows = conn.execute(sql(
-            "SELECT s.id, s.title, s.first_seen, d.id AS doc_id, d.outlet, d.path, d.url, d.published, d.title AS doc_title "
-            "FROM stories s JOIN documents d ON d.story_id = s.id ORDER BY s.id, d.published"
+            "SELECT s.key AS id, s.title, s.first_seen, d.id AS doc_id, d.outlet, d.path, d.url, d.published, d.title AS doc_title "
+            "FROM stories s JOIN documents d ON d.story_id = s.id ORDER BY s.key, d.published, d.id"
         )).all()
-    grouped: dict[int, dict] = {}
+    grouped: dict[str, dict] = {}
     for r in rows:
         s = grouped.setdefault(r.id, {"story": r.id, "title": r.title, "first_seen": r.first_seen, "documents": [], "outlets": []})
         s["documents"].append({"id": r.doc_id, "title": r.doc_title, "outlet": r.outlet, "published": r.published,
                                "source": {"path": r.path, "url": r.url}})
         if r.outlet and r.outlet not in s["outlets"]:
             s["outlets"].append(r.outlet)
-    out = sorted(grouped.values(), key=lambda s: (-len(s["documents"]), s["first_seen"] or ""))
+    out = sorted(grouped.values(), key=lambda s: (-len(s["documents"]), s["first_seen"] or "", s["story"] or ""))
     return out[:limit]
 
 
-def _interval(c: dict) -> tuple[float, float]:
-    q = c["qualifier"]
-    if c["value"] is None:
-        lo, hi = c["low"], c["high"]
-        if q == "about":
-            lo, hi = lo * (1 - ABOUT_TOLERANCE), hi * (1 + ABOUT_TOLERANCE)
-        return lo, hi
-    v = c["value"]
-    return {
-        "exact": (v, v), "about": (v * (1 - ABOUT_TOLERANCE), v * (1 + ABOUT_TOLERANCE)),
-        "more_than": (v, math.inf), "less_than": (0.0, v), "up_to": (0.0, v),
-    }[q]
-
-
-def _period(c: dict) -> str:
-    """The month a figure is current in: its article's publication (a date inside the sentence is often
-    a starting point, "منذ أكتوبر"), else the claim's own date."""
-    value = c["source_document"]["published"] or (c["date"] or {}).get("value")
-    return value[:7] if value else "undated"
-
-
 def disagreements(store: Store, subject: str | None = None, unit: str | None = None) -> list[dict]:
-    """Claims on one subject, unit and period whose figures cannot both be true, from different
-    documents; and events one source asserts that another denies."""
-    out: list[dict] = []
-    buckets: dict[tuple, list[dict]] = defaultdict(list)
-    for c in iter_claims(store, subject=subject, unit=unit):
-        if c["subject"] and c["modality"] != "denied":
-            buckets[(c["subject"], c["unit"], _period(c))].append(c)
-    for (subj, u, period), cs in buckets.items():
-        seen: set[tuple] = set()
-        for a, b in combinations(cs, 2):
-            if a["id"] == b["id"] and (a["source"] or {}).get("text") == (b["source"] or {}).get("text"):
-                continue
-            (alo, ahi), (blo, bhi) = _interval(a), _interval(b)
-            if ahi < blo or bhi < alo:
-                sig = tuple(sorted([(a["value"], a["low"], a["high"]), (b["value"], b["low"], b["high"])], key=str))
-                if sig in seen:
-                    continue
-                seen.add(sig)
-                out.append({"kind": "figures", "subject": subj, "unit": u, "period": period, "sides": [a, b]})
-    out += _denials(store)
-    return out
+    """Figures of the same quantity that cannot both be true, and events (or figures) one source asserts
+    and another denies (rasd.store.disagreements); each with why and both sides."""
+    from rasd.store.disagreements import disagreements as find
 
-
-def _denials(store: Store) -> list[dict]:
-    events = list(iter_events(store))
-    out = []
-    for rej in (e for e in events if e["type"] == "REJECT"):
-        deniers = set(rej["actors"])
-        for ev in events:
-            if ev["id"] == rej["id"] or ev["negated"] or ev["type"] not in _ASSERTING_TYPES:
-                continue
-            involved = set(ev["actors"]) | set(ev["targets"])
-            if len(deniers & involved) >= min(2, len(deniers)) and ev["type"] in ("AID", "AGREE", "MOBILIZE", "COOPERATE"):
-                out.append({"kind": "denial", "type": ev["type"], "denied_by": sorted(deniers), "sides": [ev, rej]})
-    return out
+    claims = list(iter_claims(store, subject=subject, unit=unit))
+    events = [] if unit else list(iter_events(store, entity=subject))
+    return find(store, claims, events)
 
 
 def export_rows(store: Store, what: str) -> Iterator[dict]:
@@ -268,11 +214,14 @@ def export_rows(store: Store, what: str) -> Iterator[dict]:
         yield from entities(store, limit=10**9)
     elif what == "documents":
         with store.engine.connect() as conn:
-            for r in conn.execute(select(t.documents).order_by(t.documents.c.ingested_at, t.documents.c.id)):
+            q = (select(t.documents, t.stories.c.key.label("story_key"))
+                 .select_from(t.documents.outerjoin(t.stories, t.stories.c.id == t.documents.c.story_id))
+                 .order_by(t.documents.c.ingested_at, t.documents.c.id))
+            for r in conn.execute(q):
                 yield {
                     "id": r.id, "parent": r.parent_id, "source": {"path": r.path, "url": r.url}, "outlet": r.outlet,
                     "title": r.title, "author": r.author, "published": r.published, "keywords": json.loads(r.keywords or "[]"),
-                    "story": r.story_id, "text": r.text,
+                    "story": r.story_key, "text": r.text,
                 }
     else:
         raise RasdError(f"cannot export {what!r}: choose documents, claims, events or entities")

@@ -25,7 +25,9 @@ stories = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("first_seen", String(32)),
     Column("title", Text),
+    Column("key", String(32)),  # the smallest document id in the story (rasd.store.linking): what listings show
 )
+Index("ix_stories_key", stories.c.key)
 
 documents = Table(
     "documents", metadata,
@@ -70,7 +72,10 @@ incidents = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("type", String(16), nullable=False), Column("date_value", String(32)), Column("place", String(64)),
     Column("actors", Text, nullable=False),  # JSON sorted list
+    Column("key", String(96)),  # the smallest event key in the incident (rasd.store.linking): what listings show
 )
+Index("ix_incidents_type_date", incidents.c.type, incidents.c.date_value)
+Index("ix_incidents_key", incidents.c.key)
 
 claims = Table(
     "claims", metadata,
@@ -101,6 +106,8 @@ events = Table(
     Column("sentence", Text), Column("trigger", Text),
 )
 Index("ix_events_type", events.c.type)
+Index("ix_events_type_date", events.c.type, events.c.date_value)
+Index("ix_events_incident", events.c.incident_id)
 
 event_entities = Table(
     "event_entities", metadata,

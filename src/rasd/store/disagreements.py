@@ -1,0 +1,551 @@
+"""Disagreements: two statements about the same thing that cannot both be true.
+
+* **Figures**: two claims of the same quantity — the same subject, unit and kind of count (killed,
+  wounded, sent, deployed, a total, aid, a loan ...: resources/disagreement_cues.tsv), periods that
+  overlap (the claim's own date, else its article's publication; "since August" is a running total
+  current at publication), compatible places (the states and places named in their sentences, when
+  both name some, share one) — whose values, read with their qualifiers, are disjoint intervals.
+  Prices, rates, changes and increments ("per barrel", "a year", "additional") are never compared.
+* **Denials**: a denial and an assertion of the same event — an event of a type reported negated
+  against the same type asserted with the same actor and target; or a denial (a REJECT event whose
+  trigger denies: "نفت") by a party to an asserted event whose actor and target both appear in the
+  denial; or a denied figure against the same figure asserted — at overlapping dates.
+
+Every flag carries ``why`` (what the two sides share) and both sides with their sentences, sources
+and documents. The result is a function of the store's content: sides are taken in a canonical order
+(document id, offset), so the order documents arrived in does not change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+from sqlalchemy import bindparam
+from sqlalchemy import text as sql
+
+from rasd import resources
+from rasd.arabic.normalise import key
+from rasd.arabic.segment import split_proclitics
+from rasd.entities.kb import knowledge_base
+from rasd.store.search_text import stem
+
+# How far a qualified figure reaches: "about 3,000" is taken as 3,000 ± 15%.
+ABOUT_TOLERANCE = 0.15
+# A figure current at a day (its own date or its article's) holds for this many days either side; a
+# figure of an incident (killed, wounded: the "event" kinds) for EVENT_WINDOW days.
+DAY_WINDOW = 15
+EVENT_WINDOW = 3
+# Figures further apart than this factor are taken to count different things (a contingent and an army,
+# a part and the whole, a misread number), not to disagree.
+MAX_RATIO = 4.0
+# Money figures (deals, budgets, aid) are too varied for a kind word to pin down: two are compared only
+# when their sentences say nearly the same thing (this share of their content words in common).
+MONEY_OVERLAP = 0.4  # Jaccard
+KIND_WINDOW = 6  # words either side of a figure searched for its kind
+PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a price/rate/part word
+COMPARED_MODALITIES = ("asserted", "reported")
+_CLAUSE = re.compile(r"[،,؛;:.!?؟()\[\]«»\"]")
+_WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
+
+
+@dataclass(frozen=True)
+class Cues:
+    unit_rules: dict[str, str]  # unit -> fixed kind, "-" (never compared) or "?" (generic)
+    kinds: dict[str, list[tuple[tuple[str, ...], str]]]  # scope -> [(form words, kind)]
+    part: list[tuple[str, ...]]
+    deny: list[tuple[str, ...]]
+    since: list[tuple[str, ...]]
+    deniable: frozenset[str]
+    event_kinds: frozenset[str]
+    many: list[tuple[str, ...]]
+    topics: dict[str, str]  # content word -> topic
+    at_least: list[tuple[str, ...]]
+
+
+def _forms(cell: str) -> list[tuple[str, ...]]:
+    return [tuple(key(w) if not w.endswith("*") else key(w[:-1]) + "*" for w in f.split()) for f in cell.split("|") if f.strip()]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    unit_rules: dict[str, str] = {}
+    kinds: dict[str, list] = defaultdict(list)
+    part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
+    for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
+        if cls == "unit":
+            unit_rules[value] = forms
+        elif cls == "kind":
+            kinds[scope or "any"] += [(f, value) for f in _forms(forms)]
+        elif cls == "part":
+            part += _forms(forms)
+        elif cls == "deny":
+            deny += _forms(forms)
+        elif cls == "since":
+            since += _forms(forms)
+        elif cls == "deniable":
+            deniable |= set(forms.split("|"))
+        elif cls == "topic":
+            topics.update({_content_form(key(w)): value for w in forms.split("|") if " " not in w})
+        elif cls == "atleast":
+            at_least += _forms(forms)
+        elif cls == "many":
+            many += _forms(forms)
+        elif cls == "event":
+            event_kinds |= set(forms.split("|"))
+        else:
+            raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
+    for scope in ("money", "count"):
+        kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
+    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, at_least)
+
+
+_ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
+
+
+@lru_cache(maxsize=100_000)
+def _stems(word: str) -> frozenset[str]:
+    stems = {s for _, s in split_proclitics(word)}
+    stems |= {s[2:] for s in stems if s.startswith("ال") and len(s) > 3}
+    stems |= {_ENCLITIC.sub("", s) for s in stems if len(s) > 4}  # تزويدها -> تزويد
+    stems |= {s[:-1] for s in stems if s.endswith("ا") and len(s) > 3}  # قرضا -> قرض
+    return frozenset(stems)
+
+
+def _word_matches(word: str, form: str) -> bool:
+    stems = _stems(word)
+    if form.endswith("*"):
+        return any(s.startswith(form[:-1]) for s in stems)
+    return form in stems
+
+
+def _match_at(words: list[str], i: int, forms: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
+    for f in forms:
+        if i + len(f) <= len(words) and all(_word_matches(words[i + k], f[k]) for k in range(len(f))):
+            return f
+    return None
+
+
+def _has(words: list[str], forms: list[tuple[str, ...]]) -> bool:
+    return any(_match_at(words, i, forms) for i in range(len(words)))
+
+
+def _is_money(unit: str) -> bool:
+    return unit.startswith("money")
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    claim: dict
+    count: str | None  # kind of count; None: not comparable
+    period: tuple[dt.date, dt.date] | None  # None: undated
+    period_label: str
+    places: frozenset[str]
+    lo: float
+    hi: float
+    words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset(key(w) for w, *_ in resources.read_tsv("function_words.tsv", 1))
+
+
+def content_words(sent: str, sent_start: int, mentions: list[tuple[int, int, str, str]]) -> frozenset[str]:
+    """The sentence's words that say what it is about: not names (entity mentions), numbers or
+    function words; article and clitics stripped."""
+    spans = [(s - sent_start, e - sent_start) for s, e, _, _ in mentions if sent_start <= s < sent_start + len(sent)]
+    fw = _function_words()
+    topics = cues().topics
+    out = set()
+    for m in re.finditer(r"\w+", sent):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        raw = key(m.group())
+        w = _content_form(raw)
+        if len(w) >= 3 and not w.isdigit() and w not in fw:
+            out.add(w)
+            out |= {"#" + topics[x] for x in {_content_form(r) for r in _stems(raw)} if x in topics}
+    return frozenset(out)
+
+
+# A word this common in news (rank in resources/common_words.tsv) says too little to tie a denial to an
+# assertion ("هجوم" may; "رئيس", "حكومة" do not).
+COMMON_RANK = 1500
+
+
+@lru_cache(maxsize=1)
+def _common_forms() -> frozenset[str]:
+    return frozenset(_content_form(w) for w, _, rank in resources.read_tsv("common_words.tsv", 3)
+                     if rank and int(rank) <= COMMON_RANK)
+
+
+def specific(words: Iterable[str]) -> list[str]:
+    """The words that can tie two statements to one thing: not among the commonest words of news."""
+    common = _common_forms()
+    return sorted(w for w in words if w.startswith("#") or w not in common)
+
+
+def _content_form(word: str) -> str:
+    return _ENCLITIC.sub("", stem(word))
+
+
+
+def interval(c: dict) -> tuple[float, float]:
+    """The values a figure allows, from its value or range and its qualifier."""
+    q = c["qualifier"]
+    if c["value"] is None:
+        lo, hi = c["low"], c["high"]
+        if q == "about":
+            lo, hi = lo * (1 - ABOUT_TOLERANCE), hi * (1 + ABOUT_TOLERANCE)
+        elif q == "more_than":
+            hi = math.inf
+        elif q in ("less_than", "up_to"):
+            lo = 0.0
+        return lo, hi
+    v = c["value"]
+    return {
+        "exact": (v, v), "about": (v * (1 - ABOUT_TOLERANCE), v * (1 + ABOUT_TOLERANCE)),
+        "more_than": (v, math.inf), "less_than": (0.0, v), "up_to": (0.0, v),
+    }.get(q, (v, v))
+
+
+def _date_interval(value: str | None, window: int = DAY_WINDOW) -> tuple[dt.date, dt.date] | None:
+    if not value:
+        return None
+    try:
+        if len(value) >= 10:
+            d = dt.date.fromisoformat(value[:10])
+            return d - dt.timedelta(days=window), d + dt.timedelta(days=window)
+        if len(value) == 7:
+            y, m = int(value[:4]), int(value[5:7])
+            end = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+            return dt.date(y, m, 1), end
+        if len(value) == 4:
+            return dt.date(int(value), 1, 1), dt.date(int(value), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def period(own_date: dict | None, published: str | None, window: int = DAY_WINDOW) -> tuple[tuple[dt.date, dt.date] | None, str]:
+    """When a statement holds: its own resolved date (unless that is the start of a running total,
+    "منذ أغسطس"), else its article's publication date; None when neither is known."""
+    c = cues()
+    if own_date and own_date.get("value"):
+        words = [key(w) for w in _WORD.findall(own_date.get("text") or "")]
+        if not (words and _match_at(words, 0, c.since)):
+            span = _date_interval(own_date["value"], window)
+            if span:
+                return span, own_date["value"]
+    span = _date_interval(published, window)
+    return (span, f"published {published[:10]}") if span else (None, "undated")
+
+
+def _overlap(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None  # undated statements are compared only with undated ones
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _locate(doc_text: str | None, c: dict) -> tuple[str, int, int]:
+    """The claim's sentence and the claim's span inside it."""
+    sent = c.get("sentence") or ""
+    if doc_text:
+        at = doc_text.find(sent, max(0, c["start"] - len(sent)), c["end"] + len(sent)) if sent else -1
+        if at < 0:  # no sentence stored: a window around the claim
+            at = max(0, c["start"] - 200)
+            sent = doc_text[at:c["end"] + 200]
+        return sent, c["start"] - at, c["end"] - at
+    i = sent.find(c.get("unit_text") or "\0")
+    return sent, max(0, i), max(0, i) + len(c.get("unit_text") or "")
+
+
+def _clause_words(sent: str, start: int, end: int) -> tuple[list[str], int, int]:
+    """The normalised words of the claim's clause, and the index range of the claim in them."""
+    left = max((m.end() for m in _CLAUSE.finditer(sent, 0, start)), default=0)
+    m = _CLAUSE.search(sent, end)
+    right = m.start() if m else len(sent)
+    before = [key(w) for w in _WORD.findall(sent[left:start])]
+    inside = [key(w) for w in _WORD.findall(sent[start:end])]
+    after = [key(w) for w in _WORD.findall(sent[end:right])]
+    return before + inside + after, len(before), len(before) + len(inside)
+
+
+def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
+    """What a figure counts (killed, sent, a total, aid ...), or None when it is not comparable: a price,
+    a rate, a change or an increment, or a generic unit (money, people) without a word saying what."""
+    cue = cues()
+    unit = c["unit"]
+    rule = cue.unit_rules.get(unit, "?" if _is_money(unit) else "")
+    if rule == "-":
+        return None
+    words, i0, i1 = _clause_words(sent, start, end)
+    near = words[max(0, i0 - PART_BEFORE):i0] + words[i1:i1 + PART_AFTER]
+    if _has(near, cue.part):
+        return None
+    if rule not in ("", "?"):
+        return rule
+    kinds = cue.kinds["money" if _is_money(unit) else "count"]
+    forms = [f for f, _ in kinds]
+    # the unit's own noun first ("نازحين"), then the nearest word either side
+    order = list(range(i0, i1)) + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
+    for j in order:
+        if 0 <= j < len(words):
+            f = _match_at(words, j, forms)
+            if f:
+                return next(k for form, k in kinds if form == f)
+    return None if rule == "?" else "total"
+
+
+def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str]) -> frozenset[str]:
+    """States and places named in a sentence (a capital standing for its state), but the subject."""
+    kb = knowledge_base()
+    out = set()
+    for s, e, eid, etype in mentions:
+        if sent_start <= s and e <= sent_end and etype in ("GPE", "LOC"):
+            out.add(kb.stands_for(eid))
+    return frozenset(out - exclude)
+
+
+class _Docs:
+    """Document texts and mentions, read once per document and only for claims that need them."""
+
+    def __init__(self, store):
+        self.store = store
+        self.texts: dict[str, str] = {}
+        self.mentions: dict[str, list] = {}
+
+    def load(self, ids: Iterable[str]) -> None:
+        need = sorted(set(ids) - set(self.texts))
+        q_text = sql("SELECT id, text FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+        q_ment = sql(
+            'SELECT m.doc_id, m.start, m."end", m.entity_id, e.type FROM mentions m JOIN entities e ON e.id = m.entity_id '
+            "WHERE m.doc_id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        with self.store.engine.connect() as conn:
+            for i in range(0, len(need), 500):
+                chunk = need[i:i + 500]
+                self.texts.update(dict(conn.execute(q_text, {"ids": chunk}).all()))
+                for d in chunk:
+                    self.mentions.setdefault(d, [])
+                for d, s, e, eid, etype in conn.execute(q_ment, {"ids": chunk}):
+                    self.mentions[d].append((s, e, eid, etype))
+
+
+def figure(c: dict, docs: _Docs) -> Figure:
+    text = docs.texts.get(c["id"])
+    sent, s, e = _locate(text, c)
+    kind = count_kind(c, sent, s, e)
+    window = EVENT_WINDOW if kind in cues().event_kinds else DAY_WINDOW
+    span, label = period(c["date"], c["source_document"]["published"], window)
+    if kind in cues().event_kinds and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
+        kind = None  # a toll of "February" or "2018" cannot be tied to one incident
+    sent_start = c["start"] - s
+    exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
+    ments = docs.mentions.get(c["id"], [])
+    pl = places(ments, sent_start, sent_start + len(sent), exclude) if text else frozenset()
+    lo, hi = interval(c)
+    first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
+    if first and _match_at(first, 0, cues().many):
+        kind = None  # "مئات الجرحى": hundreds, too vague to contradict anything
+    words, _, i1 = _clause_words(sent, s, e)
+    if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
+        hi = math.inf  # "66 شخصا على الأقل": at least 66
+    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments))
+
+
+def _canonical(c: dict) -> tuple:
+    return (c["id"], c["start"], c["end"], c["unit"], c["value"] or 0, c["low"] or 0, c["high"] or 0)
+
+
+def _fmt(c: dict) -> str:
+    v = f"{c['value']:,.0f}" if c["value"] is not None else f"{c['low']:,.0f}–{c['high']:,.0f}"
+    q = {"exact": "", "about": "about ", "more_than": "more than ", "less_than": "less than ", "up_to": "up to "}.get(c["qualifier"], "")
+    return q + v
+
+
+def _same_statement(a: dict, b: dict) -> bool:
+    """One document saying one thing (two sides from one document need two different sources)."""
+    if a["id"] != b["id"]:
+        return False
+    sa, sb = (a["source"] or {}).get("text"), (b["source"] or {}).get("text")
+    return not (sa and sb and sa != sb)
+
+
+def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for c in claims:
+        if c["subject"] and c["modality"] in COMPARED_MODALITIES:
+            groups[(c["subject"], c["unit"])].append(c)
+    groups = {k: v for k, v in groups.items() if len({c["id"] for c in v}) > 1 or len(v) > 1}
+    docs.load(c["id"] for cs in groups.values() for c in cs)
+    out: dict[tuple, dict] = {}
+    for (subject, unit), cs in sorted(groups.items()):
+        figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
+        for a, b in combinations(figs, 2):
+            if a.count != b.count or _same_statement(a.claim, b.claim) or not _overlap(a.period, b.period):
+                continue
+            if a.places and b.places and not a.places & b.places:
+                continue
+            if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
+                continue
+            if a.count in cues().event_kinds and not (a.places & b.places or specific(a.words & b.words)):
+                continue  # two tolls are of one incident only if they name its place or its words
+            small, big = (a, b) if a.hi < b.lo else (b, a) if b.hi < a.lo else (None, None)
+            if small is None or small.hi <= 0 or big.lo / small.hi > MAX_RATIO:
+                continue
+            sig = (subject, unit, a.count, tuple(sorted([_fmt(a.claim), _fmt(b.claim)])))
+            if sig in out:
+                out[sig]["pairs"] += 1
+                continue
+            shared = sorted(a.places & b.places)
+            out[sig] = {
+                "kind": "figures", "subject": subject, "unit": unit, "count": a.count,
+                "period": a.period_label if a.period_label == b.period_label else f"{a.period_label} / {b.period_label}",
+                "why": {
+                    "text": f"same subject ({subject}), unit ({unit}) and count ({a.count}); "
+                            + (f"periods {a.period_label} and {b.period_label} overlap" if a.period else "both undated")
+                            + (f"; both name {', '.join(shared)}" if shared else "")
+                            + f"; {_fmt(a.claim)} and {_fmt(b.claim)} cannot both be true",
+                    "subject": subject, "unit": unit, "count": a.count, "periods": [a.period_label, b.period_label],
+                    "places": shared,
+                },
+                "pairs": 1, "sides": [a.claim, b.claim],
+            }
+    return list(out.values())
+
+
+def _denies_figure(c: dict, docs: _Docs) -> bool:
+    """A denying word within a few words before the figure ("نفت وجود 10 آلاف جندي")."""
+    sent, s, _ = _locate(docs.texts.get(c["id"]), c)
+    return _deny_at([key(w) for w in _WORD.findall(sent[:s])][-KIND_WINDOW:]) is not None
+
+
+def denied_figures(claims: list[dict], docs: _Docs) -> list[dict]:
+    """A figure one source denies and another asserts."""
+    denied = [c for c in claims if c["modality"] == "denied" and c["subject"]]
+    docs.load(c["id"] for c in denied)
+    denied = [c for c in denied if _denies_figure(c, docs)]
+    if not denied:
+        return []
+    asserted = defaultdict(list)
+    for c in claims:
+        if c["modality"] in COMPARED_MODALITIES and c["subject"]:
+            asserted[(c["subject"], c["unit"])].append(c)
+    docs.load([c["id"] for c in denied] + [c["id"] for d in denied for c in asserted[(d["subject"], d["unit"])]])
+    out = []
+    for d in sorted(denied, key=_canonical):
+        fd = figure(d, docs)
+        for c in sorted(asserted[(d["subject"], d["unit"])], key=_canonical):
+            fc = figure(c, docs)
+            if fd.count is None or fc.count != fd.count or c["id"] == d["id"] or not _overlap(fd.period, fc.period):
+                continue
+            if fd.hi < fc.lo or fc.hi < fd.lo or not specific(fd.words & fc.words):
+                continue
+            out.append({
+                "kind": "denial", "type": "claim", "denied_by": sorted({(d["source"] or {}).get("entity") or (d["source"] or {}).get("text") or "?"}),
+                "why": {"text": f"the same figure ({d['subject']}, {d['unit']}, {fd.count}) asserted and denied",
+                        "subject": d["subject"], "unit": d["unit"], "count": fd.count, "periods": [fc.period_label, fd.period_label]},
+                "sides": [c, d],
+            })
+    return out
+
+
+# --- denials of events ---------------------------------------------------------------------------------
+
+def _deny_at(words: list[str]) -> int | None:
+    deny = cues().deny
+    return next((i for i in range(len(words)) if _match_at(words, i, deny)), None)
+
+
+def _denial_content(ev: dict, docs: _Docs) -> frozenset[str] | None:
+    """What a denial denies (the content words after its denying word), or None when the event is no
+    denial: a REJECT whose trigger denies ("نفت", not "رفضت"), or an event reported negated in a
+    sentence that denies it."""
+    if ev["type"] == "REJECT" and not ev["negated"]:
+        trig = [key(w) for w in _WORD.findall(ev.get("trigger") or "")]
+        if not (trig and _match_at(trig, 0, cues().deny)):
+            return None
+        cut = ev["start"]
+    elif ev["negated"]:
+        words = [key(w) for w in _WORD.findall(ev["sentence"] or "")]
+        if _deny_at(words) is None:
+            return None
+        cut = None
+    else:
+        return None
+    text = docs.texts.get(ev["id"])
+    sent, s, _ = _locate(text, ev)
+    sent_start = ev["start"] - s
+    if cut is not None:
+        rest = sent[max(0, cut - sent_start):]
+        return content_words(rest, sent_start + max(0, cut - sent_start), docs.mentions.get(ev["id"], []))
+    return content_words(sent, sent_start, docs.mentions.get(ev["id"], []))
+
+
+def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
+    sent, s, _ = _locate(docs.texts.get(ev["id"]), ev)
+    return content_words(sent, ev["start"] - s, docs.mentions.get(ev["id"], []))
+
+
+def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
+    """An event asserted, and denied by a party to it, in words that share what it is about."""
+    cue = cues()
+    events = sorted(events, key=lambda e: (e["id"], e["start"], e["end"], e["type"]))
+    candidates = [e for e in events if e["type"] == "REJECT" or e["negated"]]
+    docs.load(e["id"] for e in candidates)
+    denials = [(d, w) for d in candidates if (w := _denial_content(d, docs)) is not None]
+    by_type = defaultdict(list)
+    for e in events:  # assertions: not negated, and not in a sentence that denies
+        if not e["negated"] and e["type"] != "REJECT" and _deny_at([key(w) for w in _WORD.findall(e["sentence"] or "")]) is None:
+            by_type[e["type"]].append(e)
+    out: dict[tuple, dict] = {}
+    for d, denied_words in denials:
+        party = set(d["actors"]) | set(d["targets"])
+        types = [d["type"]] if d["negated"] else sorted(cue.deniable)
+        for etype in types:
+            for a in by_type[etype]:
+                if a["id"] == d["id"] and a["sentence"] == d["sentence"]:
+                    continue
+                sa, st = set(a["actors"]) & party, set(a["targets"]) & party
+                if d["negated"]:
+                    sa, st = set(a["actors"]) & set(d["actors"]), set(a["targets"]) & set(d["targets"])
+                if not any(x != y for x in sa for y in st):
+                    continue  # the denial names the event's actor and its target
+                if not set(d["actors"]) & (set(a["actors"]) | set(a["targets"])):
+                    continue  # and the one denying is a party to it
+                pa, la = period(a["date"], a["source_document"]["published"])
+                pd, ld = period(d["date"], d["source_document"]["published"])
+                if not _overlap(pa, pd):
+                    continue
+                sig = (a["type"], key(a["sentence"] or ""), key(d["sentence"] or ""))
+                if sig in out:
+                    continue
+                docs.load([a["id"]])
+                shared = specific(denied_words & _event_words(a, docs))
+                if not shared:
+                    continue  # the denial speaks of something else
+                out[sig] = {
+                    "kind": "denial", "type": a["type"], "denied_by": sorted(set(d["actors"])),
+                    "why": {"text": f"{a['type']} by {', '.join(sorted(sa))} on {', '.join(sorted(st))} asserted, denied by "
+                                    f"{', '.join(sorted(set(d['actors'])))} (a party to it); both speak of "
+                                    f"{', '.join(shared[:5])}" + (f"; dates {la} and {ld} overlap" if pa else "; both undated"),
+                            "event": a["type"], "actors": sorted(sa), "targets": sorted(st), "shared_words": shared,
+                            "periods": [la, ld]},
+                    "sides": [a, d],
+                }
+    return list(out.values())
+
+
+def disagreements(store, claims: list[dict], events: list[dict]) -> list[dict]:
+    docs = _Docs(store)
+    return figure_disagreements(claims, docs) + denied_figures(claims, docs) + event_denials(events, docs)
