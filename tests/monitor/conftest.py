@@ -1,5 +1,4 @@
 import pytest
-
 from store.conftest import db_url  # noqa: F401 - the same SQLite / PostgreSQL fixture as the store tests
 
 from .site import Site, start

@@ -27,6 +27,7 @@ from rasd.store import schema as t
 from rasd.store.db import Store
 
 DIGESTS = ("daily",)
+SEARCH_CHUNK = 500  # documents per search (bound parameters stay well under the engines' limits)
 DIGEST_PERIOD = {"daily": dt.timedelta(days=1)}
 
 
@@ -73,8 +74,11 @@ def add_alert(store: Store, name: str, query: str, *, entity: str | None = None,
     with store.engine.begin() as conn:
         if conn.execute(select(t.alerts.c.id).where(t.alerts.c.name == name)).first():
             raise AlertError(f"an alert named {name!r} exists already")
+        # ingested_at has whole seconds: what this very second already holds is not new to the alert
+        before = conn.execute(select(t.documents.c.id).where(t.documents.c.ingested_at == stamp)).scalars().all()
         aid = conn.execute(t.alerts.insert(), dict(name=name, query=query, entity=entity, event_type=event_type, file=file,
                                                    webhook=webhook, digest=digest, created_at=stamp, checked_until=stamp,
+                                                   checked_ids=json.dumps(sorted(before)),
                                                    last_digest_at=stamp if digest else None)).inserted_primary_key[0]
     return get_alert(store, aid)
 
@@ -155,18 +159,23 @@ def run_alerts(store: Store, fetcher=None, *, now: dt.datetime | None = None) ->
             rows = conn.execute(select(t.documents.c.id, t.documents.c.story_id, t.documents.c.ingested_at)
                                 .where(t.documents.c.ingested_at >= a["checked_until"])).all()
             done = set(conn.execute(select(t.alert_hits.c.story_id).where(t.alert_hits.c.alert_id == a["id"])).scalars())
+        looked = set(json.loads(a["checked_ids"] or "[]"))
+        rows = [r for r in rows if not (r.ingested_at == a["checked_until"] and r.id in looked)]
         story = {r.id: r.story_id for r in rows}
         until = max([a["checked_until"], *(r.ingested_at for r in rows)])
+        until_ids = {r.id for r in rows if r.ingested_at == until} | (looked if until == a["checked_until"] else set())
         fresh = [d for d, s in story.items() if s not in done]
         hits = []
         if fresh:
             try:
-                hits = search(store, a["query"], entity=a["entity"], event_type=a["event_type"], doc_ids=fresh, limit=len(fresh))
+                for i in range(0, len(fresh), SEARCH_CHUNK):
+                    part = fresh[i:i + SEARCH_CHUNK]
+                    hits += search(store, a["query"], entity=a["entity"], event_type=a["event_type"], doc_ids=part, limit=len(part))
             except RasdError as exc:
                 run.errors.append(f"{a['name']}: {exc}")
                 continue
         try:
-            _record(store, a, hits, story, done, until, stamp, run)
+            _record(store, a, hits, story, done, (until, until_ids), stamp, run)
         except IntegrityError:  # another process fired one of them first: looked at again next run
             run.errors.append(f"{a['name']}: hits recorded by another process meanwhile; checked again next run")
             continue
@@ -175,7 +184,8 @@ def run_alerts(store: Store, fetcher=None, *, now: dt.datetime | None = None) ->
     return run
 
 
-def _record(store: Store, a, hits, story: dict, done: set, until: str, stamp: str, run: AlertRun) -> None:  # noqa: ANN001
+def _record(store: Store, a, hits, story: dict, done: set, until: tuple[str, set[str]], stamp: str,  # noqa: ANN001
+            run: AlertRun) -> None:
     fired = []
     with store.engine.begin() as conn:
         for h in sorted(hits, key=lambda h: (h.published or "", h.id)):
@@ -189,7 +199,8 @@ def _record(store: Store, a, hits, story: dict, done: set, until: str, stamp: st
             conn.execute(t.alert_hits.insert(), row)
             done.add(sid)
             fired.append({**row, "alert": a["name"]})
-        conn.execute(t.alerts.update().where(t.alerts.c.id == a["id"]).values(checked_until=until))
+        conn.execute(t.alerts.update().where(t.alerts.c.id == a["id"]).values(
+            checked_until=until[0], checked_ids=json.dumps(sorted(until[1]))))
     run.hits += fired
 
 

@@ -407,7 +407,7 @@ def _finish_source(store: Store, src: dict, rep: SourceReport, now: dt.datetime)
         conn.execute(t.source_stats.update().where(t.source_stats.c.source_id == src["id"]).values(
             last_poll=stamp, last_ok=stamp, last_status="not_modified" if rep.status == "not_modified" else "ok",
             last_error=rep.item_errors[-1][:500] if rep.item_errors else None, consecutive_errors=0,
-            polls=t.source_stats.c.polls + 1, not_modified=t.source_stats.c.not_modified + (rep.status == "not_modified"),
+            polls=t.source_stats.c.polls + 1, not_modified=t.source_stats.c.not_modified + int(rep.status == "not_modified"),
             items_seen=t.source_stats.c.items_seen + (rep.new_items if rep.kind != "page" else rep.stored),
             items_stored=t.source_stats.c.items_stored + rep.stored,
             errors=t.source_stats.c.errors + len(rep.item_errors),

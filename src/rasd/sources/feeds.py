@@ -76,8 +76,10 @@ def parse_feed(data: bytes, url: str) -> Listing:
         if not link or link in seen:
             continue
         seen.add(link)
-        published = _iso(e.get("published_parsed") or e.get("updated_parsed"))
-        stamp = _iso(e.get("updated_parsed")) or published
+        # dict.get: feedparser's own get maps a missing updated_parsed to published_parsed, with a warning
+        updated = _iso(dict.get(e, "updated_parsed"))
+        published = _iso(dict.get(e, "published_parsed")) or updated
+        stamp = updated or published
         items.append(FeedItem(link, (e.get("title") or "").strip() or None, published, stamp))
     return Listing(tuple(items), title=(parsed.feed.get("title") or None))
 

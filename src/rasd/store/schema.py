@@ -160,7 +160,8 @@ alerts = Table(
     Column("query", Text, nullable=False), Column("entity", String(64)), Column("event_type", String(16)),
     Column("file", Text), Column("webhook", Text), Column("digest", String(16)),  # digest: NULL | daily
     Column("created_at", String(32), nullable=False),
-    Column("checked_until", String(32), nullable=False),  # documents ingested before this were looked at
+    Column("checked_until", String(32), nullable=False),  # documents ingested before this were looked at,
+    Column("checked_ids", Text),  # JSON list: ... and these, ingested in that very second
     Column("last_digest_at", String(32)),
 )
 
