@@ -38,6 +38,7 @@ ROBOTS_AGENT = "Rasd"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ROBOTS_TTL = 3600.0
+ROBOTS_RETRY = 300.0  # a robots.txt that failed (5xx, unreachable) is asked again after this
 ROBOTS_MAX_BYTES = 512 * 1024
 
 Resolver = Callable[[str, int], list[str]]
@@ -268,6 +269,7 @@ class Fetcher:
             t0 = time.perf_counter()
             try:
                 with self._host_slot(url):
+                    t0 = time.perf_counter()  # the time on the wire, not the wait for a slot
                     resp = self._once(method, url, headers, content)
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
                 spent += time.perf_counter() - t0
@@ -322,7 +324,8 @@ class Fetcher:
             cached = self._robots.get(key)
         if cached is None or cached[0] < now:
             rules, allow_all = self._load_robots(key)
-            cached = (now + ROBOTS_TTL, rules, allow_all)
+            failed = rules is None and not allow_all
+            cached = (now + (ROBOTS_RETRY if failed else ROBOTS_TTL), rules, allow_all)
             with self._robots_lock:
                 self._robots[key] = cached
         _, rules, allow_all = cached

@@ -27,6 +27,7 @@ from rasd.store import schema as t
 from rasd.store.db import Store
 
 MAX_ATTEMPTS = 5
+BATCH = 25  # pages stored per transaction
 MAX_CHILD_SITEMAPS = 20
 ERROR_RETRY_SECONDS = 300  # a failing source is polled again after min(its interval, this × 2^(errors-1))
 
@@ -148,13 +149,23 @@ def run_round(store: Store, fetcher: Fetcher, *, now: dt.datetime | None = None,
         left = {}
         for _src, rep, _item in page_jobs.values():
             left[rep.id] = left.get(rep.id, 0) + 1
+        batch: list[_Ready] = []
+        finished: list[tuple[dict, SourceReport]] = []
         for fut in _completed(page_jobs, report):
             src, rep, item = page_jobs[fut]
-            _after_page(store, src, rep, item, fut, now, report)
+            ready = _after_page(store, src, rep, item, fut, now, report)
+            if ready is not None:
+                batch.append(ready)
             left[rep.id] -= 1
             if left[rep.id] == 0:
-                _finish_source(store, src, rep, now)
-                say(rep.line())
+                finished.append((src, rep))
+            if len(batch) >= BATCH or finished:  # a source is reported once its pages are stored
+                _flush(store, batch, now, report)
+                for src_, rep_ in finished:
+                    _finish_source(store, src_, rep_, now)
+                    say(rep_.line())
+                finished.clear()
+        _flush(store, batch, now, report)
     if alerts:
         from rasd.monitor.alerts import run_alerts
 
@@ -283,9 +294,9 @@ def _submit_pages(pool: ThreadPoolExecutor, fetcher: Fetcher, store: Store, src:
 
 
 def _after_page(store: Store, src: dict, rep: SourceReport, job: dict, fut: Future, now: dt.datetime,
-                report: RoundReport) -> None:
+                report: RoundReport) -> _Ready | None:
+    """Clean and extract a fetched page; a failure is recorded at once, a success returned for its batch."""
     from rasd.pipeline import annotate, clean
-    from rasd.store.ingest import ingest
 
     item: FeedItem = job["item"]
     st: dict = job["state"]
@@ -322,30 +333,54 @@ def _after_page(store: Store, src: dict, rep: SourceReport, job: dict, fut: Futu
             report.extract_seconds += time.perf_counter() - t0
             return _item_failed(store, src, rep, item, st, f"{item.url}: extraction failed: {type(exc).__name__}: {exc}", stamp)
     report.extract_seconds += time.perf_counter() - t0
+    return _Ready(src, rep, item, st, resp, doc, present)
+
+
+@dataclass
+class _Ready:
+    """A page cleaned (and, when new, extracted), waiting for its batch to be stored."""
+
+    src: dict
+    rep: SourceReport
+    item: FeedItem
+    st: dict
+    resp: Response
+    doc: Document
+    present: bool
+
+
+def _flush(store: Store, batch: list[_Ready], now: dt.datetime, report: RoundReport) -> None:
+    """Store a batch of pages: their new documents in one ingest, their fetch state in one transaction."""
+    from rasd.store.ingest import ingest
+
+    if not batch:
+        return
     t1 = time.perf_counter()
-    if not present:
-        ingest(store, [doc])
+    ingest(store, [r.doc for r in batch if not r.present], batch_size=len(batch))
+    stamp = now_iso(now)
     with store.engine.begin() as conn:
-        first_version = st.get("doc_id") is None
-        values = dict(status="stored" if not present else "unchanged", fetched_at=stamp, etag=resp.etag,
-                      last_modified=resp.last_modified, doc_id=doc.id, attempts=0, last_error=None,
-                      first_seen=st.get("first_seen") or stamp)
-        if present:
-            rep.unchanged += 1
-        else:
-            rep.stored += 1
-            report.stored_ids.append(doc.id)
-            version = conn.execute(select(func.max(t.page_versions.c.version)).where(t.page_versions.c.url == item.url)).scalar() or 0
-            conn.execute(t.page_versions.insert(), {"url": item.url, "version": version + 1, "doc_id": doc.id, "fetched_at": stamp})
-            if first_version:
-                values["stored_at"] = stamp
-                published = parse_time(item.published or st.get("published"))
-                if published is not None:
-                    values["delay_seconds"] = max(0.0, (now - published).total_seconds())
-        if present and st.get("doc_id") and st["doc_id"] != doc.id:
-            values["status"] = "stored"  # the page went back to an earlier version we hold
-        _upsert(conn, item.url, src["id"], is_listing=False, title=item.title or st.get("title"),
-                published=item.published or st.get("published"), stamp=item.stamp or st.get("stamp"), **values)
+        for r in batch:
+            item, st, doc, rep = r.item, r.st, r.doc, r.rep
+            values = dict(status="stored" if not r.present else "unchanged", fetched_at=stamp, etag=r.resp.etag,
+                          last_modified=r.resp.last_modified, doc_id=doc.id, attempts=0, last_error=None,
+                          first_seen=st.get("first_seen") or stamp)
+            if r.present:
+                rep.unchanged += 1
+                if st.get("doc_id") and st["doc_id"] != doc.id:
+                    values["status"] = "stored"  # the page went back to an earlier version we hold
+            else:
+                rep.stored += 1
+                report.stored_ids.append(doc.id)
+                version = conn.execute(select(func.max(t.page_versions.c.version)).where(t.page_versions.c.url == item.url)).scalar() or 0
+                conn.execute(t.page_versions.insert(), {"url": item.url, "version": version + 1, "doc_id": doc.id, "fetched_at": stamp})
+                if st.get("doc_id") is None:  # first version: how long after publication it was stored
+                    values["stored_at"] = stamp
+                    published = parse_time(item.published or st.get("published"))
+                    if published is not None:
+                        values["delay_seconds"] = max(0.0, (now - published).total_seconds())
+            _upsert(conn, item.url, r.src["id"], is_listing=False, title=item.title or st.get("title"),
+                    published=item.published or st.get("published"), stamp=item.stamp or st.get("stamp"), **values)
+    batch.clear()
     report.store_seconds += time.perf_counter() - t1
 
 
