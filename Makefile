@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench bench-store lint train-ner eval-ner
+.PHONY: install demo test test-pg bench bench-store bench-watch lint train-ner eval-ner
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,3 +42,7 @@ train-ner: install
 
 eval-ner: install
 	$(BIN)/rasd eval ner --data ../shared/data
+
+# One `rasd watch --once` round over 200 feed items served on 127.0.0.1 (items/s, fetch vs extraction).
+bench-watch: install
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m rasd.monitor.bench ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --items 200

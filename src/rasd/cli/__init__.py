@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from rasd.cli import evaluation, extract, store, train
+from rasd.cli import evaluation, extract, monitor, store, train
 from rasd.cli.common import fail
 from rasd.errors import RasdError
 
@@ -23,6 +23,7 @@ for command in (
     extract.extract, extract.bench, train.train, evaluation.eval_,
     store.ingest, store.search, store.entities_cmd, store.entity, store.claims, store.events, store.timeline,
     store.stories_cmd, store.disagreements_cmd, store.export, store.stats_cmd,
+    monitor.sources, monitor.watch, monitor.alerts,
 ):
     main.add_command(command)
 

@@ -257,13 +257,26 @@ def export(db, fmt, what):
 @db_option
 @json_option
 def stats_cmd(db, as_json):
-    """Counts of documents, entities, claims, events, stories."""
+    """Counts of documents, entities, claims, events, stories; freshness of each watched source."""
+    from rasd.monitor.registry import freshness
     from rasd.store.analysis import stats
 
-    s = stats(_open(db))
+    store = _open(db)
+    s = stats(store)
+    fresh = freshness(store)
     if as_json:
-        return emit_json(s)
+        return emit_json({**s, "sources": fresh})
     _table("store", ["what", "count"], [[k, v] for k, v in s.items()])
+    if fresh:
+        _table("watched sources", ["id", "url", "last poll", "status", "seen", "stored", "errors", "pending", "median delay"],
+               [[f["id"], f["url"], f["last_poll"], f["last_status"], f["items_seen"], f["items_stored"], f["errors"],
+                 f["pending"], _delay(f["median_delay_seconds"])] for f in fresh])
+
+
+def _delay(secs: float | None) -> str:
+    if secs is None:
+        return "—"
+    return f"{secs / 3600:.1f} h" if secs >= 3600 else f"{secs / 60:.0f} min" if secs >= 60 else f"{secs:.0f} s"
 
 
 def _events_table(rows: list[dict]) -> None:

@@ -115,3 +115,71 @@ event_entities = Table(
     Column("entity_id", String(64), nullable=False), Column("role", String(8), nullable=False),
 )
 Index("ix_event_entities_entity", event_entities.c.entity_id)
+
+# --- monitoring (rasd watch / sources / alerts; migration 0003_monitor) ---------------------------
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("kind", String(16)),  # feed | sitemap | page; NULL until the first fetch decides
+    Column("every_seconds", Integer, nullable=False),
+    Column("added_at", String(32), nullable=False),
+)
+
+source_stats = Table(
+    "source_stats", metadata,
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("next_due", String(32)), Column("last_poll", String(32)), Column("last_ok", String(32)),
+    Column("last_status", String(32)), Column("last_error", Text),
+    Column("consecutive_errors", Integer, nullable=False, default=0),
+    Column("polls", Integer, nullable=False, default=0), Column("not_modified", Integer, nullable=False, default=0),
+    Column("items_seen", Integer, nullable=False, default=0), Column("items_stored", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+)
+
+fetch_state = Table(  # one row per URL fetched for a source: the listing itself and each item's page
+    "fetch_state", metadata,
+    Column("url", Text, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("is_listing", Boolean, nullable=False, default=False),
+    Column("etag", Text), Column("last_modified", Text),
+    Column("title", Text), Column("published", String(32)), Column("stamp", String(32)),  # as the listing gives them
+    Column("first_seen", String(32), nullable=False), Column("fetched_at", String(32)),
+    Column("status", String(16), nullable=False),  # pending | stored | unchanged | error | gone
+    Column("attempts", Integer, nullable=False, default=0), Column("last_error", Text),
+    Column("doc_id", String(32)), Column("stored_at", String(32)),
+    Column("delay_seconds", Float),  # publication -> storage of the first version
+)
+Index("ix_fetch_state_source", fetch_state.c.source_id, fetch_state.c.status)
+
+page_versions = Table(  # every distinct text seen at an item URL (a changed article is a new version)
+    "page_versions", metadata,
+    Column("url", Text, nullable=False), Column("version", Integer, nullable=False),
+    Column("doc_id", String(32), nullable=False), Column("fetched_at", String(32), nullable=False),
+)
+Index("ix_page_versions_url", page_versions.c.url, page_versions.c.version, unique=True)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("query", Text, nullable=False), Column("entity", String(64)), Column("event_type", String(16)),
+    Column("file", Text), Column("webhook", Text), Column("digest", String(16)),  # digest: NULL | daily
+    Column("created_at", String(32), nullable=False),
+    Column("checked_until", String(32), nullable=False),  # documents ingested before this were looked at,
+    Column("checked_ids", Text),  # JSON list: ... and these, ingested in that very second
+    Column("last_digest_at", String(32)),
+)
+
+alert_hits = Table(
+    "alert_hits", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False),
+    Column("story_id", Integer, nullable=False),
+    Column("fired_at", String(32), nullable=False),
+    Column("title", Text), Column("url", Text), Column("published", String(32)), Column("snippet", Text),
+    Column("delivered_at", String(32)), Column("delivery_error", Text),
+)
+Index("ix_alert_hits_story", alert_hits.c.alert_id, alert_hits.c.story_id, unique=True)

@@ -8,8 +8,10 @@ also matches the entity's token, so any spelling finds every spelling.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy import text as sql
 
 from rasd.arabic.normalise import normalise
@@ -152,9 +154,14 @@ class Hit:
 
 
 def search(store: Store, query: str, *, entity: str | None = None, since: str | None = None, until: str | None = None,
-           outlet: str | None = None, event_type: str | None = None, limit: int = 20) -> list[Hit]:
+           outlet: str | None = None, event_type: str | None = None, limit: int = 20,
+           doc_ids: Collection[str] | None = None) -> list[Hit]:
+    """``doc_ids``: only among these documents (saved searches run on what a round stored)."""
     groups = parse_query(query)
     filters, params = [], {"limit": limit}
+    if doc_ids is not None:
+        filters.append("d.id IN :doc_ids")
+        params["doc_ids"] = list(doc_ids)
     if entity:
         filters.append("d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)")
         params["entity"] = entity
@@ -189,6 +196,8 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
             "ts_rank_cd(d.search_tsv, to_tsquery('simple', :q)) AS score FROM documents d "
             f"WHERE d.search_tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, d.id LIMIT :limit"
         )
+    if doc_ids is not None:
+        stmt = stmt.bindparams(bindparam("doc_ids", expanding=True))
     try:
         with store.engine.connect() as conn:
             rows = conn.execute(stmt, params).all()
