@@ -59,7 +59,12 @@ def ingest(inputs, db, published, batch, no_progress, ner):
             yield doc.replace(published=published) if published and not doc.published else doc
 
     t0 = time.perf_counter()
-    store_docs(store, annotate_stream(only_new(store, cleaned(), stats)), batch_size=batch, stats=stats)
+    source = cleaned()
+    try:
+        store_docs(store, annotate_stream(only_new(store, source, stats)), batch_size=batch, stats=stats)
+    finally:
+        source.close()  # close the progress bar now, not at interpreter exit (where it cannot import)
+        store.close()
     secs = time.perf_counter() - t0
     click.echo(
         f"{stats.stored} stored, {stats.skipped} already there, {len(stats.errors)} failed, "

@@ -26,18 +26,41 @@ class IngestStats:
 
 
 def ingest(store: Store, docs: Iterable[Document], batch_size: int = 50, stats: IngestStats | None = None) -> IngestStats:
-    """Store documents (and their embedded documents); a batch is committed whole or not at all."""
+    """Store documents (and their embedded documents); a batch is committed whole or not at all.
+
+    Safe with other writers on the same store: each batch is one write transaction (``Store.write``:
+    one writer at a time, waiting for the others), retried whole if the database was busy, and a
+    document or entity another writer stored first is skipped, not stored twice."""
     stats = stats or IngestStats()
     for batch in _batches(docs, batch_size):
-        with store.engine.begin() as conn:
-            ids = [d.id for doc in batch for d in (doc, *doc.embedded)]
-            present = set(conn.execute(select(t.documents.c.id).where(t.documents.c.id.in_(ids))).scalars())
-            ent_ids = list({e.id for doc in batch for d in (doc, *doc.embedded) for e in d.entities})
-            known_entities = set(conn.execute(select(t.entities.c.id).where(t.entities.c.id.in_(ent_ids))).scalars())
-            incident_cache: dict[tuple, list] = {}
-            for doc in batch:
-                _store_tree(conn, doc, None, stats, known_entities, present, incident_cache)
+        counts = (stats.seen, stats.stored, stats.skipped, stats.new_stories)
+
+        def write(batch=batch, counts=counts) -> None:
+            stats.seen, stats.stored, stats.skipped, stats.new_stories = counts  # a retried batch counts once
+            with store.write() as conn:
+                _store_batch(conn, batch, stats)
+
+        store.retrying(write)
     return stats
+
+
+def _store_batch(conn: Connection, batch: list[Document], stats: IngestStats) -> None:
+    ids = [d.id for doc in batch for d in (doc, *doc.embedded)]
+    present = set(conn.execute(select(t.documents.c.id).where(t.documents.c.id.in_(ids))).scalars())
+    ent_ids = list({e.id for doc in batch for d in (doc, *doc.embedded) for e in d.entities})
+    known_entities = set(conn.execute(select(t.entities.c.id).where(t.entities.c.id.in_(ent_ids))).scalars())
+    incident_cache: dict[tuple, list] = {}
+    for doc in batch:
+        _store_tree(conn, doc, None, stats, known_entities, present, incident_cache)
+
+
+def _insert_new(conn: Connection, table, rows: dict | list[dict]):
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a row another writer stored first stays as it is."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return conn.execute(insert(table).on_conflict_do_nothing(), rows)
 
 
 def only_new(store: Store, docs: Iterable[Document], stats: IngestStats | None = None) -> Iterator[Document]:
@@ -73,39 +96,45 @@ def _store_tree(
     conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str], present: set[str], cache: dict
 ) -> None:
     stats.seen += 1
-    if doc.id in present:
+    if doc.id in present or not _store_one(conn, doc, parent, stats, known, cache):
         stats.skipped += 1
     else:
-        _store_one(conn, doc, parent, stats, known, cache)
-        present.add(doc.id)
         stats.stored += 1
+    present.add(doc.id)
     for e in doc.embedded:
         _store_tree(conn, e, doc.id, stats, known, present, cache)
 
 
-def _store_one(conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str], cache: dict) -> None:
+def _store_one(conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str], cache: dict) -> bool:
+    """Store one document; False if it was already there (stored by another writer meanwhile)."""
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text_words = normalised_words(doc.norm.text)
     sig = signature(toks=text_words)
     doc_bands = bands(sig)
     story_id = _find_story(conn, sig, doc_bands)
-    if story_id is None:
+    new_story = story_id is None
+    if new_story:
         story_id = conn.execute(t.stories.insert(), {"first_seen": doc.published or now, "title": doc.title}).inserted_primary_key[0]
+    inserted = _insert_new(conn, t.documents, dict(
+        id=doc.id, parent_id=parent, path=doc.source_path, url=doc.source_url, outlet=doc.outlet, title=doc.title,
+        author=doc.author, published=doc.published, keywords=json.dumps(list(doc.keywords), ensure_ascii=False),
+        text=doc.text, search_text=document_search_text(doc, text_words), dropped=json.dumps(list(doc.dropped), ensure_ascii=False),
+        ingested_at=now, story_id=story_id, minhash=to_bytes(sig),
+    )).rowcount
+    if not inserted:
+        if new_story:
+            conn.execute(t.stories.delete().where(t.stories.c.id == story_id))
+        return False
+    if new_story:
         stats.new_stories += 1
     elif doc.published:
         first = conn.execute(select(t.stories.c.first_seen).where(t.stories.c.id == story_id)).scalar()
         if first is None or doc.published < first:
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(first_seen=doc.published))
-    conn.execute(t.documents.insert(), dict(
-        id=doc.id, parent_id=parent, path=doc.source_path, url=doc.source_url, outlet=doc.outlet, title=doc.title,
-        author=doc.author, published=doc.published, keywords=json.dumps(list(doc.keywords), ensure_ascii=False),
-        text=doc.text, search_text=document_search_text(doc, text_words), dropped=json.dumps(list(doc.dropped), ensure_ascii=False),
-        ingested_at=now, story_id=story_id, minhash=to_bytes(sig),
-    ))
     conn.execute(t.lsh_bands.insert(), [{"key": k, "doc_id": doc.id} for k in doc_bands])
     new = [e for e in doc.entities if e.id not in known]
     if new:
-        conn.execute(t.entities.insert(), [{"id": e.id, "name": e.name, "name_ar": e.name_ar, "type": e.type, "wikidata": e.wikidata} for e in new])
+        _insert_new(conn, t.entities, [{"id": e.id, "name": e.name, "name_ar": e.name_ar, "type": e.type, "wikidata": e.wikidata} for e in new])
         known.update(e.id for e in new)
     rows = [{"doc_id": doc.id, "entity_id": e.id, "start": m.start, "end": m.end, "text": m.text} for e in doc.entities for m in e.mentions]
     if rows:
@@ -138,6 +167,7 @@ def _store_one(conn: Connection, doc: Document, parent: str | None, stats: Inges
                 links.append({"event_id": event_id, "entity_id": ev.place, "role": "place"})
         if links:
             conn.execute(t.event_entities.insert(), links)
+    return True
 
 
 _CANDIDATES = (
