@@ -25,3 +25,20 @@ def db_url(request, tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture
+def another_db(db_url, tmp_path):
+    """A second fresh database on the same backend as ``db_url`` (for comparing two stores)."""
+    if "://" not in db_url:
+        yield str(tmp_path / "other.db")
+        return
+    base = os.environ["RASD_TEST_PG"]
+    name = "t" + uuid.uuid4().hex[:12]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
