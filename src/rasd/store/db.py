@@ -44,7 +44,7 @@ DEFAULT_TIMEOUT = 60.0
 # Key of the PostgreSQL advisory lock that serialises Rasd's writers and migrations.
 PG_WRITE_LOCK = 0x52617364  # "Rasd"
 # A write transaction that failed because the database was busy is retried this many times.
-WRITE_ATTEMPTS = 5
+WRITE_ATTEMPTS = 3
 
 T = TypeVar("T")
 
@@ -89,7 +89,7 @@ class Store:
             except DBAPIError as exc:
                 if i == attempts - 1 or not is_busy(exc):
                     raise
-                time.sleep(min(0.2 * 2 ** i, 5.0) * (0.5 + random.random()))
+                time.sleep(min(0.1 * 2 ** i, 2.0) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
 
@@ -151,6 +151,8 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
                 raise StoreError(f"{where}: cannot create the database folder: {exc.strerror or exc}") from None
             if not os.access(path.parent, os.W_OK | os.X_OK):
                 raise StoreError(f"{where}: cannot create the database: the folder {path.parent} is read-only")
+        elif not create and path.stat().st_size == 0:
+            raise StoreError(f"{where}: no Rasd store there (an empty file; `rasd ingest` creates one)")
         elif not _writable(path):
             if create:
                 what = "file" if not os.access(path, os.W_OK) else f"folder {path.parent}"
@@ -166,7 +168,7 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:
         raise StoreError(f"cannot open database {where}: {exc}") from None
     if engine.dialect.name == "sqlite":
-        _sqlite_events(engine, read_only)
+        _sqlite_events(engine, writer=create and not read_only)
     store = Store(engine, url, where, read_only)
     try:
         _migrate(store) if create else _check(store)
@@ -179,7 +181,7 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     return store
 
 
-def _sqlite_events(engine: Engine, read_only: bool) -> None:
+def _sqlite_events(engine: Engine, writer: bool) -> None:
     busy_ms = int(timeout() * 1000)
 
     @event.listens_for(engine, "connect")
@@ -187,7 +189,7 @@ def _sqlite_events(engine: Engine, read_only: bool) -> None:
         dbapi_conn.isolation_level = None  # Rasd issues BEGIN itself (below), so writers can BEGIN IMMEDIATE
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={busy_ms}")
-        if not read_only:
+        if writer:  # a reader changes nothing, not even the journal mode (WAL stays set in the file)
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
