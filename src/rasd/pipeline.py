@@ -35,7 +35,13 @@ def clean(raw: RawArticle) -> Document:
     if not cleaned.text.strip():
         raise InputError(raw.where, "no article text left after cleaning")
     path = None if raw.where == "-" else raw.where
-    return _to_document(cleaned, path, raw.url)
+    doc = _to_document(cleaned, path, raw.url)
+    if raw.meta:  # fields given beside the text (a JSON Lines record) win over what cleaning guessed
+        doc = doc.replace(**{k: v for k, v in raw.meta.items() if k in _META and v})
+    return doc
+
+
+_META = ("title", "published", "outlet", "author")  # the url comes as raw.url
 
 
 def _to_document(c: Cleaned, path: str | None, url: str | None) -> Document:

@@ -33,6 +33,16 @@ def open_store(db: str | None, create: bool = False):
     return _open_store(db, create=create)
 
 
+def note_skipped(path: str) -> None:
+    """A file in a folder that is neither an article nor a batch: say so, do not fail."""
+    from pathlib import Path
+
+    from rasd.sources.files import ARTICLE_SUFFIXES, JSONL_SUFFIXES
+
+    kinds = ", ".join(sorted(s for s in ARTICLE_SUFFIXES if s) + list(JSONL_SUFFIXES))
+    click.echo(f"rasd: {path}: skipped: {Path(path).suffix or 'no'} suffix is not an article ({kinds})", err=True)
+
+
 def emit_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 

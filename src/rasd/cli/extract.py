@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rasd.cli.common import fail, with_progress
+from rasd.cli.common import fail, note_skipped, with_progress
 from rasd.errors import InputError
-from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths, read_input
+from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths, read_inputs
 
 if TYPE_CHECKING:
     from rasd.model import Document
@@ -45,7 +45,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
         use_ner(ner)
     if published and to_date(published) is None:
         fail(f"--published: not a date: {published!r} (use YYYY-MM-DD)", 2)
-    paths = list(iter_paths(list(inputs)))
+    paths = list(iter_paths(list(inputs), on_skip=note_skipped))
     failures = 0
     out = sys.stdout
     if fmt == "json":
@@ -60,13 +60,17 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
             click.echo(f"rasd: {where}: internal error: {type(exc).__name__}: {exc}", err=True)
 
     def cleaned() -> Iterator[tuple[str, Document]]:
-        for where in with_progress(paths, no_progress):
-            try:
-                doc = clean(read_input(where, max_bytes))
-            except Exception as exc:
-                report(where, exc)
-                continue
-            yield where, (doc.replace(published=published) if published and not doc.published else doc)
+        for path in with_progress(paths, no_progress):
+            for raw in read_inputs(path, max_bytes):
+                where = getattr(raw, "where", path)
+                try:
+                    if isinstance(raw, InputError):
+                        raise raw
+                    doc = clean(raw)
+                except Exception as exc:
+                    report(where, exc)
+                    continue
+                yield where, (doc.replace(published=published) if published and not doc.published else doc)
 
     first = True
     for where, doc in pretagged(cleaned(), EXTRACT_CHUNK, doc_of=lambda item: item[1]):
@@ -92,4 +96,7 @@ def bench(corpus: str, limit: int) -> None:
     """Time the text path on CORPUS (JSON Lines, .gz, or a folder); print docs/s and peak memory as JSON."""
     from rasd.bench import run
 
-    click.echo(json.dumps(run(corpus, limit), ensure_ascii=False, indent=2))
+    result = run(corpus, limit)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    if result.get("bad_inputs"):
+        sys.exit(1)

@@ -9,7 +9,7 @@ import time
 
 import click
 
-from rasd.cli.common import check_date, db_option, emit_json, json_option, out, with_progress
+from rasd.cli.common import check_date, db_option, emit_json, json_option, note_skipped, out, with_progress
 from rasd.cli.common import open_store as _open
 from rasd.cli.common import table as _table
 from rasd.errors import InputError
@@ -39,24 +39,26 @@ def ingest(inputs, db, published, batch, no_progress, ner):
 
     if ner:
         use_ner(ner)
-    from rasd.sources.files import iter_paths, read_input
+    from rasd.sources.files import iter_paths, read_inputs
     from rasd.store.ingest import IngestStats, only_new
     from rasd.store.ingest import ingest as store_docs
 
     store = _open(db, create=True)
-    paths = list(iter_paths(list(inputs)))
+    paths = list(iter_paths(list(inputs), on_skip=note_skipped))
     stats = IngestStats()
 
     def cleaned():
-
-        for where in with_progress(paths, no_progress):
-            try:
-                doc = clean(read_input(where))
-            except InputError as exc:
-                stats.errors.append(str(exc))
-                click.echo(f"rasd: {exc}", err=True)
-                continue
-            yield doc.replace(published=published) if published and not doc.published else doc
+        for path in with_progress(paths, no_progress):
+            for raw in read_inputs(path):
+                try:
+                    if isinstance(raw, InputError):
+                        raise raw
+                    doc = clean(raw)
+                except InputError as exc:
+                    stats.errors.append(str(exc))
+                    click.echo(f"rasd: {exc}", err=True)
+                    continue
+                yield doc.replace(published=published) if published and not doc.published else doc
 
     t0 = time.perf_counter()
     source = cleaned()
