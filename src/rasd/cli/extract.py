@@ -79,6 +79,8 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
         except Exception as exc:
             report(where, exc)
             continue
+        for note in doc.notes:
+            click.echo(f"rasd: {where}: {note}", err=True)
         payload = json.dumps(doc.to_json(), ensure_ascii=False)
         out.write((("" if first else ",") + "\n" + payload) if fmt == "json" else payload + "\n")
         first = False

@@ -63,7 +63,7 @@ def ingest(inputs, db, published, batch, no_progress, ner):
     t0 = time.perf_counter()
     source = cleaned()
     try:
-        store_docs(store, annotate_stream(only_new(store, source, stats)), batch_size=batch, stats=stats)
+        store_docs(store, _noted(annotate_stream(only_new(store, source, stats))), batch_size=batch, stats=stats)
     finally:
         source.close()  # close the progress bar now, not at interpreter exit (where it cannot import)
         store.close()
@@ -74,6 +74,14 @@ def ingest(inputs, db, published, batch, no_progress, ner):
     )
     if stats.errors:
         sys.exit(1)
+
+def _noted(docs):
+    """Pass documents through, saying on stderr what the pipeline could not do for one (its notes)."""
+    for doc in docs:
+        for note in doc.notes:
+            click.echo(f"rasd: {doc.source_path or '-'}: {note}", err=True)
+        yield doc
+
 
 @click.command()
 @click.argument("query")

@@ -129,12 +129,62 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
 
 def modality(before: str, attributed: bool) -> str:
     """asserted, reported, expected, denied or hypothetical, from the words before the statement."""
-    lex = lexicon()
-    words = set(before.split())
-    if any(strip_conj(w) in lex.deny for w in words) or re.search(r"(?:^|\s)(?:لم|لا|ليس)\s", before):
-        return "denied"
-    if any(p in before for p in lex.hypothetical if len(p) > 2) or re.search(r"(?:^|\s)(?:اذا|لو)\s", before):
-        return "hypothetical"
-    if any(re.search(rf"(?:^|\s)و?{re.escape(p)}(?:\s|$)", before) for p in lex.expected):
-        return "expected"
-    return "reported" if attributed else "asserted"
+    return SentenceModality(before).at(len(before), attributed)
+
+
+_NEGATION = re.compile(r"(?=((?:^|\s)(?:لم|لا|ليس)\s))")
+_CONDITION = re.compile(r"(?=((?:^|\s)(?:اذا|لو)\s))")
+
+
+class SentenceModality:
+    """``modality(n_sent[:pos], ...)`` for every ``pos`` of one sentence, after one pass over it.
+
+    Each marker is found once, with the earliest offset at which a prefix of the sentence holds it;
+    the modality of a statement at ``pos`` is then a few comparisons, so a sentence with many figures
+    costs linear time, not one scan of the sentence per figure. Same answers as scanning each prefix."""
+
+    __slots__ = ("_deny", "_hypothetical", "_expected_end", "_expected_at")
+
+    def __init__(self, n_sent: str):
+        lex = lexicon()
+        inf = len(n_sent) + 1
+        # a deny word: any whitespace-separated token of the prefix, the last one possibly cut short
+        deny = inf
+        longest = max((len(w) for w in lex.deny), default=0) + 1  # +1: a conjunction before it
+        for m in re.finditer(r"\S+", n_sent):
+            w = m.group()
+            for k in range(1, min(len(w), longest) + 1):
+                if strip_conj(w[:k]) in lex.deny:
+                    deny = min(deny, m.start() + k)
+                    break
+            if deny <= m.end():
+                break
+        self._deny = min(deny, _first_end(_NEGATION, n_sent, inf))
+        hyp = _first_end(_CONDITION, n_sent, inf)
+        for p in lex.hypothetical:
+            if len(p) > 2 and (i := n_sent.find(p)) >= 0:
+                hyp = min(hyp, i + len(p))
+        self._hypothetical = hyp
+        # an expectation marker ends the prefix or is followed by a space in it
+        self._expected_end = inf
+        self._expected_at: set[int] = set()
+        for p in lex.expected:
+            for m in re.finditer(rf"(?=((?:^|\s)و?{re.escape(p)}))", n_sent):
+                e = m.start() + len(m.group(1))
+                self._expected_at.add(e)
+                if e == len(n_sent) or n_sent[e].isspace():
+                    self._expected_end = min(self._expected_end, e)
+
+    def at(self, pos: int, attributed: bool) -> str:
+        if self._deny <= pos:
+            return "denied"
+        if self._hypothetical <= pos:
+            return "hypothetical"
+        if self._expected_end <= pos or pos in self._expected_at:
+            return "expected"
+        return "reported" if attributed else "asserted"
+
+
+def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:
+    """The smallest end of a match of a lookahead-wrapped pattern (overlapping matches included)."""
+    return min((m.start() + len(m.group(1)) for m in pattern.finditer(text)), default=default)

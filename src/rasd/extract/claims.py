@@ -10,7 +10,14 @@ from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
-from rasd.extract.attribution import Attribution, attribution, carries, entities_in, has_speech_verb, modality
+from rasd.extract.attribution import (
+    Attribution,
+    SentenceModality,
+    attribution,
+    carries,
+    entities_in,
+    has_speech_verb,
+)
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
 from rasd.model import Claim, Document
@@ -52,6 +59,7 @@ def extract_claims(doc: Document) -> Document:
         carried = _latest(doc, previous) if carries(words) else None
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
+        modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
         for q in quantities:
             unit = _unit_after(n_sent, q.end, lex) or _unit_counted_before(n_sent, q.start, lex)
             if unit is None:
@@ -65,7 +73,7 @@ def extract_claims(doc: Document) -> Document:
                 unit_text=doc.text[us:ue],
                 subject=subject, source=source.ref if source else None,
                 date=nearest_date(dates, qs - sent.start),
-                modality=modality(n_sent[: q.start], source is not None),
+                modality=modalities.at(q.start, source is not None),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
