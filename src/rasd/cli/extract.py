@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rasd.cli.common import fail, note_skipped, with_progress
+from rasd.cli.common import fail, note_skipped, positive_int, with_progress
 from rasd.errors import InputError
 from rasd.sources.files import DEFAULT_MAX_BYTES, iter_paths, read_inputs
 
@@ -25,7 +25,8 @@ EXTRACT_CHUNK = 32
 @click.option("--jsonl", "fmt", flag_value="jsonl", default=True, help="One JSON document per line (default).")
 @click.option("--json", "fmt", flag_value="json", help="One JSON list of documents.")
 @click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger inputs.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, callback=positive_int,
+              help="Refuse larger inputs.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model: fast = one network, full = the ensemble "
@@ -93,7 +94,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
 
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True))
-@click.option("--limit", type=int, default=2000, show_default=True, help="Documents to time.")
+@click.option("--limit", type=int, default=2000, show_default=True, callback=positive_int, help="Documents to time.")
 def bench(corpus: str, limit: int) -> None:
     """Time the text path on CORPUS (JSON Lines, .gz, or a folder); print docs/s and peak memory as JSON."""
     from rasd.bench import run

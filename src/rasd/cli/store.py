@@ -9,7 +9,19 @@ import time
 
 import click
 
-from rasd.cli.common import check_date, db_option, emit_json, json_option, note_skipped, out, with_progress
+from rasd.cli.common import (
+    check_date,
+    db_option,
+    emit_json,
+    entity_type_choice,
+    event_type_choice,
+    json_option,
+    note_skipped,
+    out,
+    positive_int,
+    unit_choice,
+    with_progress,
+)
 from rasd.cli.common import open_store as _open
 from rasd.cli.common import table as _table
 from rasd.errors import InputError
@@ -28,7 +40,7 @@ def _fmt_figure(c: dict) -> str:
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
 @click.option("--published", metavar="DATE", help="Publication date for inputs that do not state one.")
-@click.option("--batch", type=int, default=50, show_default=True, help="Documents per transaction.")
+@click.option("--batch", type=int, default=50, show_default=True, callback=positive_int, help="Documents per transaction.")
 @click.option("--no-progress", is_flag=True)
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model (see rasd extract --help).")
@@ -90,8 +102,8 @@ def _noted(docs):
 @click.option("--since", metavar="DATE")
 @click.option("--until", metavar="DATE")
 @click.option("--outlet")
-@click.option("--type", "etype", metavar="EVENT", help="Only documents with an event of this PLOVER type.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--type", "etype", metavar="EVENT", callback=event_type_choice, help="Only documents with an event of this PLOVER type.")
+@click.option("--limit", type=int, default=20, show_default=True, callback=positive_int)
 @json_option
 def search(query, db, entity, since, until, outlet, etype, limit, as_json):
     """Arabic-aware full-text search, ranked by BM25, with highlighted snippets.
@@ -114,8 +126,8 @@ def search(query, db, entity, since, until, outlet, etype, limit, as_json):
 
 @click.command("entities")
 @db_option
-@click.option("--type", "etype", help="PERSON, GPE, ORG, LOC, FACILITY, WEAPON, EVENT ...")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--type", "etype", callback=entity_type_choice, help="PERSON, GPE, ORG, LOC, FACILITY, WEAPON, EVENT ...")
+@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int)
 @json_option
 def entities_cmd(db, etype, limit, as_json):
     """Entities in the store, most-reported first."""
@@ -148,8 +160,8 @@ def entity(name, db, as_json):
 @click.command()
 @db_option
 @click.option("--subject", help="Entity whose figure it is (e.g. \"North Korea\").")
-@click.option("--unit", help="troops, containers, artillery_shells, missiles ...")
-@click.option("--limit", type=int)
+@click.option("--unit", callback=unit_choice, help="troops, containers, artillery_shells, missiles ...")
+@click.option("--limit", type=int, callback=positive_int)
 @json_option
 def claims(db, subject, unit, limit, as_json):
     """Quantitative claims over time, with source, date and document."""
@@ -167,7 +179,7 @@ def claims(db, subject, unit, limit, as_json):
 @click.command()
 @db_option
 @click.option("--entity")
-@click.option("--type", "etype")
+@click.option("--type", "etype", metavar="EVENT", callback=event_type_choice, help="A PLOVER event type.")
 @click.option("--since", metavar="DATE")
 @click.option("--until", metavar="DATE")
 @click.option("--incidents", "merged", is_flag=True, help="One row per incident, with every reporting document.")
@@ -203,7 +215,7 @@ def timeline(ctx, db, entity, as_json):
 
 @click.command("stories")
 @db_option
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int)
 @json_option
 def stories_cmd(db, limit, as_json):
     """Near-duplicate and rewritten articles grouped into stories, with outlets and first-seen time."""
@@ -218,7 +230,7 @@ def stories_cmd(db, limit, as_json):
 @click.command("disagreements")
 @db_option
 @click.option("--subject")
-@click.option("--unit")
+@click.option("--unit", callback=unit_choice)
 @json_option
 def disagreements_cmd(db, subject, unit, as_json):
     """Figures that cannot both be true, and events one source asserts and another denies."""
