@@ -1,17 +1,27 @@
 """Options are checked against what exists (units, PLOVER types, entity types, positive sizes): one
 clear line and exit code 2, before any store is opened or created."""
 
-import subprocess
-import sys
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
+
+from rasd.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def rasd(*args):
-    return subprocess.run([sys.executable, "-m", "rasd", *args], capture_output=True, cwd=ROOT)
+    """In-process (the checks run before any work, so no subprocess is needed)."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        r = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(cwd)
+    return SimpleNamespace(returncode=r.exit_code, stderr=r.stderr.encode())
 
 
 @pytest.mark.parametrize("args,expect", [
@@ -38,5 +48,7 @@ def test_nonsense_options_are_refused_in_one_line(tmp_path, args, expect):
 
 
 def test_known_values_in_any_case_are_taken(tmp_path):
-    r = rasd("events", "--type", "assault", "--db", str(tmp_path / "none.db"))
-    assert "no such" not in r.stderr.decode() and "no database" in r.stderr.decode()
+    from rasd.store.db import StoreError
+
+    r = CliRunner().invoke(main, ["events", "--type", "assault", "--db", str(tmp_path / "none.db")])
+    assert isinstance(r.exception, StoreError) and "no database" in str(r.exception)  # got past the option check
