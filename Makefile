@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench bench-store bench-watch lint train-ner eval-ner
+.PHONY: install demo test test-pg bench bench-store bench-watch bench-linear fuzz lint train-ner eval-ner
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,16 @@ bench: install
 # at /tmp/rasd-bench-100k.db (resumable; about 15 minutes the first time).
 bench-store: install
 	$(BIN)/python -m rasd.bench_store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000
+
+# Time and peak memory of the text path on hostile 10 / 100 / 1,000 KB inputs (is every stage linear?).
+bench-linear: install
+	$(BIN)/python -m rasd.bench_linear
+
+# The property-based tests, long: random seeds, RASD_FUZZ_EXAMPLES examples per test (default 2,000).
+# The default `make test` runs the same tests seed-pinned with a few dozen examples each.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	HYPOTHESIS_PROFILE=rasd-fuzz RASD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider -k fuzz --hypothesis-show-statistics tests
 
 # Retrain the shipped NER model (resources/ner.npz) from ../shared/data: installs torch (CPU) and
 # fastText into the venv. First a teacher ensemble trained on ANERcorp alone (word vectors and

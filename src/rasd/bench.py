@@ -14,7 +14,6 @@ Set OPENBLAS_NUM_THREADS=1 to hold NumPy to one core.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import resource
@@ -26,35 +25,38 @@ from pathlib import Path
 
 from rasd.errors import InputError
 from rasd.pipeline import annotate_stream, clean
-from rasd.sources.files import RawArticle, iter_paths, read_input
+from rasd.sources.files import RawArticle, iter_paths, read_inputs
 
 
-def corpus_texts(path: str, limit: int) -> Iterator[RawArticle]:
+def corpus_texts(path: str, limit: int, bad: list[InputError] | None = None) -> Iterator[RawArticle]:
+    """Up to ``limit`` articles of a folder or a JSON Lines file; unreadable inputs and bad lines are
+    reported on stderr (``rasd: FILE:LINE: reason``), collected in ``bad``, and skipped."""
+    import click
+
     p = Path(path)
-    if p.is_dir():
-        for i, f in enumerate(iter_paths([path])):
-            if i >= limit:
-                return
-            yield read_input(f)
-        return
-    opener = gzip.open if p.suffix == ".gz" else open
+    items = (read_inputs(f) for f in iter_paths([path])) if p.is_dir() else (read_inputs(path),)
     n = 0
-    with opener(p, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            text = rec.get("text") or ""
-            if not text.strip():
+    for raws in items:
+        for raw in raws:
+            if isinstance(raw, InputError):
+                if "no non-empty text" in raw.reason:
+                    continue  # a corpus record without text is not an article to time
+                click.echo(f"rasd: {raw}", err=True)
+                if bad is not None:
+                    bad.append(raw)
                 continue
-            yield RawArticle(rec.get("id", str(n)), text, False, "utf-8")
+            yield raw
             n += 1
             if n >= limit:
                 return
 
 
 def run(path: str, limit: int = 2000) -> dict:
-    raws = list(corpus_texts(path, limit))
+    bad: list[InputError] = []
+    raws = list(corpus_texts(path, limit, bad))
     chars = sum(len(r.content) for r in raws)
-    result: dict = {"corpus": str(path), "documents": len(raws), "mean_chars": round(chars / max(len(raws), 1))}
+    result: dict = {"corpus": str(path), "documents": len(raws), "mean_chars": round(chars / max(len(raws), 1)),
+                    "bad_inputs": len(bad)}
     cleaned = []
     t0, c0 = time.perf_counter(), time.process_time()
     for r in raws:

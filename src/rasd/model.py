@@ -108,6 +108,8 @@ class Document:
     events: tuple[Event, ...] = ()
     # Raw keyword line when it had no delimiters; the entity stage segments it into keywords.
     keywords_raw: str | None = field(default=None, compare=False)
+    # What the pipeline could not do for this document (e.g. the time budget ran out); output when not empty.
+    notes: tuple[str, ...] = ()
 
     @cached_property
     def id(self) -> str:
@@ -146,7 +148,7 @@ class Document:
             "entities": [_plain(e) for e in self.entities],
             "claims": [_plain(c) for c in self.claims],
             "events": [_plain(e) for e in self.events],
-        }
+        } | ({"notes": list(self.notes)} if self.notes else {})
 
 
 def _plain(obj: Any) -> Any:

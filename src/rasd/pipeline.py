@@ -8,11 +8,13 @@ pool or on a cluster.
 from __future__ import annotations
 
 import itertools
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from rasd.clean import Cleaned, clean_text, html_to_article
-from rasd.errors import InputError
+from rasd.errors import InputError, RasdError
 from rasd.model import Document
 from rasd.sources.files import RawArticle
 
@@ -35,7 +37,13 @@ def clean(raw: RawArticle) -> Document:
     if not cleaned.text.strip():
         raise InputError(raw.where, "no article text left after cleaning")
     path = None if raw.where == "-" else raw.where
-    return _to_document(cleaned, path, raw.url)
+    doc = _to_document(cleaned, path, raw.url)
+    if raw.meta:  # fields given beside the text (a JSON Lines record) win over what cleaning guessed
+        doc = doc.replace(**{k: v for k, v in raw.meta.items() if k in _META and v})
+    return doc
+
+
+_META = ("title", "published", "outlet", "author")  # the url comes as raw.url
 
 
 # What an archive record may say about its article, as Document fields.
@@ -78,13 +86,32 @@ def _to_document(c: Cleaned, path: str | None, url: str | None) -> Document:
     )
 
 
-def annotate(doc: Document, stages: Iterable[Stage] | None = None) -> Document:
-    """Run the annotation and extraction stages on a document and on its embedded documents."""
+def doc_budget() -> float:
+    """Seconds of annotation one document may take (RASD_DOC_BUDGET; default 60): past it, the stages
+    not yet run are skipped and the document says so in ``notes``."""
+    try:
+        return float(os.environ.get("RASD_DOC_BUDGET", DOC_BUDGET_S))
+    except ValueError:
+        raise RasdError(f"RASD_DOC_BUDGET must be a number of seconds, not {os.environ['RASD_DOC_BUDGET']!r}") from None
+
+
+DOC_BUDGET_S = 60.0
+
+
+def annotate(doc: Document, stages: Iterable[Stage] | None = None, deadline: float | None = None) -> Document:
+    """Run the annotation and extraction stages on a document and on its embedded documents, within
+    the per-document time budget (``deadline``, a ``time.monotonic()`` value, shared with the embedded ones)."""
     stage_list = list(stages) if stages is not None else _stages()
-    for stage in stage_list:
+    if deadline is None:
+        deadline = time.monotonic() + doc_budget()
+    for i, stage in enumerate(stage_list):
+        if time.monotonic() > deadline:
+            left = ", ".join(getattr(s, "__name__", "stage") for s in stage_list[i:])
+            note = f"time budget of {doc_budget():g} s per document used up: not run: {left} (RASD_DOC_BUDGET)"
+            return doc.replace(notes=(*doc.notes, note))
         doc = stage(doc)
     if doc.embedded:
-        doc = doc.replace(embedded=tuple(annotate(e, stage_list) for e in doc.embedded))
+        doc = doc.replace(embedded=tuple(annotate(e, stage_list, deadline) for e in doc.embedded))
     return doc
 
 

@@ -1,10 +1,26 @@
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@contextmanager
+def _pg_database(base: str):
+    """A new database of its own on the PostgreSQL server at ``base``, dropped afterwards."""
+    name = "t" + uuid.uuid4().hex[:12]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -17,11 +33,15 @@ def db_url(request, tmp_path):
     base = os.environ.get("RASD_TEST_PG")
     if not base:
         pytest.skip("RASD_TEST_PG is not set: no PostgreSQL server to test against (.ci/run starts one)")
-    name = "t" + uuid.uuid4().hex[:12]
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with _pg_database(base) as url:
+        yield url
+
+
+@pytest.fixture
+def another_db(db_url, tmp_path):
+    """A second fresh database on the same backend as ``db_url`` (for comparing two stores)."""
+    if "://" not in db_url:
+        yield str(tmp_path / "other.db")
+        return
+    with _pg_database(os.environ["RASD_TEST_PG"]) as url:
+        yield url

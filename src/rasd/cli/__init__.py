@@ -34,3 +34,23 @@ def run() -> None:
         main(standalone_mode=True)
     except RasdError as exc:
         fail(str(exc))
+    except Exception as exc:
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        # a database failing under a command (locked past the timeout, disk full, made read-only):
+        # one line, not a traceback
+        from rasd.store.db import default_db, describe
+
+        fail(describe(exc, _db_arg() or default_db()))
+
+
+def _db_arg() -> str | None:
+    import sys
+
+    args = sys.argv[1:]
+    for i, a in enumerate(args):
+        if a == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--db="):
+            return a[5:]
+    return None

@@ -49,6 +49,60 @@ def open_store(db: str | None, create: bool = False):
     return _open_store(db, create=create)
 
 
+# Option checks: a value that cannot match anything is refused in one line (exit 2), not taken silently.
+# Use as ``callback=`` of a click option; the known values come from the resources, so they grow with them.
+def positive_int(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        fail(f"--{param.name.replace('_', '-')}: must be a positive number, not {value}", 2)
+    return value
+
+
+def _choice(param: click.Parameter, value: str | None, known: list[str], what: str, upper: bool = False) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().upper() if upper else value.strip()
+    if v in known:
+        return v
+    import difflib
+
+    close = difflib.get_close_matches(v, known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    fail(f"{param.opts[0]} {value}: no such {what} ({hint}known: {', '.join(known)})", 2)
+    return None
+
+
+def unit_choice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A claim unit as units.tsv names it (troops, containers, artillery_shells ...)."""
+    from rasd import resources
+
+    return _choice(param, value, sorted({row[0] for row in resources.read_tsv("units.tsv", 2)}), "unit")
+
+
+def event_type_choice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A PLOVER event type as event_triggers.tsv lists them (case-insensitive)."""
+    from rasd import resources
+
+    return _choice(param, value, sorted({row[0] for row in resources.read_tsv("event_triggers.tsv")}), "event type", upper=True)
+
+
+def entity_type_choice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An entity type of the knowledge base (PERSON, GPE, ORG, LOC ...; case-insensitive)."""
+    from rasd import resources
+
+    known = {row[1] for row in resources.read_tsv("kb/entities.tsv")} | {"GPE", "PERSON", "ORG", "LOC"}
+    return _choice(param, value, sorted(known), "entity type", upper=True)
+
+
+def note_skipped(path: str) -> None:
+    """A file in a folder that is neither an article nor a batch: say so, do not fail."""
+    from pathlib import Path
+
+    from rasd.sources.files import ARTICLE_SUFFIXES, JSONL_SUFFIXES
+
+    kinds = ", ".join(sorted(s for s in ARTICLE_SUFFIXES if s) + list(JSONL_SUFFIXES))
+    click.echo(f"rasd: {path}: skipped: {Path(path).suffix or 'no'} suffix is not an article ({kinds})", err=True)
+
+
 def emit_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 

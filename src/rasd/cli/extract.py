@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from rasd.cli.common import fail, with_progress
+from rasd.cli.common import fail, note_skipped, positive_int, with_progress
 from rasd.cli.scale import check_engine, engine_options, outcomes
+from rasd.sources.files import DEFAULT_MAX_BYTES
 
 
 @click.command()
@@ -16,7 +17,8 @@ from rasd.cli.scale import check_engine, engine_options, outcomes
 @click.option("--jsonl", "fmt", flag_value="jsonl", default=True, help="One JSON document per line (default).")
 @click.option("--json", "fmt", flag_value="json", help="One JSON list of documents.")
 @click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
-@click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Refuse larger inputs.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, callback=positive_int,
+              help="Refuse larger inputs.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model: fast = one network, full = the ensemble "
@@ -36,7 +38,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
     check_engine(engine, workers, scheduler)
     if published and to_date(published) is None:
         fail(f"--published: not a date: {published!r} (use YYYY-MM-DD)", 2)
-    paths = list(iter_paths(list(inputs)))
+    paths = list(iter_paths(list(inputs), on_skip=note_skipped))
     failures = 0
     out = sys.stdout
     if fmt == "json":
@@ -49,6 +51,8 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
                 failures += 1
                 click.echo(f"rasd: {error}", err=True)
                 continue
+            for note in doc.notes:
+                click.echo(f"rasd: {_where}: {note}", err=True)
             payload = json.dumps(doc.to_json(), ensure_ascii=False)
             out.write((("" if first else ",") + "\n" + payload) if fmt == "json" else payload + "\n")
             first = False
@@ -61,7 +65,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
 
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True))
-@click.option("--limit", type=int, default=2000, show_default=True, help="Documents to time.")
+@click.option("--limit", type=int, default=2000, show_default=True, callback=positive_int, help="Documents to time.")
 @click.option("--ceiling", "ceiling_script", metavar="PATH",
               help="The ceiling script to run in the same run (default: ../shared/bench/ceiling.py when present).")
 @click.option("--no-ceiling", is_flag=True, help="Do not run the ceiling passes.")
@@ -96,3 +100,5 @@ def bench(corpus: str, limit: int, ceiling_script: str | None, no_ceiling: bool,
         else:
             result = b.with_ceiling(result, b.ceiling(corpus, limit, script))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    if result.get("bad_inputs"):
+        sys.exit(1)

@@ -9,7 +9,19 @@ import time
 
 import click
 
-from rasd.cli.common import check_date, db_option, emit_json, json_option, out, with_progress
+from rasd.cli.common import (
+    check_date,
+    db_option,
+    emit_json,
+    entity_type_choice,
+    event_type_choice,
+    json_option,
+    note_skipped,
+    out,
+    positive_int,
+    unit_choice,
+    with_progress,
+)
 from rasd.cli.common import open_store as _open
 from rasd.cli.common import table as _table
 from rasd.cli.scale import engine_options
@@ -28,7 +40,7 @@ def _fmt_figure(c: dict) -> str:
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
 @click.option("--published", metavar="DATE", help="Publication date for inputs that do not state one.")
-@click.option("--batch", type=int, default=50, show_default=True, help="Documents per transaction.")
+@click.option("--batch", type=int, default=50, show_default=True, callback=positive_int, help="Documents per transaction.")
 @click.option("--no-progress", is_flag=True)
 @click.option("--ner", type=click.Choice(["off", "fast", "full"]), default=None,
               help="Also find names with the trained NER model (see rasd extract --help).")
@@ -45,7 +57,7 @@ def ingest(inputs, db, published, batch, no_progress, ner, engine, workers, sche
     check_engine(engine, workers, scheduler)
     check_date(published)
     store = _open(db, create=True)
-    paths = list(iter_paths(list(inputs)))
+    paths = list(iter_paths(list(inputs), on_skip=note_skipped))
     stats = IngestStats()
     items = iter_items(with_progress(paths, no_progress))
 
@@ -61,9 +73,13 @@ def ingest(inputs, db, published, batch, no_progress, ner, engine, workers, sche
             yield doc
 
     t0 = time.perf_counter()
-    with outcomes(items, engine=engine, workers=workers, scheduler=scheduler, published=published, ner=ner,
-                  keep=keep) as results:
-        store_docs(store, documents(results), batch_size=batch, stats=stats)
+    try:
+        with outcomes(items, engine=engine, workers=workers, scheduler=scheduler, published=published, ner=ner,
+                      keep=keep) as results:
+            store_docs(store, _noted(documents(results)), batch_size=batch, stats=stats)
+    finally:
+        items.close()  # close the progress bar now, not at interpreter exit (where it cannot import)
+        store.close()
     secs = time.perf_counter() - t0
     click.echo(
         f"{stats.stored} stored, {stats.skipped} already there, {len(stats.errors)} failed, "
@@ -72,6 +88,14 @@ def ingest(inputs, db, published, batch, no_progress, ner, engine, workers, sche
     if stats.errors:
         sys.exit(1)
 
+def _noted(docs):
+    """Pass documents through, saying on stderr what the pipeline could not do for one (its notes)."""
+    for doc in docs:
+        for note in doc.notes:
+            click.echo(f"rasd: {doc.source_path or '-'}: {note}", err=True)
+        yield doc
+
+
 @click.command()
 @click.argument("query")
 @db_option
@@ -79,8 +103,8 @@ def ingest(inputs, db, published, batch, no_progress, ner, engine, workers, sche
 @click.option("--since", metavar="DATE")
 @click.option("--until", metavar="DATE")
 @click.option("--outlet")
-@click.option("--type", "etype", metavar="EVENT", help="Only documents with an event of this PLOVER type.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--type", "etype", metavar="EVENT", callback=event_type_choice, help="Only documents with an event of this PLOVER type.")
+@click.option("--limit", type=int, default=20, show_default=True, callback=positive_int)
 @json_option
 def search(query, db, entity, since, until, outlet, etype, limit, as_json):
     """Arabic-aware full-text search, ranked by BM25, with highlighted snippets.
@@ -103,8 +127,8 @@ def search(query, db, entity, since, until, outlet, etype, limit, as_json):
 
 @click.command("entities")
 @db_option
-@click.option("--type", "etype", help="PERSON, GPE, ORG, LOC, FACILITY, WEAPON, EVENT ...")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--type", "etype", callback=entity_type_choice, help="PERSON, GPE, ORG, LOC, FACILITY, WEAPON, EVENT ...")
+@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int)
 @json_option
 def entities_cmd(db, etype, limit, as_json):
     """Entities in the store, most-reported first."""
@@ -137,8 +161,8 @@ def entity(name, db, as_json):
 @click.command()
 @db_option
 @click.option("--subject", help="Entity whose figure it is (e.g. \"North Korea\").")
-@click.option("--unit", help="troops, containers, artillery_shells, missiles ...")
-@click.option("--limit", type=int)
+@click.option("--unit", callback=unit_choice, help="troops, containers, artillery_shells, missiles ...")
+@click.option("--limit", type=int, callback=positive_int)
 @json_option
 def claims(db, subject, unit, limit, as_json):
     """Quantitative claims over time, with source, date and document."""
@@ -156,7 +180,7 @@ def claims(db, subject, unit, limit, as_json):
 @click.command()
 @db_option
 @click.option("--entity")
-@click.option("--type", "etype")
+@click.option("--type", "etype", metavar="EVENT", callback=event_type_choice, help="A PLOVER event type.")
 @click.option("--since", metavar="DATE")
 @click.option("--until", metavar="DATE")
 @click.option("--incidents", "merged", is_flag=True, help="One row per incident, with every reporting document.")
@@ -192,7 +216,7 @@ def timeline(ctx, db, entity, as_json):
 
 @click.command("stories")
 @db_option
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int)
 @json_option
 def stories_cmd(db, limit, as_json):
     """Near-duplicate and rewritten articles grouped into stories, with outlets and first-seen time."""
@@ -207,7 +231,7 @@ def stories_cmd(db, limit, as_json):
 @click.command("disagreements")
 @db_option
 @click.option("--subject")
-@click.option("--unit")
+@click.option("--unit", callback=unit_choice)
 @json_option
 def disagreements_cmd(db, subject, unit, as_json):
     """Figures that cannot both be true, and events one source asserts and another denies."""

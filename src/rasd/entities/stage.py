@@ -7,7 +7,9 @@ document-independent id for names the KB does not know), and fills ``Document.en
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -80,14 +82,15 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Ca
             continue
         found.append((start, end, tuple(valid)))
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # disjoint spans, sorted: an overlap can only be with a neighbour
     context = _context_entities(found, kb)
     out: list[Candidate] = []
     for start, end, forms in found:
-        if any(start < te and ts < end for ts, te in taken):
+        i = bisect.bisect_left(taken, (start, end))
+        if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
             continue
         form = _choose(forms, context, kb)
-        taken.append((start, end))
+        taken.insert(i, (start, end))
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
     return out
@@ -137,7 +140,9 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
     # correctly in the same document: that is the context that supports the reading.
     fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
     lengths = {len(w) for w in unique}
-    covered = [(c.start, c.end) for c in cands]
+    covered = sorted((c.start, c.end) for c in cands)
+    starts = [a for a, _ in covered]
+    reach = list(itertools.accumulate((b for _, b in covered), max))  # furthest end among the first k spans
     out = []
     for m in re.finditer(r"\w+", text):
         token = m.group()
@@ -145,7 +150,8 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
         if not any(len(token) - 4 <= n + 1 and n - 1 <= len(token) for n in lengths):
             continue
         os_, oe = doc.norm.span_to_original(m.start(), m.end())
-        if any(os_ < e and s < oe for s, e in covered):
+        k = bisect.bisect_left(starts, oe)  # spans starting before the token ends; one overlaps if it reaches past its start
+        if k and reach[k - 1] > os_:
             continue
         for prefix, stem in split_proclitics(token):
             if prefix not in ("", *_CLITICS_BEFORE_MATCH):

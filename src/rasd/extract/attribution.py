@@ -6,6 +6,7 @@ previous speaker, modality markers) are in resources/speech_verbs.tsv.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,12 +119,27 @@ def carries(words: list[str]) -> bool:
 
 def entities_in(doc: Document, start: int, end: int) -> list[tuple[int, str, str]]:
     """(start, entity id, type) of mentions inside an original span, in order."""
+    starts, mentions = _sorted_mentions(doc.entities)
     out = []
-    for e in doc.entities:
-        for m in e.mentions:
-            if start <= m.start and m.end <= end:
-                out.append((m.start, e.id, e.type))
-    return sorted(out)
+    for i in range(bisect.bisect_left(starts, start), len(mentions)):
+        m_start, eid, etype, m_end = mentions[i]
+        if m_start > end:
+            break
+        if m_end <= end:
+            out.append((m_start, eid, etype))
+    return out
+
+
+_MENTIONS: list = [None, None]  # the last document's entities and their mentions sorted (one per call otherwise)
+
+
+def _sorted_mentions(entities: tuple) -> tuple[list[int], list[tuple[int, str, str, int]]]:
+    """Mentions of ``entities`` sorted by (start, id, type), once per document, so that looking up a
+    span is a binary search rather than a pass over every mention (linear documents, not quadratic)."""
+    if _MENTIONS[0] is not entities:
+        ms = sorted((m.start, e.id, e.type, m.end) for e in entities for m in e.mentions)
+        _MENTIONS[:] = [entities, ([m[0] for m in ms], ms)]
+    return _MENTIONS[1]
 
 
 def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
@@ -390,12 +406,66 @@ def _antecedent(doc: Document, n_word: str, before: int) -> tuple[str | None, st
 
 def modality(before: str, attributed: bool) -> str:
     """asserted, reported, expected, denied or hypothetical, from the words before the statement."""
-    lex = lexicon()
-    words = set(before.split())
-    if any(strip_conj(w) in lex.deny for w in words) or re.search(r"(?:^|\s)(?:لم|لا|ليس)\s", before):
-        return "denied"
-    if any(p in before for p in lex.hypothetical if len(p) > 2) or re.search(r"(?:^|\s)(?:اذا|لو)\s", before):
-        return "hypothetical"
-    if any(re.search(rf"(?:^|\s)و?{re.escape(p)}(?:\s|$)", before) for p in lex.expected):
-        return "expected"
-    return "reported" if attributed else "asserted"
+    return SentenceModality(before).at(len(before), attributed)
+
+
+_NEGATION = re.compile(r"(?=((?:^|\s)(?:لم|لا|ليس)\s))")
+_CONDITION = re.compile(r"(?=((?:^|\s)(?:اذا|لو)\s))")
+
+
+class SentenceModality:
+    """``modality(n_sent[:pos], ...)`` for every ``pos`` of one sentence, after one pass over it.
+
+    Each marker is found once, with the earliest offset at which a prefix of the sentence holds it;
+    the modality of a statement at ``pos`` is then a few comparisons, so a sentence with many figures
+    costs linear time, not one scan of the sentence per figure. Same answers as scanning each prefix."""
+
+    __slots__ = ("_deny", "_deny_at", "_hypothetical", "_expected_end", "_expected_at")
+
+    def __init__(self, n_sent: str):
+        lex = lexicon()
+        inf = len(n_sent) + 1
+        # a deny word: a whole word of the prefix, or the prefix's last word as far as it is cut
+        deny = inf
+        self._deny_at: set[int] = set()
+        longest = max((len(w) for w in lex.deny), default=0) + 1  # +1: a conjunction before it
+        for m in re.finditer(r"\S+", n_sent):
+            w = m.group()
+            if deny == inf and strip_conj(w) in lex.deny:
+                deny = m.end()
+            self._deny_at.update(m.start() + k for k in range(1, min(len(w) - 1, longest) + 1)
+                                 if strip_conj(w[:k]) in lex.deny)
+        self._deny = min(deny, _first_end(_NEGATION, n_sent, inf))
+        hyp = _first_end(_CONDITION, n_sent, inf)
+        for p in lex.hypothetical:
+            if len(p) > 2 and (i := n_sent.find(p)) >= 0:
+                hyp = min(hyp, i + len(p))
+        self._hypothetical = hyp
+        # an expectation marker ends the prefix or is followed by a space in it
+        self._expected_end = inf
+        self._expected_at: set[int] = set()
+        for pattern in _expected_patterns():
+            for m in pattern.finditer(n_sent):
+                e = m.start() + len(m.group(1))
+                self._expected_at.add(e)
+                if e == len(n_sent) or n_sent[e].isspace():
+                    self._expected_end = min(self._expected_end, e)
+
+    def at(self, pos: int, attributed: bool) -> str:
+        if self._deny <= pos or pos in self._deny_at:
+            return "denied"
+        if self._hypothetical <= pos:
+            return "hypothetical"
+        if self._expected_end <= pos or pos in self._expected_at:
+            return "expected"
+        return "reported" if attributed else "asserted"
+
+
+@lru_cache(maxsize=1)
+def _expected_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))") for p in lexicon().expected)
+
+
+def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:
+    """The smallest end of a match of a lookahead-wrapped pattern (overlapping matches included)."""
+    return min((m.start() + len(m.group(1)) for m in pattern.finditer(text)), default=default)

@@ -11,7 +11,14 @@ from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
-from rasd.extract.attribution import Attribution, attribution, carries, entities_in, has_speech_verb, modality
+from rasd.extract.attribution import (
+    Attribution,
+    SentenceModality,
+    attribution,
+    carries,
+    entities_in,
+    has_speech_verb,
+)
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
 from rasd.model import Claim, Document
@@ -91,6 +98,7 @@ def extract_claims(doc: Document) -> Document:
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
+        modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
         for q in quantities:
             found = _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
             prev_end = q.end
@@ -105,7 +113,7 @@ def extract_claims(doc: Document) -> Document:
                 unit_text=doc.text[us:ue],
                 subject=subject, source=source.ref if source else None,
                 date=nearest_date(dates, qs - sent.start),
-                modality=modality(n_sent[: q.start], source is not None),
+                modality=modalities.at(q.start, source is not None),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:

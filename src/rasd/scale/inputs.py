@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rasd.errors import InputError
-from rasd.sources.files import DEFAULT_MAX_BYTES, RawArticle, read_input
+from rasd.sources.files import DEFAULT_MAX_BYTES, RawArticle, read_inputs
 from rasd.sources.parquet import Record, is_parquet, iter_parquet
 
 
@@ -25,7 +25,8 @@ class Item:
 
 
 def iter_items(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
-    """Read paths (already expanded by ``iter_paths``) in order; a Parquet file gives one item per row."""
+    """Read paths (already expanded by ``iter_paths``) in order; a Parquet file gives one item per row,
+    a JSON Lines file one per line."""
     for where in paths:
         if where != "-" and is_parquet(where):
             try:
@@ -34,10 +35,11 @@ def iter_items(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
             except InputError as exc:
                 yield Item(exc.where, error=exc)
             continue
-        try:
-            yield Item(where, read_input(where, max_bytes))
-        except InputError as exc:
-            yield Item(where, error=exc)
+        for raw in read_inputs(where, max_bytes):  # one article, or one per line of JSON Lines
+            if isinstance(raw, InputError):
+                yield Item(raw.where, error=raw)
+            else:
+                yield Item(raw.where, raw)
 
 
 def _from_record(rec: Record | InputError) -> Item:

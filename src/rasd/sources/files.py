@@ -6,7 +6,7 @@ import codecs
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,10 +30,20 @@ class RawArticle:
     is_html: bool
     encoding: str
     url: str | None = None
+    meta: dict | None = None  # title, published, url, outlet, author given beside the text (a JSON Lines record)
 
 
-def iter_paths(inputs: list[str]) -> Iterator[str]:
-    """Expand folders recursively (sorted, hidden files skipped); keep '-' and files as given."""
+# JSON Lines batches: one article per line (sources/jsonl.py).
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+
+
+def is_jsonl(path: str) -> bool:
+    return path != "-" and path.lower().endswith(JSONL_SUFFIXES)
+
+
+def iter_paths(inputs: list[str], on_skip: Callable[[str], None] | None = None) -> Iterator[str]:
+    """Expand folders recursively (sorted, hidden files skipped); keep '-' and files as given.
+    A file in a folder whose suffix is neither an article's nor a batch's is passed to ``on_skip``."""
     for item in inputs:
         if item == "-":
             yield item
@@ -44,8 +54,12 @@ def iter_paths(inputs: list[str]) -> Iterator[str]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     f = Path(root) / name
-                    if not name.startswith(".") and f.suffix.lower() in ARTICLE_SUFFIXES:
+                    if name.startswith("."):
+                        continue
+                    if f.suffix.lower() in ARTICLE_SUFFIXES or is_jsonl(name):
                         yield str(f)
+                    elif on_skip is not None:
+                        on_skip(str(f))
         else:
             yield item
 
@@ -70,6 +84,20 @@ def read_input(where: str, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
     if len(data) > max_bytes:
         raise InputError(where, f"input is over the {max_bytes / 1e6:.0f} MB limit (--max-bytes)")
     return decode_article(where, data)
+
+
+def read_inputs(where: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawArticle | InputError]:
+    """The articles one input holds: one for an article file, one per line for JSON Lines (.jsonl,
+    .jsonl.gz); an InputError (not raised) for each one that cannot be read."""
+    if is_jsonl(where):
+        from rasd.sources.jsonl import iter_jsonl
+
+        yield from iter_jsonl(where, max_bytes)
+        return
+    try:
+        yield read_input(where, max_bytes)
+    except InputError as exc:
+        yield exc
 
 
 def decode_article(where: str, data: bytes, url: str | None = None) -> RawArticle:

@@ -31,17 +31,40 @@ class IngestStats:
 
 
 def ingest(store: Store, docs: Iterable[Document], batch_size: int = 50, stats: IngestStats | None = None) -> IngestStats:
-    """Store documents (and their embedded documents); a batch is committed whole or not at all."""
+    """Store documents (and their embedded documents); a batch is committed whole or not at all.
+
+    Safe with other writers on the same store: each batch is one write transaction (``Store.write``:
+    one writer at a time, waiting for the others), retried whole if the database was busy, and a
+    document or entity another writer stored first is skipped, not stored twice."""
     stats = stats or IngestStats()
     for batch in _batches(docs, batch_size):
-        with store.engine.begin() as conn:
-            ids = [d.id for doc in batch for d in (doc, *doc.embedded)]
-            present = set(conn.execute(select(t.documents.c.id).where(t.documents.c.id.in_(ids))).scalars())
-            ent_ids = list({e.id for doc in batch for d in (doc, *doc.embedded) for e in d.entities})
-            known_entities = set(conn.execute(select(t.entities.c.id).where(t.entities.c.id.in_(ent_ids))).scalars())
-            for doc in batch:
-                _store_tree(conn, doc, None, stats, known_entities, present)
+        counts = (stats.seen, stats.stored, stats.skipped, stats.new_stories)
+
+        def write(batch=batch, counts=counts) -> None:
+            stats.seen, stats.stored, stats.skipped, stats.new_stories = counts  # a retried batch counts once
+            with store.write() as conn:
+                _store_batch(conn, batch, stats)
+
+        store.retrying(write)
     return stats
+
+
+def _store_batch(conn: Connection, batch: list[Document], stats: IngestStats) -> None:
+    ids = [d.id for doc in batch for d in (doc, *doc.embedded)]
+    present = set(conn.execute(select(t.documents.c.id).where(t.documents.c.id.in_(ids))).scalars())
+    ent_ids = list({e.id for doc in batch for d in (doc, *doc.embedded) for e in d.entities})
+    known_entities = set(conn.execute(select(t.entities.c.id).where(t.entities.c.id.in_(ent_ids))).scalars())
+    for doc in batch:
+        _store_tree(conn, doc, None, stats, known_entities, present)
+
+
+def _insert_new(conn: Connection, table, rows: dict | list[dict]):
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a row another writer stored first stays as it is."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return conn.execute(insert(table).on_conflict_do_nothing(), rows)
 
 
 def only_new(store: Store, docs: Iterable[T], stats: IngestStats | None = None,
@@ -83,33 +106,35 @@ def _store_tree(
     conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str], present: set[str]
 ) -> None:
     stats.seen += 1
-    if doc.id in present:
+    if doc.id in present or not _store_one(conn, doc, parent, stats, known):
         stats.skipped += 1
     else:
-        _store_one(conn, doc, parent, stats, known)
-        present.add(doc.id)
         stats.stored += 1
+    present.add(doc.id)
     for e in doc.embedded:
         _store_tree(conn, e, doc.id, stats, known, present)
 
 
-def _store_one(conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str]) -> None:
+def _store_one(conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str]) -> bool:
+    """Store one document; False if it was already there (stored by another writer meanwhile)."""
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text_words = normalised_words(doc.norm.text)
     sig = signature(toks=text_words)
     doc_bands = bands(sig)
     story_id, change = assign_story(conn, doc.id, sig, doc_bands, doc.published or now, doc.title)
-    stats.new_stories += change
-    conn.execute(t.documents.insert(), dict(
+    inserted = _insert_new(conn, t.documents, dict(
         id=doc.id, parent_id=parent, path=doc.source_path, url=doc.source_url, outlet=doc.outlet, title=doc.title,
         author=doc.author, published=doc.published, keywords=json.dumps(list(doc.keywords), ensure_ascii=False),
         text=doc.text, search_text=document_search_text(doc, text_words), dropped=json.dumps(list(doc.dropped), ensure_ascii=False),
         ingested_at=now, story_id=story_id, minhash=to_bytes(sig),
-    ))
+    )).rowcount
+    if not inserted:  # only without the write lock (it re-reads what is present); the story stays consistent
+        return False
+    stats.new_stories += change
     conn.execute(t.lsh_bands.insert(), [{"key": k, "doc_id": doc.id} for k in doc_bands])
     new = [e for e in doc.entities if e.id not in known]
     if new:
-        conn.execute(t.entities.insert(), [{"id": e.id, "name": e.name, "name_ar": e.name_ar, "type": e.type, "wikidata": e.wikidata} for e in new])
+        _insert_new(conn, t.entities, [{"id": e.id, "name": e.name, "name_ar": e.name_ar, "type": e.type, "wikidata": e.wikidata} for e in new])
         known.update(e.id for e in new)
     rows = [{"doc_id": doc.id, "entity_id": e.id, "start": m.start, "end": m.end, "text": m.text} for e in doc.entities for m in e.mentions]
     if rows:
@@ -142,3 +167,4 @@ def _store_one(conn: Connection, doc: Document, parent: str | None, stats: Inges
                 links.append({"event_id": event_id, "entity_id": ev.place, "role": "place"})
         if links:
             conn.execute(t.event_entities.insert(), links)
+    return True
