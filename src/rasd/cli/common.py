@@ -75,7 +75,7 @@ def unit_choice(ctx: click.Context, param: click.Parameter, value: str | None) -
     """A claim unit as units.tsv names it (troops, containers, artillery_shells ...)."""
     from rasd import resources
 
-    return _choice(param, value, sorted({row[0] for row in resources.read_tsv("units.tsv", 2)}), "unit")
+    return _choice(param, value, sorted({row[0] for row in resources.read_tsv("units.tsv", 3)}), "unit")
 
 
 def event_type_choice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
