@@ -105,21 +105,43 @@ def _doc_ref(row) -> dict:
     return {"id": row.doc_id, "source": {"path": row.path, "url": row.url}, "published": row.published, "outlet": row.outlet}
 
 
-def iter_claims(store: Store, subject: str | None = None, unit: str | None = None, limit: int | None = None) -> Iterator[dict]:
-    """Claims of the rasd.extract/1 form with their document, oldest first (the claim's date, else publication)."""
-    where, params = [], {}
-    if subject:
-        where.append("c.subject = :subject")
-        params["subject"] = subject
-    if unit:
-        where.append("c.unit = :unit")
-        params["unit"] = unit
-    stmt = (
-        "SELECT c.*, d.path, d.url, d.published, d.outlet FROM claims c JOIN documents d ON d.id = c.doc_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY coalesce(c.date_value, d.published, '9999'), c.id"
-        + (f" LIMIT {int(limit)}" if limit else "")
+CLAIM_ORDER = "coalesce(c.date_value, d.published, '9999')"
+EVENT_ORDER = "coalesce(e.date_value, d.published, '9999')"
+
+
+def _date_filters(where: list[str], params: dict, expr: str, since: str | None, until: str | None) -> None:
+    expr = expr.replace(", '9999')", ")")  # an undated row is outside every date range
+    if since:
+        where.append(f"{expr} >= :since")
+        params["since"] = since
+    if until:
+        where.append(f"{expr} <= :until")
+        params["until"] = until + "T99" if len(until) == 10 else until
+
+
+def _page(stmt: str, where: list[str], params: dict, order: str, id_col: str, after: tuple | None, limit, offset) -> str:
+    """WHERE, ORDER BY and LIMIT of a listing; ``after`` (sort value, id) continues after that row (keyset)."""
+    if after is not None:
+        where.append(f"({order} > :after_key OR ({order} = :after_key AND {id_col} > :after_id))")
+        params["after_key"], params["after_id"] = after
+    return (
+        stmt + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}, {id_col}"
+        + (f" LIMIT {int(limit)}" if limit else (" LIMIT -1" if offset else "")) + (f" OFFSET {int(offset)}" if offset else "")
     )
+
+
+def iter_claims(store: Store, subject: str | None = None, unit: str | None = None, limit: int | None = None, *,
+                entity: str | None = None, since: str | None = None, until: str | None = None, outlet: str | None = None,
+                doc: str | None = None, after: tuple | None = None, offset: int = 0) -> Iterator[dict]:
+    """Claims of the rasd.extract/1 form with their document, oldest first (the claim's date, else publication).
+
+    ``entity`` keeps claims whose subject or source is that entity; ``since``/``until`` compare the
+    claim's date (else the publication date); ``after`` is a keyset position (``sort``, ``claim_id``)."""
+    where, params = _claim_filters(subject, unit, entity, since, until, outlet, doc)
+    stmt = _page(f"SELECT c.*, d.path, d.url, d.published, d.outlet, {CLAIM_ORDER} AS sort FROM claims c JOIN documents d ON d.id = c.doc_id",
+                 where, params, CLAIM_ORDER, "c.id", after, limit, offset)
+    if store.dialect != "sqlite":
+        stmt = stmt.replace(" LIMIT -1", "")
     with store.engine.connect() as conn:
         for r in conn.execute(sql(stmt), params):
             yield {
@@ -128,30 +150,50 @@ def iter_claims(store: Store, subject: str | None = None, unit: str | None = Non
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "modality": r.modality, "start": r.start, "end": r.end, "sentence": r.sentence,
-                **{"id": r.doc_id, "source_document": _doc_ref(r)},
+                **{"id": r.doc_id, "source_document": _doc_ref(r)}, "claim_id": r.id, "sort": r.sort,
             }
 
 
-def iter_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
-                until: str | None = None, limit: int | None = None) -> Iterator[dict]:
+def count_claims(store: Store, subject: str | None = None, unit: str | None = None, *, entity: str | None = None,
+                 since: str | None = None, until: str | None = None, outlet: str | None = None) -> int:
+    """How many claims ``iter_claims`` yields with these filters and no limit."""
+    where, params = _claim_filters(subject, unit, entity, since, until, outlet)
+    stmt = "SELECT count(*) FROM claims c JOIN documents d ON d.id = c.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
+    with store.engine.connect() as conn:
+        return conn.execute(sql(stmt), params).scalar()
+
+
+def _claim_filters(subject, unit, entity, since, until, outlet, doc=None) -> tuple[list[str], dict]:
     where, params = [], {}
+    if doc:
+        where.append("c.doc_id = :doc")
+        params["doc"] = doc
+    if subject:
+        where.append("c.subject = :subject")
+        params["subject"] = subject
+    if unit:
+        where.append("c.unit = :unit")
+        params["unit"] = unit
     if entity:
-        where.append("e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)")
+        where.append("(c.subject = :entity OR c.source_entity = :entity)")
         params["entity"] = entity
-    if etype:
-        where.append("e.type = :etype")
-        params["etype"] = etype.upper()
-    if since:
-        where.append("coalesce(e.date_value, d.published) >= :since")
-        params["since"] = since
-    if until:
-        where.append("coalesce(e.date_value, d.published) <= :until")
-        params["until"] = until
-    stmt = (
-        "SELECT e.*, d.path, d.url, d.published, d.outlet FROM events e JOIN documents d ON d.id = e.doc_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY coalesce(e.date_value, d.published, '9999'), e.id" + (f" LIMIT {int(limit)}" if limit else "")
-    )
+    if outlet:
+        where.append("d.outlet = :outlet")
+        params["outlet"] = outlet
+    _date_filters(where, params, CLAIM_ORDER, since, until)
+    return where, params
+
+
+def iter_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
+                until: str | None = None, limit: int | None = None, *, actor: str | None = None, outlet: str | None = None,
+                incident: int | None = None, doc: str | None = None, after: tuple | None = None,
+                offset: int = 0) -> Iterator[dict]:
+    """Events with their document, oldest first; ``after`` is a keyset position (``sort``, ``event_id``)."""
+    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident, doc)
+    stmt = _page(f"SELECT e.*, d.path, d.url, d.published, d.outlet, {EVENT_ORDER} AS sort FROM events e JOIN documents d ON d.id = e.doc_id",
+                 where, params, EVENT_ORDER, "e.id", after, limit, offset)
+    if store.dialect != "sqlite":
+        stmt = stmt.replace(" LIMIT -1", "")
     with store.engine.connect() as conn:
         for r in conn.execute(sql(stmt), params):
             yield {
@@ -160,8 +202,40 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "negated": bool(r.negated), "start": r.start, "end": r.end, "sentence": r.sentence, "trigger": r.trigger,
-                "incident": r.incident_id, "id": r.doc_id, "source_document": _doc_ref(r),
+                "incident": r.incident_id, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,
             }
+
+
+def count_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
+                 until: str | None = None, *, actor: str | None = None, outlet: str | None = None, incident: int | None = None) -> int:
+    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident)
+    stmt = "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
+    with store.engine.connect() as conn:
+        return conn.execute(sql(stmt), params).scalar()
+
+
+def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=None) -> tuple[list[str], dict]:
+    where, params = [], {}
+    if doc:
+        where.append("e.doc_id = :doc")
+        params["doc"] = doc
+    if entity:
+        where.append("e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)")
+        params["entity"] = entity
+    if actor:
+        where.append("e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')")
+        params["actor"] = actor
+    if etype:
+        where.append("e.type = :etype")
+        params["etype"] = etype.upper()
+    if outlet:
+        where.append("d.outlet = :outlet")
+        params["outlet"] = outlet
+    if incident is not None:
+        where.append("e.incident_id = :incident")
+        params["incident"] = incident
+    _date_filters(where, params, EVENT_ORDER, since, until)
+    return where, params
 
 
 def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list[dict]:
