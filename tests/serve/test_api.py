@@ -6,11 +6,11 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from store.bulk import article, documents
 
 from rasd.serve import create_app
 from rasd.store import open_store, query
 from rasd.store.ingest import ingest
-from store.bulk import article, documents
 
 TOKEN = "s3cret-token"
 

@@ -10,9 +10,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from store.bulk import article, documents
+
 from rasd.store import open_store
 from rasd.store.ingest import ingest
-from store.bulk import article, documents
 
 ROOT = Path(__file__).resolve().parents[2]
 

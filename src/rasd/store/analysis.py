@@ -105,13 +105,15 @@ def _doc_ref(row) -> dict:
     return {"id": row.doc_id, "source": {"path": row.path, "url": row.url}, "published": row.published, "outlet": row.outlet}
 
 
-CLAIM_ORDER = "coalesce(c.date_value, d.published, '9999')"
-EVENT_ORDER = "coalesce(e.date_value, d.published, '9999')"
+# The listing order of claims and events: the row's own date, else its document's publication date,
+# else '9999' (kept in sort_key by a trigger, migration 0002_api), then the id.
+CLAIM_ORDER = "c.sort_key"
+EVENT_ORDER = "e.sort_key"
 
 
 def _date_filters(where: list[str], params: dict, expr: str, since: str | None, until: str | None) -> None:
-    expr = expr.replace(", '9999')", ")")  # an undated row is outside every date range
     if since:
+        where.append(f"{expr} < '9999'")  # an undated row is outside every date range
         where.append(f"{expr} >= :since")
         params["since"] = since
     if until:
@@ -122,7 +124,7 @@ def _date_filters(where: list[str], params: dict, expr: str, since: str | None, 
 def _page(stmt: str, where: list[str], params: dict, order: str, id_col: str, after: tuple | None, limit, offset) -> str:
     """WHERE, ORDER BY and LIMIT of a listing; ``after`` (sort value, id) continues after that row (keyset)."""
     if after is not None:
-        where.append(f"({order} > :after_key OR ({order} = :after_key AND {id_col} > :after_id))")
+        where.append(f"({order}, {id_col}) > (:after_key, :after_id)")
         params["after_key"], params["after_id"] = after
     return (
         stmt + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}, {id_col}"

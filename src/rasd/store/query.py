@@ -204,19 +204,19 @@ def incidents(store: Store, *, entity: str | None = None, actor: str | None = No
                 "i.id IN (SELECT e.incident_id FROM events e JOIN event_entities x ON x.event_id = e.id "
                 f"WHERE x.entity_id = :{name}" + (f" AND x.role = '{role}')" if role else ")"))
             params[name] = f[name]
-    having = " HAVING count(DISTINCT e.doc_id) >= :min_reports" if f["min_reports"] else ""
     if f["min_reports"]:
+        where.append("(SELECT count(DISTINCT e.doc_id) FROM events e WHERE e.incident_id = i.id) >= :min_reports")
         params["min_reports"] = f["min_reports"]
-    base = ("SELECT i.id, i.type, i.date_value, i.place, i.actors, count(DISTINCT e.doc_id) AS reports, "
-            f"{_INCIDENT_ORDER} AS sort FROM incidents i JOIN events e ON e.incident_id = i.id")
+    else:
+        where.append("EXISTS (SELECT 1 FROM events e WHERE e.incident_id = i.id)")
+    base = f"SELECT i.id, i.type, i.date_value, i.place, i.actors, {_INCIDENT_ORDER} AS sort FROM incidents i"
 
     def fetch(after, n, off):
         w, p = list(where), dict(params)
         if after is not None:
-            w.append(f"({_INCIDENT_ORDER} < :ak OR ({_INCIDENT_ORDER} = :ak AND i.id < :aid))")
+            w.append(f"({_INCIDENT_ORDER}, i.id) < (:ak, :aid)")
             p["ak"], p["aid"] = after
-        stmt = (base + (" WHERE " + " AND ".join(w) if w else "") + " GROUP BY i.id, i.type, i.date_value, i.place, i.actors"
-                + having + f" ORDER BY {_INCIDENT_ORDER} DESC, i.id DESC LIMIT {int(n)} OFFSET {int(off)}")
+        stmt = base + " WHERE " + " AND ".join(w) + f" ORDER BY {_INCIDENT_ORDER} DESC, i.id DESC LIMIT {int(n)} OFFSET {int(off)}"
         with store.engine.connect() as conn:
             rows = conn.execute(sql(stmt), p).all()
             docs = _incident_documents(conn, [r.id for r in rows])
@@ -227,10 +227,8 @@ def incidents(store: Store, *, entity: str | None = None, actor: str | None = No
                    "documents": ds, "_key": (r.sort, r.id)}
 
     def total():
-        stmt = "SELECT count(*) FROM (SELECT i.id FROM incidents i JOIN events e ON e.incident_id = i.id" + (
-            " WHERE " + " AND ".join(where) if where else "") + f" GROUP BY i.id{having}) x"
         with store.engine.connect() as conn:
-            return conn.execute(sql(stmt), params).scalar()
+            return conn.execute(sql("SELECT count(*) FROM incidents i WHERE " + " AND ".join(where)), params).scalar()
 
     return _keyset_page("incidents", f, fetch, limit, cursor, offset, total, count, (str, int))
 
@@ -261,19 +259,19 @@ def stories(store: Store, *, min_documents: int = 1, outlet: str | None = None,
     if outlet:
         where.append("s.id IN (SELECT story_id FROM documents WHERE outlet = :outlet)")
         params["outlet"] = outlet
-    having = ""
     if f["min_documents"]:
-        having = " HAVING count(d.id) >= :min_documents"
+        where.append("(SELECT count(*) FROM documents d WHERE d.story_id = s.id) >= :min_documents")
         params["min_documents"] = f["min_documents"]
-    base = "SELECT s.id, s.title, s.first_seen, count(d.id) AS n FROM stories s JOIN documents d ON d.story_id = s.id"
+    else:
+        where.append("EXISTS (SELECT 1 FROM documents d WHERE d.story_id = s.id)")
+    base = "SELECT s.id, s.title, s.first_seen FROM stories s"
 
     def fetch(after, n, off):
         w, p = list(where), dict(params)
         if after is not None:
             w.append("s.id < :aid")
             p["aid"] = after[0]
-        stmt = (base + (" WHERE " + " AND ".join(w) if w else "") + " GROUP BY s.id, s.title, s.first_seen" + having
-                + f" ORDER BY s.id DESC LIMIT {int(n)} OFFSET {int(off)}")
+        stmt = base + " WHERE " + " AND ".join(w) + f" ORDER BY s.id DESC LIMIT {int(n)} OFFSET {int(off)}"
         with store.engine.connect() as conn:
             rows = conn.execute(sql(stmt), p).all()
             ids = [r.id for r in rows]
@@ -291,15 +289,12 @@ def stories(store: Store, *, min_documents: int = 1, outlet: str | None = None,
             yield {"story": r.id, "title": r.title, "first_seen": r.first_seen, "documents": ds, "outlets": outlets, "_key": (r.id,)}
 
     def total():
-        stmt = "SELECT count(*) FROM (SELECT s.id FROM stories s JOIN documents d ON d.story_id = s.id" + (
-            " WHERE " + " AND ".join(where) if where else "") + f" GROUP BY s.id{having}) x"
         with store.engine.connect() as conn:
-            return conn.execute(sql(stmt), params).scalar()
+            return conn.execute(sql("SELECT count(*) FROM stories s WHERE " + " AND ".join(where)), params).scalar()
 
     return _keyset_page("stories", f, fetch, limit, cursor, offset, total, count, (int,))
 
 
-_ENTITY_TYPES = ("PERSON", "GPE", "ORG", "LOC", "FACILITY", "WEAPON", "NORP", "EVENT", "MISC")
 
 
 def entities(store: Store, *, type: str | None = None, q: str | None = None, sort: str = "documents",  # noqa: A002
@@ -311,38 +306,60 @@ def entities(store: Store, *, type: str | None = None, q: str | None = None, sor
     if sort not in ("documents", "id"):
         raise BadRequest(f"bad sort {sort!r}: documents or id")
     f = {"type": type.upper() if type else None, "q": q, "sort": sort}
-    where, params = [], {}
-    if f["type"]:
-        where.append("x.type = :type")
-        params["type"] = f["type"]
-    if q:
-        where.append("(lower(x.name) LIKE :q OR x.name_ar LIKE :q OR lower(x.id) LIKE :q)")
-        params["q"] = "%" + q.lower().replace("%", "").replace("_", "") + "%"
-    agg = ("SELECT e.id, e.name, e.name_ar, e.type, e.wikidata, count(m.entity_id) AS mentions, "
-           "count(DISTINCT m.doc_id) AS documents FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id "
-           "GROUP BY e.id, e.name, e.name_ar, e.type, e.wikidata")
+    needle = q.lower() if q else None
+    every = [e for e in _entity_counts(store)
+             if (not f["type"] or e["type"] == f["type"])
+             and (not needle or needle in e["name"].lower() or needle in (e["name_ar"] or "") or needle in e["id"].lower())]
+    if sort == "id":
+        every = sorted(every, key=lambda e: e["id"])
+
+    def key(e):
+        return (e["documents"], e["id"])
+
+    def after_key(e, after):
+        return e["id"] > after[1] if sort == "id" else (-e["documents"], e["id"]) > (-after[0], after[1])
 
     def fetch(after, n, off):
-        w, p = list(where), dict(params)
-        if after is not None:
-            if sort == "id":
-                w.append("x.id > :aid")
-                p["aid"] = after[1]
-            else:
-                w.append("(x.documents < :ak OR (x.documents = :ak AND x.id > :aid))")
-                p["ak"], p["aid"] = after
-        order = "x.id" if sort == "id" else "x.documents DESC, x.id"
-        stmt = f"SELECT * FROM ({agg}) x" + (" WHERE " + " AND ".join(w) if w else "") + f" ORDER BY {order} LIMIT {int(n)} OFFSET {int(off)}"
-        with store.engine.connect() as conn:
-            for r in conn.execute(sql(stmt), p):
-                yield {**dict(r._mapping), "_key": (r.documents, r.id)}
+        rows = every if after is None else [e for e in every if after_key(e, after)]
+        return [{**e, "_key": key(e)} for e in rows[off:off + n]]
 
     def total():
-        stmt = "SELECT count(*) FROM entities x" + (" WHERE " + " AND ".join(where) if where else "")
-        with store.engine.connect() as conn:
-            return conn.execute(sql(stmt), params).scalar()
+        return len(every)
 
     return _keyset_page("entities", f, fetch, limit, cursor, offset, total, count, (int, str))
+
+
+def _generation(store: Store) -> tuple:
+    """Changes whenever documents are added (they are never changed or removed one by one)."""
+    with store.engine.connect() as conn:
+        return (store.url, conn.execute(sql("SELECT count(*) FROM documents")).scalar())
+
+
+_CACHE: dict[tuple, tuple] = {}
+
+
+def _cached(store: Store, name: str, compute):
+    """``compute()`` once per state of the store: aggregates over every row (entity counts,
+    disagreements, statistics) are read again only after documents were added."""
+    gen = _generation(store)
+    hit = _CACHE.get((name, store.url))
+    if hit and hit[0] == gen:
+        return hit[1]
+    value = compute()
+    _CACHE[(name, store.url)] = (gen, value)
+    return value
+
+
+def _entity_counts(store: Store) -> list[dict]:
+    """Every entity with its mention and document counts, most reported first."""
+    def compute():
+        stmt = ("SELECT e.id, e.name, e.name_ar, e.type, e.wikidata, count(m.entity_id) AS mentions, "
+                "count(DISTINCT m.doc_id) AS documents FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id "
+                "GROUP BY e.id, e.name, e.name_ar, e.type, e.wikidata")
+        with store.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(sql(stmt))]
+        return sorted(rows, key=lambda e: (-e["documents"], e["id"]))
+    return _cached(store, "entities", compute)
 
 
 def entity(store: Store, name: str) -> dict:
@@ -406,7 +423,7 @@ def documents(store: Store, *, q: str | None = None, outlet: str | None = None, 
     def fetch(after, n, off):
         w, p = list(where), dict(params)
         if after is not None:
-            w.append(f"({_DOC_ORDER} < :ak OR ({_DOC_ORDER} = :ak AND d.id < :aid))")
+            w.append(f"({_DOC_ORDER}, d.id) < (:ak, :aid)")
             p["ak"], p["aid"] = after
         stmt = (f"SELECT {cols}, {_DOC_ORDER} AS sort FROM documents d" + (" WHERE " + " AND ".join(w) if w else "")
                 + f" ORDER BY {_DOC_ORDER} DESC, d.id DESC LIMIT {int(n)} OFFSET {int(off)}")
@@ -503,12 +520,15 @@ def disagreements(store: Store, *, subject: str | None = None, unit: str | None 
     if kind not in (None, "figures", "denial"):
         raise BadRequest(f"bad kind {kind!r}: figures or denial")
     f = {"subject": resolve(store, subject), "unit": unit, "kind": kind}
-    rows = [d for d in analysis.disagreements(store, subject=f["subject"], unit=unit) if not kind or d["kind"] == kind]
-    for d in rows:
-        d["_key"] = (_disagreement_key(d),)
-        for side in d["sides"]:
-            _strip(side)
-    rows.sort(key=lambda d: d["_key"])
+    def compute():
+        found = analysis.disagreements(store, subject=f["subject"], unit=unit)
+        for d in found:
+            for side in d["sides"]:
+                _strip(side)
+        return sorted(found, key=_disagreement_key)
+
+    rows = [{**d, "_key": (_disagreement_key(d),)}
+            for d in _cached(store, f"disagreements:{f['subject']}:{unit}", compute) if not kind or d["kind"] == kind]
 
     def fetch(after, n, off):
         it = (d for d in rows if after is None or d["_key"][0] > after[0])
@@ -523,7 +543,7 @@ def _disagreement_key(d: dict) -> str:
 
 
 def stats(store: Store) -> dict:
-    return analysis.stats(store)
+    return dict(_cached(store, "stats", lambda: analysis.stats(store)))
 
 
 __all__ = ["BadRequest", "NotFound", "Page", "claims", "disagreements", "document", "documents", "entities", "entity",

@@ -72,6 +72,8 @@ incidents = Table(
     Column("actors", Text, nullable=False),  # JSON sorted list
 )
 
+# claims and events also have sort_key (their listing order; migration 0002_api adds it with a trigger
+# that fills it, so inserts need not name it): not declared here because 0001 creates these tables.
 claims = Table(
     "claims", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
