@@ -29,18 +29,23 @@ def _store(request: Request):
     return request.app.state.store
 
 
+def _json(obj) -> JSONResponse:
+    """The payload as JSON as it is (the query layer's dicts need no model validation on the way out)."""
+    return JSONResponse(obj)
+
+
 # ------------------------------------------------------------------------------------------------ reads
 
 @router.get("/documents", summary="Documents, newest first")
 def documents(request: Request, q: str | None = None, outlet: str | None = None, since: Since = None, until: Until = None,
-              entity: str | None = None, limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.documents(_store(request), q=q, outlet=outlet, since=since, until=until, entity=entity, limit=limit,
-                           cursor=cursor, count=count).to_json()
+              entity: str | None = None, limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.documents(_store(request), q=q, outlet=outlet, since=since, until=until, entity=entity, limit=limit,
+                           cursor=cursor, count=count).to_json())
 
 
 @router.get("/documents/{doc_id}", summary="One document: text, metadata, entities, claims and events with offsets")
-def document(request: Request, doc_id: Annotated[str, Path(max_length=64)]) -> dict:
-    return query.document(_store(request), doc_id)
+def document(request: Request, doc_id: Annotated[str, Path(max_length=64)]):
+    return _json(query.document(_store(request), doc_id))
 
 
 @router.get("/search", summary="BM25-ranked full-text search with highlighted snippets")
@@ -48,65 +53,65 @@ def search(request: Request, q: Annotated[str, Query(description='Words (all mus
            entity: str | None = None, since: Since = None, until: Until = None, outlet: str | None = None,
            type: str | None = None,  # noqa: A002
            exclude: Annotated[list[str], Query(alias="not", description="Words or phrases to leave out.")] = (),
-           limit: Limit = None, cursor: Cursor = None) -> dict:
-    return query.search(_store(request), q, entity=entity, since=since, until=until, outlet=outlet, type=type,
-                        exclude=tuple(exclude), limit=limit, cursor=cursor).to_json()
+           limit: Limit = None, cursor: Cursor = None):
+    return _json(query.search(_store(request), q, entity=entity, since=since, until=until, outlet=outlet, type=type,
+                        exclude=tuple(exclude), limit=limit, cursor=cursor).to_json())
 
 
 @router.get("/entities", summary="Entities with mention and document counts")
 def entities(request: Request, type: str | None = None, q: str | None = None,  # noqa: A002
              sort: Annotated[str, Query(pattern="^(documents|id)$")] = "documents",
-             limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.entities(_store(request), type=type, q=q, sort=sort, limit=limit, cursor=cursor, count=count).to_json()
+             limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.entities(_store(request), type=type, q=q, sort=sort, limit=limit, cursor=cursor, count=count).to_json())
 
 
 @router.get("/entities/{entity_id}", summary="One entity: aliases, spellings seen, mentions by day, co-occurring, events")
-def entity(request: Request, entity_id: str) -> dict:
-    return query.entity(_store(request), entity_id)
+def entity(request: Request, entity_id: str):
+    return _json(query.entity(_store(request), entity_id))
 
 
 @router.get("/claims", summary="Quantitative claims, oldest first")
 def claims(request: Request, entity: str | None = None, subject: str | None = None, unit: str | None = None,
            since: Since = None, until: Until = None, outlet: str | None = None,
-           limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.claims(_store(request), entity=entity, subject=subject, unit=unit, since=since, until=until, outlet=outlet,
-                        limit=limit, cursor=cursor, count=count).to_json()
+           limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.claims(_store(request), entity=entity, subject=subject, unit=unit, since=since, until=until, outlet=outlet,
+                        limit=limit, cursor=cursor, count=count).to_json())
 
 
 @router.get("/events", summary="PLOVER events, oldest first")
 def events(request: Request, type: str | None = None, actor: str | None = None, entity: str | None = None,  # noqa: A002
            since: Since = None, until: Until = None, outlet: str | None = None, incident: int | None = None,
-           limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.events(_store(request), type=type, actor=actor, entity=entity, since=since, until=until, outlet=outlet,
-                        incident=incident, limit=limit, cursor=cursor, count=count).to_json()
+           limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.events(_store(request), type=type, actor=actor, entity=entity, since=since, until=until, outlet=outlet,
+                        incident=incident, limit=limit, cursor=cursor, count=count).to_json())
 
 
 @router.get("/incidents", summary="Incidents: one event, its reports and outlets, newest first")
 def incidents(request: Request, type: str | None = None, actor: str | None = None, entity: str | None = None,  # noqa: A002
               since: Since = None, until: Until = None, min_reports: Annotated[int, Query(ge=1)] = 1,
-              limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.incidents(_store(request), type=type, actor=actor, entity=entity, since=since, until=until,
-                           min_reports=min_reports, limit=limit, cursor=cursor, count=count).to_json()
+              limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.incidents(_store(request), type=type, actor=actor, entity=entity, since=since, until=until,
+                           min_reports=min_reports, limit=limit, cursor=cursor, count=count).to_json())
 
 
 @router.get("/stories", summary="Stories: near-duplicate and rewritten articles, newest first")
 def stories(request: Request, min_documents: Annotated[int, Query(ge=1)] = 1, outlet: str | None = None,
-            limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.stories(_store(request), min_documents=min_documents, outlet=outlet, limit=limit, cursor=cursor,
-                         count=count).to_json()
+            limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.stories(_store(request), min_documents=min_documents, outlet=outlet, limit=limit, cursor=cursor,
+                         count=count).to_json())
 
 
 @router.get("/disagreements", summary="Figures that cannot both be true; events asserted and denied")
 def disagreements(request: Request, subject: str | None = None, unit: str | None = None,
                   kind: Annotated[str | None, Query(pattern="^(figures|denial)$")] = None,
-                  limit: Limit = None, cursor: Cursor = None, count: Count = False) -> dict:
-    return query.disagreements(_store(request), subject=subject, unit=unit, kind=kind, limit=limit, cursor=cursor,
-                               count=count).to_json()
+                  limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.disagreements(_store(request), subject=subject, unit=unit, kind=kind, limit=limit, cursor=cursor,
+                               count=count).to_json())
 
 
 @router.get("/stats", summary="Counts of documents, entities, mentions, claims, events, incidents, stories, outlets")
-def stats(request: Request) -> dict:
-    return query.stats(_store(request))
+def stats(request: Request):
+    return _json(query.stats(_store(request)))
 
 
 # ------------------------------------------------------------------------------------------------ exports
