@@ -20,7 +20,7 @@ def main() -> None:
 
 
 for command in (
-    extract.extract, extract.bench, train.train, evaluation.eval_,
+    extract.extract, serve.with_api_bench(extract.bench), train.train, evaluation.eval_,
     store.ingest, store.search, store.entities_cmd, store.entity, store.claims, store.events, store.timeline,
     store.stories_cmd, store.disagreements_cmd, store.export, store.stats_cmd, serve.serve,
 ):

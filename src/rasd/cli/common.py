@@ -12,8 +12,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from rasd.errors import RasdError
-
 stderr = Console(stderr=True)
 out = Console(soft_wrap=False)
 PROGRESS_MIN_FILES = 5
@@ -47,10 +45,10 @@ def table(title: str, columns: list[str], rows: list[list]) -> None:
 
 
 def check_date(value: str | None) -> None:
-    from rasd.extract.dates import to_date
+    """A date option is YYYY-MM-DD (or a longer ISO timestamp), else one line and exit (rasd.store.query decides)."""
+    from rasd.store.query import check_date as _check
 
-    if value and to_date(value) is None:
-        raise RasdError(f"bad date {value!r} (use YYYY-MM-DD)")
+    _check(value)
 
 
 def with_progress(paths: list[str], disabled: bool, label: str = "extract") -> Iterator[str]:

@@ -44,3 +44,34 @@ def serve(db, host, port, token_file):
                f"writes {'need the token' if token else 'are refused (no --token-file or $RASD_TOKEN)'}; Ctrl-C stops",
                err=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=5)
+
+
+@click.command("api")
+@click.option("--url", help="A running rasd serve on this machine, e.g. http://127.0.0.1:8000.")
+@db_option
+@click.option("--requests", "n", type=click.IntRange(1, 20_000), default=1500, show_default=True, help="Requests to time.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, help="Client threads.")
+def bench_api(url, db, n, concurrency):
+    """Drive a rasd serve over HTTP on loopback (--url, or --db to start one); print p50/p95/p99 and requests/s."""
+    from rasd.serve.bench import main
+
+    main((["--url", url] if url else []) + (["--db", db] if db else []) + ["--requests", str(n), "--concurrency", str(concurrency)])
+
+
+class BenchGroup(click.Group):
+    """`rasd bench CORPUS ...` as before, and `rasd bench api ...`: a word that is not a subcommand
+    goes to the corpus benchmark."""
+
+    def __init__(self, corpus_bench: click.Command):
+        super().__init__(name=corpus_bench.name, help=(corpus_bench.help or "") + "\n\n`rasd bench api --help`: the HTTP API benchmark.",
+                         commands=[bench_api], invoke_without_command=False, no_args_is_help=True)
+        self.corpus_bench = corpus_bench
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands:
+            return self.corpus_bench.name, self.corpus_bench, args
+        return super().resolve_command(ctx, args)
+
+
+def with_api_bench(corpus_bench: click.Command) -> click.Group:
+    return BenchGroup(corpus_bench)

@@ -333,22 +333,3 @@ def _denials(store: Store) -> list[dict]:
             if len(deniers & involved) >= min(2, len(deniers)) and ev["type"] in ("AID", "AGREE", "MOBILIZE", "COOPERATE"):
                 out.append({"kind": "denial", "type": ev["type"], "denied_by": sorted(deniers), "sides": [ev, rej]})
     return out
-
-
-def export_rows(store: Store, what: str) -> Iterator[dict]:
-    if what == "claims":
-        yield from iter_claims(store)
-    elif what == "events":
-        yield from iter_events(store)
-    elif what == "entities":
-        yield from entities(store, limit=10**9)
-    elif what == "documents":
-        with store.engine.connect() as conn:
-            for r in conn.execute(select(t.documents).order_by(t.documents.c.ingested_at, t.documents.c.id)):
-                yield {
-                    "id": r.id, "parent": r.parent_id, "source": {"path": r.path, "url": r.url}, "outlet": r.outlet,
-                    "title": r.title, "author": r.author, "published": r.published, "keywords": json.loads(r.keywords or "[]"),
-                    "story": r.story_id, "text": r.text,
-                }
-    else:
-        raise RasdError(f"cannot export {what!r}: choose documents, claims, events or entities")
