@@ -346,6 +346,8 @@ def _cached(store: Store, name: str, compute):
     if hit and hit[0] == gen:
         return hit[1]
     value = compute()
+    if len(_CACHE) > 64:  # one entry per store and aggregate (and per disagreement filter): keep it small
+        _CACHE.clear()
     _CACHE[(name, store.url)] = (gen, value)
     return value
 
