@@ -6,21 +6,17 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
-from store.bulk import article, documents
+from store.bulk import article, fill
 
 from rasd.serve import create_app
 from rasd.store import open_store, query
-from rasd.store.ingest import ingest
 
 TOKEN = "s3cret-token"
 
 
 @pytest.fixture
 def db(db_url):
-    s = open_store(db_url)
-    ingest(s, documents(0, 12))
-    s.close()
-    return db_url
+    return fill(db_url, 12)
 
 
 @pytest.fixture

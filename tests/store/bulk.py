@@ -22,3 +22,14 @@ def documents(start: int, stop: int):
         name, body = article(i)
         out.append(extract_text(body, published=f"2024-11-{1 + i % 28:02d}", path=name))
     return out
+
+
+def fill(db_url: str, n: int) -> str:
+    """The database at db_url with documents 0..n-1 stored; returns db_url."""
+    from rasd.store import open_store
+    from rasd.store.ingest import ingest
+
+    s = open_store(db_url)
+    ingest(s, documents(0, n))
+    s.close()
+    return db_url

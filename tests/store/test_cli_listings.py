@@ -9,18 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from rasd.cli import main
-from rasd.store import open_store
-from rasd.store.ingest import ingest
 
-from .bulk import documents
+from .bulk import fill
 
 
 @pytest.fixture
 def db(db_url):
-    s = open_store(db_url)
-    ingest(s, documents(0, 12))
-    s.close()
-    return db_url
+    return fill(db_url, 12)
 
 
 def run(*args):

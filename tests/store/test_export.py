@@ -7,15 +7,13 @@ import json
 import pytest
 
 from rasd.store import export, open_store, query
-from rasd.store.ingest import ingest
 
-from .bulk import documents
+from .bulk import fill
 
 
 @pytest.fixture
 def store(db_url):
-    s = open_store(db_url)
-    ingest(s, documents(0, 8))
+    s = open_store(fill(db_url, 8))
     yield s
     s.close()
 

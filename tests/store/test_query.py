@@ -6,13 +6,12 @@ from rasd.store import open_store, query
 from rasd.store.ingest import ingest
 from rasd.store.search import MAX_QUERY_CHARS, QueryError, parse_query
 
-from .bulk import documents
+from .bulk import documents, fill
 
 
 @pytest.fixture
 def store(db_url):
-    s = open_store(db_url)
-    ingest(s, documents(0, 24))
+    s = open_store(fill(db_url, 24))
     yield s
     s.close()
 

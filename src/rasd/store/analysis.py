@@ -165,23 +165,21 @@ def count_claims(store: Store, subject: str | None = None, unit: str | None = No
         return conn.execute(sql(stmt), params).scalar()
 
 
-def _claim_filters(subject, unit, entity, since, until, outlet, doc=None) -> tuple[list[str], dict]:
+def _conditions(*specs: tuple[str, object, str]) -> tuple[list[str], dict]:
+    """WHERE conditions for the filters given: each spec is (parameter name, value, condition)."""
     where, params = [], {}
-    if doc:
-        where.append("c.doc_id = :doc")
-        params["doc"] = doc
-    if subject:
-        where.append("c.subject = :subject")
-        params["subject"] = subject
-    if unit:
-        where.append("c.unit = :unit")
-        params["unit"] = unit
-    if entity:
-        where.append("(c.subject = :entity OR c.source_entity = :entity)")
-        params["entity"] = entity
-    if outlet:
-        where.append("d.outlet = :outlet")
-        params["outlet"] = outlet
+    for name, value, cond in specs:
+        if value is not None and value != "":
+            where.append(cond)
+            params[name] = value
+    return where, params
+
+
+def _claim_filters(subject, unit, entity, since, until, outlet, doc=None) -> tuple[list[str], dict]:
+    where, params = _conditions(
+        ("doc", doc, "c.doc_id = :doc"), ("subject", subject, "c.subject = :subject"), ("unit", unit, "c.unit = :unit"),
+        ("entity", entity, "(c.subject = :entity OR c.source_entity = :entity)"), ("outlet", outlet, "d.outlet = :outlet"),
+    )
     _date_filters(where, params, CLAIM_ORDER, since, until)
     return where, params
 
@@ -217,25 +215,13 @@ def count_events(store: Store, entity: str | None = None, etype: str | None = No
 
 
 def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=None) -> tuple[list[str], dict]:
-    where, params = [], {}
-    if doc:
-        where.append("e.doc_id = :doc")
-        params["doc"] = doc
-    if entity:
-        where.append("e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)")
-        params["entity"] = entity
-    if actor:
-        where.append("e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')")
-        params["actor"] = actor
-    if etype:
-        where.append("e.type = :etype")
-        params["etype"] = etype.upper()
-    if outlet:
-        where.append("d.outlet = :outlet")
-        params["outlet"] = outlet
-    if incident is not None:
-        where.append("e.incident_id = :incident")
-        params["incident"] = incident
+    where, params = _conditions(
+        ("doc", doc, "e.doc_id = :doc"),
+        ("entity", entity, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)"),
+        ("actor", actor, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')"),
+        ("etype", etype.upper() if etype else None, "e.type = :etype"), ("outlet", outlet, "d.outlet = :outlet"),
+        ("incident", incident, "e.incident_id = :incident"),
+    )
     _date_filters(where, params, EVENT_ORDER, since, until)
     return where, params
 

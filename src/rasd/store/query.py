@@ -192,12 +192,7 @@ def incidents(store: Store, *, entity: str | None = None, actor: str | None = No
     if f["type"]:
         where.append("i.type = :type")
         params["type"] = f["type"]
-    if since:
-        where.append("i.date_value >= :since")
-        params["since"] = since
-    if until:
-        where.append("i.date_value <= :until")
-        params["until"] = until + "T99" if len(until) == 10 else until
+    analysis._date_filters(where, params, "i.date_value", since, until)
     for name, role in (("entity", None), ("actor", "actor")):
         if f[name]:
             where.append(
@@ -383,23 +378,11 @@ def entity(store: Store, name: str) -> dict:
 
 
 def _documents_filters(store: Store, q, outlet, since, until, entity) -> tuple[list[str], dict]:
-    where, params = [], {}
+    where, params = fts.document_filters(entity, since, until, outlet, None)
     if q:
         cond, p = fts.match_clause(store, q)
         where.append(cond)
         params.update(p)
-    if outlet:
-        where.append("d.outlet = :outlet")
-        params["outlet"] = outlet
-    if since:
-        where.append("d.published >= :since")
-        params["since"] = since
-    if until:
-        where.append("d.published <= :until")
-        params["until"] = until + "T99" if len(until) == 10 else until
-    if entity:
-        where.append("d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)")
-        params["entity"] = entity
     return where, params
 
 

@@ -169,23 +169,21 @@ def excluding(query: str, excluded: tuple[str, ...] | list[str] = ()) -> str:
 
 
 def _filters(entity, since, until, outlet, event_type) -> tuple[str, dict]:
-    filters, params = [], {}
-    if entity:
-        filters.append("d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)")
-        params["entity"] = entity
-    if since:
-        filters.append("d.published >= :since")
-        params["since"] = since
-    if until:
-        filters.append("d.published <= :until")
-        params["until"] = until + "T99" if len(until) == 10 else until
-    if outlet:
-        filters.append("d.outlet = :outlet")
-        params["outlet"] = outlet
-    if event_type:
-        filters.append("d.id IN (SELECT doc_id FROM events WHERE type = :etype)")
-        params["etype"] = event_type.upper()
+    filters, params = document_filters(entity, since, until, outlet, event_type)
     return "".join(f" AND {f}" for f in filters), params
+
+
+def document_filters(entity, since, until, outlet, event_type) -> tuple[list[str], dict]:
+    """Conditions on documents ``d`` for the search and document filters, with their parameters."""
+    from rasd.store.analysis import _conditions
+
+    return _conditions(
+        ("entity", entity, "d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)"),
+        ("since", since, "d.published >= :since"),
+        ("until", (until + "T99" if len(until) == 10 else until) if until else None, "d.published <= :until"),
+        ("outlet", outlet, "d.outlet = :outlet"),
+        ("etype", event_type.upper() if event_type else None, "d.id IN (SELECT doc_id FROM events WHERE type = :etype)"),
+    )
 
 
 def match_clause(store: Store, query: str, param: str = "q") -> tuple[str, dict]:
