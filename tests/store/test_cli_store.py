@@ -76,7 +76,7 @@ def test_export_jsonl_and_csv(loaded):
     lines = rasd("export", "--what", "claims", "--db", loaded).stdout.decode().splitlines()
     assert lines and all(json.loads(x)["unit"] for x in lines)
     csv_out = rasd("export", "--what", "events", "--format", "csv", "--db", loaded).stdout.decode()
-    assert csv_out.splitlines()[0].startswith("type,")
+    assert csv_out.startswith("\ufeffevent_id,") and ",type," in csv_out.splitlines()[0]
 
 
 def test_killed_ingest_resumes_to_the_same_state(tmp_path):

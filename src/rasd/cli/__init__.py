@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from rasd.cli import evaluation, extract, monitor, store, train
+from rasd.cli import evaluation, extract, monitor, serve, store, train
 from rasd.cli.common import fail
 from rasd.errors import RasdError
 
@@ -20,9 +20,9 @@ def main() -> None:
 
 
 for command in (
-    extract.extract, extract.bench, train.train, evaluation.eval_,
+    extract.extract, serve.with_api_bench(extract.bench), train.train, evaluation.eval_,
     store.ingest, store.search, store.entities_cmd, store.entity, store.claims, store.events, store.timeline,
-    store.stories_cmd, store.disagreements_cmd, store.export, store.stats_cmd,
+    store.stories_cmd, store.disagreements_cmd, store.export, store.stats_cmd, serve.serve,
     monitor.sources, monitor.watch, monitor.alerts,
 ):
     main.add_command(command)

@@ -9,8 +9,6 @@ from collections.abc import Iterator
 
 import click
 
-from rasd.errors import RasdError
-
 
 class _Console:
     """A rich Console made on first use (rich takes a few hundredths of a second to import, which
@@ -119,10 +117,10 @@ def table(title: str, columns: list[str], rows: list[list]) -> None:
 
 
 def check_date(value: str | None) -> None:
-    from rasd.extract.dates import to_date
+    """A date option is YYYY-MM-DD (or a longer ISO timestamp), else one line and exit (rasd.store.query decides)."""
+    from rasd.store.query import check_date as _check
 
-    if value and to_date(value) is None:
-        raise RasdError(f"bad date {value!r} (use YYYY-MM-DD)")
+    _check(value)
 
 
 def with_progress(paths: list[str], disabled: bool, label: str = "extract") -> Iterator[str]:

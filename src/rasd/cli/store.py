@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 import time
 
@@ -96,49 +94,73 @@ def _noted(docs):
         yield doc
 
 
-@click.command()
-@click.argument("query")
+def paging(default: int):
+    """--limit, --offset and --cursor, the same on every listing."""
+    def deco(f):
+        f = click.option("--cursor", metavar="CURSOR", help="Continue after the last page (printed on stderr as next:).")(f)
+        f = click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.")(f)
+        return click.option("--limit", type=int, default=default, show_default=True, callback=positive_int,
+                            help="Rows to show (at most 1000; see --cursor for the rest).")(f)
+    return deco
+
+
+def _footer(page, noun: str) -> None:
+    """On stderr: how many rows matched, how many are shown, and how to get the next page."""
+    shown = len(page.items)
+    total = page.total if page.total is not None else shown
+    msg = f"{total:,} {noun} matched, {shown:,} shown" if total != shown else f"{total:,} {noun}"
+    if page.next_cursor:
+        msg += f"; next page: --cursor {page.next_cursor}"
+    click.echo(msg, err=True)
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
 @db_option
+@click.option("--not", "excluded", multiple=True, metavar="WORD", help="Leave out documents with this word or phrase (repeatable).")
 @click.option("--entity", help="Only documents that mention this entity (any name or spelling).")
 @click.option("--since", metavar="DATE")
 @click.option("--until", metavar="DATE")
 @click.option("--outlet")
 @click.option("--type", "etype", metavar="EVENT", callback=event_type_choice, help="Only documents with an event of this PLOVER type.")
-@click.option("--limit", type=int, default=20, show_default=True, callback=positive_int)
+@paging(20)
 @json_option
-def search(query, db, entity, since, until, outlet, etype, limit, as_json):
+def search(query, db, excluded, entity, since, until, outlet, etype, limit, offset, cursor, as_json):
     """Arabic-aware full-text search, ranked by BM25, with highlighted snippets.
 
-    Words must all match; "quoted phrases"; OR between terms; -word excludes.
+    Words must all match; "quoted phrases"; OR between terms; -word (or --not WORD) excludes:
+    rasd search روسيا -أوكرانيا, or rasd search "روسيا -أوكرانيا". At most 500 characters.
     """
-    from rasd.store.analysis import resolve_entity
-    from rasd.store.search import search as run
+    from rasd.store import query as q
 
-    for d in (since, until):
-        check_date(d)
-    store = _open(db)
-    hits = run(store, query, entity=resolve_entity(store, entity) if entity else None, since=since, until=until,
-               outlet=outlet, event_type=etype, limit=limit)
+    page = q.search(_open(db), " ".join(query), exclude=excluded, entity=entity, since=since, until=until,
+                    outlet=outlet, type=etype, limit=limit, offset=offset, cursor=cursor)
     if as_json:
-        emit_json([h.to_json() for h in hits])
+        emit_json(page.items)
     else:
-        _table(f"{len(hits)} hits for {query}", ["score", "published", "outlet", "title", "snippet"],
-               [[f"{h.score:.2f}", h.published, h.outlet, h.title, h.snippet] for h in hits])
+        _table(f"{page.total:,} matched, first {len(page.items):,} shown" if not (offset or cursor) else
+               f"{page.total:,} matched, {len(page.items):,} shown", ["score", "published", "outlet", "title", "snippet"],
+               [[f"{h['score']:.2f}", h["published"], h["outlet"], h["title"], h["snippet"]] for h in page.items])
+    if page.next_cursor:
+        click.echo(f"next page: --cursor {page.next_cursor}", err=True)
 
 @click.command("entities")
 @db_option
 @click.option("--type", "etype", callback=entity_type_choice, help="PERSON, GPE, ORG, LOC, FACILITY, WEAPON, EVENT ...")
-@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int)
+@click.option("--name", "q", metavar="TEXT", help="Only entities whose name or id contains this.")
+@click.option("--sort", type=click.Choice(["documents", "id"]), default="documents", show_default=True)
+@paging(50)
 @json_option
-def entities_cmd(db, etype, limit, as_json):
+def entities_cmd(db, etype, q, sort, limit, offset, cursor, as_json):
     """Entities in the store, most-reported first."""
-    from rasd.store.analysis import entities
+    from rasd.store import query
 
-    rows = entities(_open(db), limit=limit, etype=etype)
+    page = query.entities(_open(db), type=etype, q=q, sort=sort, limit=limit, offset=offset, cursor=cursor, count=True)
+    _footer(page, "entities")
     if as_json:
-        return emit_json(rows)
+        return emit_json(page.items)
     _table("entities", ["id", "name", "name_ar", "type", "documents", "mentions"],
-           [[r["id"], r["name"], r["name_ar"], r["type"], r["documents"], r["mentions"]] for r in rows])
+           [[r["id"], r["name"], r["name_ar"], r["type"], r["documents"], r["mentions"]] for r in page.items])
 
 @click.command()
 @click.argument("name")
@@ -146,10 +168,9 @@ def entities_cmd(db, etype, limit, as_json):
 @json_option
 def entity(name, db, as_json):
     """Profile of one entity: aliases, spellings seen, mentions over time, co-occurring entities, events."""
-    from rasd.store.analysis import entity_profile, resolve_entity
+    from rasd.store import query
 
-    store = _open(db)
-    p = entity_profile(store, resolve_entity(store, name))
+    p = query.entity(_open(db), name)
     if as_json:
         return emit_json(p)
     out.print(f"[bold]{p['name']}[/bold]  {p['name_ar'] or ''}  ({p['type']}, {p['wikidata'] or 'no wikidata'})")
@@ -161,84 +182,107 @@ def entity(name, db, as_json):
 @click.command()
 @db_option
 @click.option("--subject", help="Entity whose figure it is (e.g. \"North Korea\").")
+@click.option("--entity", help="Claims whose subject or source is this entity.")
 @click.option("--unit", callback=unit_choice, help="troops, containers, artillery_shells, missiles ...")
-@click.option("--limit", type=int, callback=positive_int)
+@click.option("--since", metavar="DATE", help="The claim's date (else its article's) on or after this.")
+@click.option("--until", metavar="DATE")
+@click.option("--outlet")
+@paging(100)
 @json_option
-def claims(db, subject, unit, limit, as_json):
+def claims(db, subject, entity, unit, since, until, outlet, limit, offset, cursor, as_json):
     """Quantitative claims over time, with source, date and document."""
-    from rasd.store.analysis import iter_claims, resolve_entity
+    from rasd.store import query
 
-    store = _open(db)
-    rows = list(iter_claims(store, subject=resolve_entity(store, subject) if subject else None, unit=unit, limit=limit))
+    page = query.claims(_open(db), subject=subject, entity=entity, unit=unit, since=since, until=until, outlet=outlet,
+                        limit=limit, offset=offset, cursor=cursor, count=True)
+    _footer(page, "claims")
     if as_json:
-        return emit_json(rows)
-    _table(f"{len(rows)} claims", ["date", "figure", "unit", "subject", "source", "modality", "document"],
+        return emit_json(page.items)
+    _table(f"{len(page.items):,} of {page.total:,} claims", ["date", "figure", "unit", "subject", "source", "modality", "document"],
            [[(c["date"] or {}).get("value") or (c["date"] or {}).get("text") or c["source_document"]["published"],
              _fmt_figure(c), c["unit"], c["subject"], (c["source"] or {}).get("text", "—"), c["modality"],
-             c["source_document"]["source"]["path"] or c["id"]] for c in rows])
+             c["source_document"]["source"]["path"] or c["id"]] for c in page.items])
 
 @click.command()
 @db_option
-@click.option("--entity")
-@click.option("--type", "etype", metavar="EVENT", callback=event_type_choice, help="A PLOVER event type.")
+@click.option("--entity", help="Events with this entity in any role.")
+@click.option("--actor", help="Events with this entity as an actor.")
+@click.option("--type", "etype", callback=event_type_choice, help="A PLOVER type (ASSAULT, MOBILIZE, REJECT ...).")
 @click.option("--since", metavar="DATE")
 @click.option("--until", metavar="DATE")
+@click.option("--outlet", help="Only events reported by this outlet (not with --incidents).")
 @click.option("--incidents", "merged", is_flag=True, help="One row per incident, with every reporting document.")
+@click.option("--min-reports", type=int, default=1, show_default=True, help="With --incidents: reported by at least N documents.")
+@paging(100)
 @json_option
-def events(db, entity, etype, since, until, merged, as_json):
-    """PLOVER events, oldest first."""
-    from rasd.store.analysis import incidents, iter_events, resolve_entity
+def events(db, entity, actor, etype, since, until, outlet, merged, min_reports, limit, offset, cursor, as_json):
+    """PLOVER events, oldest first; with --incidents, incidents newest first."""
+    from rasd.store import query
 
-    for d in (since, until):
-        check_date(d)
     store = _open(db)
-    eid = resolve_entity(store, entity) if entity else None
     if merged:
-        rows = incidents(store, entity=eid)
+        if outlet:
+            raise query.BadRequest("--outlet does not apply to --incidents (an incident has many outlets)")
+        page = query.incidents(store, entity=entity, actor=actor, type=etype, since=since, until=until,
+                               min_reports=min_reports, limit=limit, offset=offset, cursor=cursor, count=True)
+        _footer(page, "incidents")
         if as_json:
-            return emit_json(rows)
-        return _table("incidents", ["type", "actors", "targets", "date", "reports", "outlets"],
-                      [[r["type"], ", ".join(r["actors"]), ", ".join(r["targets"]), (r["date"] or {}).get("value"),
-                        r["reports"], ", ".join(r["outlets"])] for r in rows])
-    rows = list(iter_events(store, entity=eid, etype=etype, since=since, until=until))
+            return emit_json(page.items)
+        return _table("incidents", ["date", "type", "actors", "targets", "place", "reports", "outlets"],
+                      [[r["date"], r["type"], ", ".join(r["actors"]), ", ".join(r["targets"]), r["place"],
+                        r["reports"], ", ".join(r["outlets"])] for r in page.items])
+    page = query.events(store, entity=entity, actor=actor, type=etype, since=since, until=until, outlet=outlet,
+                        limit=limit, offset=offset, cursor=cursor, count=True)
+    _footer(page, "events")
     if as_json:
-        return emit_json(rows)
-    _events_table(rows)
+        return emit_json(page.items)
+    _events_table(page.items)
 
 @click.command()
 @db_option
 @click.option("--entity")
+@paging(100)
 @json_option
 @click.pass_context
-def timeline(ctx, db, entity, as_json):
+def timeline(ctx, db, entity, limit, offset, cursor, as_json):
     """Events in date order (same as `rasd events`, for one entity's story)."""
-    ctx.invoke(events, db=db, entity=entity, etype=None, since=None, until=None, merged=False, as_json=as_json)
+    ctx.invoke(events, db=db, entity=entity, actor=None, etype=None, since=None, until=None, outlet=None, merged=False,
+               min_reports=1, limit=limit, offset=offset, cursor=cursor, as_json=as_json)
 
 @click.command("stories")
 @db_option
-@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int)
+@click.option("--min-documents", type=int, default=1, show_default=True, help="Stories of at least N documents.")
+@click.option("--outlet", help="Stories this outlet reported.")
+@paging(50)
 @json_option
-def stories_cmd(db, limit, as_json):
-    """Near-duplicate and rewritten articles grouped into stories, with outlets and first-seen time."""
-    from rasd.store.analysis import stories
+def stories_cmd(db, min_documents, outlet, limit, offset, cursor, as_json):
+    """Near-duplicate and rewritten articles grouped into stories (newest first), with outlets and first-seen time."""
+    from rasd.store import query
 
-    rows = stories(_open(db), limit=limit)
+    page = query.stories(_open(db), min_documents=min_documents, outlet=outlet, limit=limit, offset=offset, cursor=cursor,
+                         count=True)
+    _footer(page, "stories")
     if as_json:
-        return emit_json(rows)
+        return emit_json(page.items)
     _table("stories", ["story", "first seen", "documents", "outlets", "title"],
-           [[s["story"], s["first_seen"], len(s["documents"]), ", ".join(s["outlets"]), s["title"]] for s in rows])
+           [[s["story"], s["first_seen"], len(s["documents"]), ", ".join(s["outlets"]), s["title"]] for s in page.items])
 
 @click.command("disagreements")
 @db_option
 @click.option("--subject")
-@click.option("--unit", callback=unit_choice)
+@click.option("--unit")
+@click.option("--kind", type=click.Choice(["figures", "denial"]))
+@paging(100)
 @json_option
-def disagreements_cmd(db, subject, unit, as_json):
+def disagreements_cmd(db, subject, unit, kind, limit, offset, cursor, as_json):
     """Figures that cannot both be true, and events one source asserts and another denies."""
-    from rasd.store.analysis import disagreements, resolve_entity
+    from rasd.store import query
 
-    store = _open(db)
-    rows = disagreements(store, subject=resolve_entity(store, subject) if subject else None, unit=unit)
+    page = query.disagreements(_open(db), subject=subject, unit=unit, kind=kind, limit=limit, offset=offset, cursor=cursor,
+                               count=True)
+    rows = page.items
+    if rows or page.total:
+        _footer(page, "disagreements")
     if as_json:
         return emit_json(rows)
     for d in rows:
@@ -256,34 +300,72 @@ def disagreements_cmd(db, subject, unit, as_json):
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx", "geojson", "parquet"]), default="jsonl", show_default=True)
 @click.option("--what", type=click.Choice(["documents", "claims", "events", "entities"]), default="documents", show_default=True)
-def export(db, fmt, what):
-    """Export documents, claims, events or entities as JSON Lines, CSV or Parquet on standard output."""
-    from rasd.store.analysis import export_rows
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (default: standard output).")
+@click.option("--q", "q", metavar="QUERY", help="documents, entities: a search query (entities: a name).")
+@click.option("--entity")
+@click.option("--subject", help="claims")
+@click.option("--unit", callback=unit_choice, help="claims")
+@click.option("--actor", help="events")
+@click.option("--type", "etype", help="events: a PLOVER type; entities: an entity type")
+@click.option("--since", metavar="DATE")
+@click.option("--until", metavar="DATE")
+@click.option("--outlet")
+def export(db, fmt, what, output, q, entity, subject, unit, actor, etype, since, until, outlet):
+    """Export documents, claims, events or entities (JSON Lines, CSV for Excel, XLSX, GeoJSON, Parquet), with the listings' filters."""
+    import shutil
+    import tempfile
 
-    rows = export_rows(_open(db), what)
-    if fmt == "parquet":  # a binary file: rasd export --format parquet > table.parquet
-        return __import__("rasd.scale.parquet", fromlist=["export_parquet"]).export_parquet(rows)
-    if fmt == "jsonl":
-        for r in rows:
-            click.echo(json.dumps(r, ensure_ascii=False, default=str))
+    from rasd.store import export as ex
+
+    given = {"q": q, "entity": entity, "subject": subject, "unit": unit, "actor": actor, "type": etype, "since": since,
+             "until": until, "outlet": outlet}
+    filters = {k: v for k, v in given.items() if v not in (None, "")}
+    store = _open(db)
+    if fmt == "parquet":  # a binary file: rasd export --format parquet > table.parquet (see rasd.scale.parquet)
+        from rasd.scale.parquet import export_parquet
+
+        ex.check(what, "jsonl")
+        rows = ex.rows(store, what, **filters)
+        if output:
+            with open(output, "wb") as fh:
+                export_parquet(rows, fh)
+        else:
+            export_parquet(rows)
         return
-    writer = None
-    for r in rows:
-        flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
-        if writer is None:
-            writer = csv.DictWriter(sys.stdout, fieldnames=list(flat))
-            writer.writeheader()
-        writer.writerow(flat)
+    ex.check(what, fmt)
+    if fmt == "xlsx":
+        if output is None and sys.stdout.isatty():
+            raise InputError("-", "XLSX is binary: pass -o FILE.xlsx or redirect standard output")
+        rows = ex.rows(store, what, **filters)
+        if output:
+            ex.xlsx(what, rows, output)
+            return
+        with tempfile.TemporaryFile() as tmp:
+            ex.xlsx(what, rows, tmp)
+            tmp.seek(0)
+            shutil.copyfileobj(tmp, sys.stdout.buffer)
+        return
+    chunks = ex.stream(store, what, fmt, **filters)
+    fh = open(output, "w", encoding="utf-8", newline="") if output else None
+    try:
+        for chunk in chunks:
+            if fh:
+                fh.write(chunk)
+            else:
+                sys.stdout.buffer.write(chunk.encode("utf-8"))
+    finally:
+        if fh:
+            fh.close()
+        sys.stdout.flush()
 
 @click.command("stats")
 @db_option
 @json_option
 def stats_cmd(db, as_json):
-    """Counts of documents, entities, claims, events, stories; freshness of each watched source."""
-    from rasd.monitor.registry import freshness
-    from rasd.store.analysis import stats
+    """Counts of documents, entities, claims, events, stories."""
+    from rasd.store.query import stats
 
     store = _open(db)
     s = stats(store)

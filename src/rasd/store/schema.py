@@ -77,6 +77,8 @@ incidents = Table(
 Index("ix_incidents_type_date", incidents.c.type, incidents.c.date_value)
 Index("ix_incidents_key", incidents.c.key)
 
+# claims and events also have sort_key (their listing order; migration 0004_api adds it with a trigger
+# that fills it, so inserts need not name it): not declared here because 0001 creates these tables.
 claims = Table(
     "claims", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

