@@ -5,7 +5,8 @@ import json
 
 from rasd.pipeline import extract_text
 from rasd.store import open_store
-from rasd.store.analysis import disagreements, export_rows, incidents, stories
+from rasd.store.analysis import disagreements, incidents, stories
+from rasd.store.export import rows as export_rows
 from rasd.store.ingest import ingest
 from rasd.store.linking import relink
 

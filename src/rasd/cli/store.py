@@ -23,6 +23,7 @@ from rasd.cli.common import (
 from rasd.cli.common import open_store as _open
 from rasd.cli.common import table as _table
 from rasd.cli.scale import engine_options
+from rasd.errors import InputError
 
 
 def _fmt_figure(c: dict) -> str:
@@ -360,11 +361,13 @@ def export(db, fmt, what, output, q, entity, subject, unit, actor, etype, since,
             fh.close()
         sys.stdout.flush()
 
+
 @click.command("stats")
 @db_option
 @json_option
 def stats_cmd(db, as_json):
-    """Counts of documents, entities, claims, events, stories."""
+    """Counts of documents, entities, claims, events, stories; freshness of each watched source."""
+    from rasd.monitor.registry import freshness
     from rasd.store.query import stats
 
     store = _open(db)

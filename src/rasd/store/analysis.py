@@ -197,7 +197,7 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "negated": bool(r.negated), "start": r.start, "end": r.end, "sentence": r.sentence, "trigger": r.trigger,
-                "incident": r.incident_id, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,
+                "incident": r.incident_key, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,
             }
 
 
@@ -262,4 +262,6 @@ def disagreements(store: Store, subject: str | None = None, unit: str | None = N
     and another denies (rasd.store.disagreements); each with why and both sides."""
     from rasd.store.disagreements import disagreements as find
 
-                "incident": r.incident_key, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,
+    claims = list(iter_claims(store, subject=subject, unit=unit))
+    events = [] if unit else list(iter_events(store, entity=subject))
+    return find(store, claims, events)
