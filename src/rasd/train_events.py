@@ -120,6 +120,16 @@ def add_devset(data: Data, devset: Path, ids: str = "odd", weight: float = 2.0) 
 
 
 def add_silver(data: Data, corpus: Path, articles: int, weight: float = 0.5, every_plain: int = 4) -> int:
+    from rasd.extract import events as stage
+
+    stage.use_model(None, rules_only=True)  # silver labels come from the rules, not from a model
+    try:
+        return _silver(data, corpus, articles, weight, every_plain)
+    finally:
+        stage.use_model(None)
+
+
+def _silver(data: Data, corpus: Path, articles: int, weight: float, every_plain: int) -> int:
     from rasd.pipeline import annotate, clean
     from rasd.sources.files import RawArticle
 
@@ -235,6 +245,7 @@ def cross_validate(data: Data, folds: int = 5, **kw) -> dict:
     return out
 
 
+GATED = ("ASSAULT", "PROTEST")
 GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
@@ -255,6 +266,13 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
         report["silver_articles"] = add_silver(data, ant, silver_articles)
     report["sentences"] = len(data)
     model = fit(data, epochs=epochs)
+    # The model has a say only where it learned from judged negatives (the OEDA types): there it accepts
+    # or rejects a trigger's event and may propose one; for the other types the triggers decide and the
+    # model gives its probability as the event's confidence.
+    for etype in TYPES:
+        if etype not in GATED:
+            model.thresholds[_T[etype]] = 0.0
+            model.propose[_T[etype]] = 1.01
     if cv:
         report["cv_oeda"] = cross_validate(data, epochs=epochs)
         for etype, r in report["cv_oeda"].items():
