@@ -165,14 +165,14 @@ def extract_events(doc: Document) -> Document:
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
 
-_MODEL: list[EventModel] = []  # tests and `rasd eval events` put a model here
+_MODEL: list[EventModel | None] = []  # set by use_model
 _STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
 
 
-def use_model(model: EventModel | None) -> None:
-    """Run the event stage with this model (None: the shipped one)."""
+def use_model(model: EventModel | None, rules_only: bool = False) -> None:
+    """Run the event stage with this model (None: the shipped one; rules_only: none, the triggers alone)."""
     _MODEL.clear()
-    if model is not None:
+    if model is not None or rules_only:
         _MODEL.append(model)
 
 
