@@ -66,7 +66,7 @@ def test_eval_command_scores_a_gold_file(tmp_path):
     out = tmp_path / "out.jsonl"
     r = rasd("extract", str(tmp_path / "a.txt"))
     out.write_bytes(r.stdout)
-    r = rasd("eval", str(tmp_path / "gold.json"), str(out))
+    r = rasd("eval", str(tmp_path / "gold.json"), str(out), "--json")
     assert r.returncode == 0, r.stderr
     scores = json.loads(r.stdout)
     assert scores["entities"]["recall"] == 1.0

@@ -70,9 +70,10 @@ def test_embedded_article_is_its_own_document(extracted, gold):
 # reason in the commit message.
 FLOORS = {
     ("entities", "f1"): 0.90,
-    ("claims", "f1"): 0.95,
-    ("claims", "attribution_right"): 0.90,
-    ("events", "recall"): 0.80,
+    ("claims", "f1"): 0.90,
+    ("claims", "attribution_right"): 0.85,
+    ("events", "recall"): 0.85,
+    ("events", "precision"): 0.35,
     ("cleaning", "must_drop_dropped"): 1.0,
     ("cleaning", "must_keep_kept"): 1.0,
     ("cleaning", "metadata_right"): 1.0,

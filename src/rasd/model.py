@@ -76,6 +76,24 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class GenericActor:
+    """An event participant without a proper name ("مسلحون", "قوات الأمن"): its role code (CAMEO/OEDA:
+    UAF, MIL, COP, GOV, REB, OPP, CVL, PRO, EDU ...), the role's name, its span, and the state it belongs
+    to when the text says so (an entity id)."""
+
+    role: str
+    name: str
+    text: str
+    start: int
+    end: int
+    country: str | None
+    part: str  # actor | target
+
+
+MODALITIES = ("asserted", "reported", "planned", "denied", "conditional", "question")
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     type: str
     mode: str | None
@@ -89,6 +107,10 @@ class Event:
     end: int
     sentence: str
     trigger: str = ""
+    modality: str = "asserted"  # one of MODALITIES
+    background: bool = False  # a past or historical mention, not news of the day
+    generic_actors: tuple[GenericActor, ...] = ()
+    confidence: float | None = None  # the event model's probability for the type, when it ran
 
 
 @dataclass(frozen=True)

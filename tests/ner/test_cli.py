@@ -34,7 +34,7 @@ def test_eval_of_an_extraction_output_still_works(tmp_path):
     gold.write_text(json.dumps({"documents": {}}), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     out.write_text("", encoding="utf-8")
-    r = CliRunner().invoke(main, ["eval", str(gold), str(out)])
+    r = CliRunner().invoke(main, ["eval", str(gold), str(out), "--json"])
     assert r.exit_code == 0, r.output
     assert "entities" in json.loads(r.output)
 

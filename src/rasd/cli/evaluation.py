@@ -30,19 +30,102 @@ def eval_() -> None:
 @eval_.command("seeds")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("output", type=click.Path(exists=True, dir_okay=False))
-def eval_seeds(gold: str, output: str) -> None:
-    """Score OUTPUT (rasd extract JSONL or JSON) against GOLD (the form of shared/seeds/gold.json).
-
-    Prints precision, recall and F1 for entities, claims and events, and the cleaning figures, as JSON.
-    """
+@click.option("--ids", help="Score one half: odd or even numeric file names (the devset's tuning and report "
+                            "halves), or a comma-separated list of file names.")
+@click.option("--misses", is_flag=True, help="Also list every false negative and false positive, with its sentence.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures (and misses) as JSON.")
+def eval_seeds(gold: str, output: str, ids: str | None, misses: bool, as_json: bool) -> None:
+    """Score OUTPUT (rasd extract JSONL or JSON) against GOLD (the form of shared/seeds/gold.json or
+    shared/devset/gold.json): entities, claims per unit, attribution, events per type, cleaning."""
     from rasd.evaluate import evaluate, load_output
 
     try:
         gold_data = json.loads(Path(gold).read_text(encoding="utf-8"))
         out = load_output(output)
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError) as exc:
-        fail(f"cannot read gold or output: {exc}")
-    click.echo(json.dumps(evaluate(gold_data, out), ensure_ascii=False, indent=2))
+        result = evaluate(gold_data, out, ids)
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        fail(f"cannot read gold or output: {exc!r}")
+    if not result["documents"] and result["missing"]:
+        fail("no gold document is in the output (documents are paired by file name)")
+    if not misses:
+        result.pop("misses")
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_gold_scores(result)
+
+
+def _print_gold_scores(result: dict) -> None:
+    from rich.table import Table
+
+    con = Console()
+    c = result["cleaning"]
+    con.print(f"documents: {result['documents']}" + (f"; missing in output: {result['missing']}" if result["missing"] else ""))
+    con.print(f"cleaning: must_drop dropped {c['must_drop_dropped']}, must_keep kept {c['must_keep_kept']}, "
+              f"metadata right {c['metadata_right']}")
+    summary = Table(title="summary")
+    for col in ("measure", "P", "R", "F1", "tp", "fp", "fn"):
+        summary.add_column(col, justify="left" if col == "measure" else "right")
+    for name in ("entities", "entities_found", "claims", "events"):
+        s = result[name]
+        summary.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
+    con.print(summary)
+    con.print(f"attribution right: {result['claims']['attribution_right']} of {result['claims']['attributed']} "
+              f"matched claims with a gold source; event dates right: {result['events']['date_right']} "
+              f"of {result['events']['dated']}")
+    for field, by in (("events", "by_type"), ("claims", "by_unit")):
+        t = Table(title=f"{field} {by.replace('_', ' ')}")
+        for col in (by[3:], "P", "R", "F1", "tp", "fp", "fn"):
+            t.add_column(col, justify="left" if col == by[3:] else "right")
+        for k, s in result[field][by].items():
+            t.add_row(k, f"{s['precision']:.2f}", f"{s['recall']:.2f}", f"{s['f1']:.2f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
+        con.print(t)
+    for m in result.get("misses", []):
+        what = m.get("type") or f"{m.get('value')} {m.get('unit')}"
+        extra = {k: v for k, v in m.items() if k not in ("doc", "field", "kind", "type", "unit", "value", "sentence") and v}
+        con.print(f"[bold]{m['kind'].upper()}[/bold] {m['doc']} {m['field']} {what} {json.dumps(extra, ensure_ascii=False)}",
+                  highlight=False)
+        con.print(f"    {m.get('sentence') or '(no sentence found)'}", highlight=False)
+
+
+@eval_.command("events")
+@click.argument("gsr", type=click.Path(exists=True, dir_okay=False), nargs=-1, required=True)
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
+              help="Default: the event model shipped in the package.")
+@click.option("--misses", is_flag=True, help="Also list each sentence judged wrongly.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_events(gsr: tuple[str, ...], model_path: str | None, misses: bool, as_json: bool) -> None:
+    """Sentence-level detection of PLOVER events on OEDA-format CSV files (columns event_type, label,
+    text; label yes is a positive, easy/difficult no a negative, ambiguous left out): precision,
+    recall and F1 of Rasd's event stage and of the model alone, per event type."""
+    from rasd.errors import RasdError
+    from rasd.events_eval import eval_gsr
+
+    try:
+        result = eval_gsr([Path(p) for p in gsr], Path(model_path) if model_path else None)
+    except (RasdError, OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+        fail(str(exc))
+    if not misses:
+        for r in result.values():
+            r.pop("misses", None)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    con = Console()
+    t = Table(title="sentence-level event detection")
+    for col in ("type", "detector", "P", "R", "F1", "tp", "fp", "fn", "sentences"):
+        t.add_column(col, justify="left" if col in ("type", "detector") else "right")
+    for etype, r in result.items():
+        for det in ("rasd", "model", "triggers"):
+            s = r[det]
+            t.add_row(etype, det, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]),
+                      str(s["fp"]), str(s["fn"]), str(r["sentences"]))
+    con.print(t)
+    for etype, r in result.items():
+        for m in r.get("misses", []):
+            con.print(f"[bold]{m['kind'].upper()}[/bold] {etype} {m['id']}: {m['text']}", highlight=False)
 
 
 @eval_.command("ner")

@@ -104,3 +104,30 @@ def train_places(out: str | None) -> None:
     from rasd.store.places import build
 
     click.echo(json.dumps(build(Path(out) if out else None), ensure_ascii=False, indent=2))
+
+
+@train.command("events")
+@click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/data", show_default=True,
+              help="The shared data folder: events/oeda_arabic_gsr (required), ant/ (silver labels); the devset "
+                   "beside it (../devset) gives its odd ids.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/events_model.npz.")
+@click.option("--silver", type=int, default=1200, show_default=True,
+              help="ANT articles whose rule events give silver labels (0: none).")
+@click.option("--epochs", type=int, default=60, show_default=True)
+@click.option("--no-cv", "no_cv", is_flag=True, help="Skip the 5-fold cross-validation on the OEDA half.")
+def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bool) -> None:
+    """Train the sentence-level PLOVER event detector (NumPy logistic model); prints the data it used
+    and, unless --no-cv, the 5-fold cross-validated ASSAULT and PROTEST figures on the OEDA half."""
+    from rasd import resources
+    from rasd.errors import RasdError
+    from rasd.extract.event_model import MODEL_FILE
+    from rasd.train_events import build
+
+    if not (Path(data) / "events" / "oeda_arabic_gsr").is_dir():
+        fail(f"no events/oeda_arabic_gsr in {data}: pass --data with the shared data folder")
+    try:
+        report = build(Path(data), Path(out) if out else resources.path(MODEL_FILE), silver_articles=silver,
+                       cv=not no_cv, epochs=epochs)
+    except RasdError as exc:
+        fail(str(exc))
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))

@@ -1,5 +1,8 @@
-"""PLOVER events: a trigger (from resources/event_triggers.tsv), its actors and targets among the
-linked entities, the place, the date and who reports it."""
+"""PLOVER events: a trigger (from resources/event_triggers.tsv) proposes an event, the learned model
+(extract/event_model.py, resources/events_model.npz) accepts or rejects it and may propose one a
+trigger missed; rules find its actors and targets among the linked entities and the generic actors
+(resources/generic_actors.tsv), the place, the date, who reports it and how it is told
+(modality, negation, background: resources/event_modality.tsv)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
 from rasd.extract.dates import find_dates, nearest_date, to_date
-from rasd.model import Document, Event
+from rasd.extract.event_model import EventModel, shipped_model
+from rasd.model import Document, Event, GenericActor
 
 _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
@@ -55,8 +59,28 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
         req = tuple(key(r) for r in requires.split("|") if r)
         for w in words.split("|"):
             table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb"))
-    alts = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<!\w){_CLITIC}(?P<t>{alts})(?!\w)"), table
+    return re.compile(rf"(?<!\w){_CLITIC}(?P<t>{trie_regex(table)})(?!\w)"), table
+
+
+def trie_regex(words) -> str:
+    """One regular expression for many words, factored by common prefixes (much faster than a flat
+    alternation); it matches the same words, the longest one where several fit."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
 
 
 def extract_events(doc: Document) -> Document:
@@ -68,48 +92,204 @@ def extract_events(doc: Document) -> Document:
         key=lambda m: m.start,
     )
     events: list[Event] = []
+    model = _MODEL[0] if _MODEL else shipped_model()
+    generic_pattern, generic_table = generic_actors()
+    home = _home_state(doc)
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
             continue
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
-        found = list(pattern.finditer(n_sent))
+        found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
         if not found:
             continue
+        probs = None
+        if model is not None and any(model.thresholds[model.types.index(t.type)] > 0 for _, t in found):
+            probs = dict(zip(model.types, model.scores(model_features(n_sent, {t.type for _, t in found})).tolist(), strict=False))
+            proposed = [t for t in model.types if probs[t] >= model.propose[model.types.index(t)]]
+            if not found and not proposed:
+                continue
+            found = [(m, t) for m, t in found if probs.get(t.type, 1.0) >= model.thresholds[model.types.index(t.type)]]
+            have = {t.type for _, t in found}
+            for etype in proposed:
+                cue = model.cue(n_sent, etype) if etype not in have else None
+                if cue is not None:
+                    found.append((cue, Trigger(etype, None, cue.group(), (), True)))
+            found.sort(key=lambda x: x[0].start())
+            if not found:
+                continue
         in_sent = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
         everyone = [x for x in in_sent if x.type in _PARTICIPANT_TYPES and x.entity not in media_ids()]
+        generic = _generic_in(doc, generic_pattern, generic_table, n_sent, ns, in_sent)
         attribution = find_attribution(doc, n_sent, ns)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
-        for m in found:
-            for trig in table[m.group("t")]:
-                if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
+        for m, trig in found:
+            if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
+                continue
+            g = "t" if "t" in (m.re.groupindex or {}) else 0
+            ts, te = norm.span_to_original(ns + m.start(g), ns + m.end(g))
+            # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
+            exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12)
+            participants = [
+                x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
+            ]
+            actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
+            roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
+            for ga in roles:
+                organ = (ga.country or home) if ga.role in _STATE_ROLES else None
+                if organ and organ not in actors and organ not in targets:
+                    (actors if ga.part == "actor" else targets).append(organ)
+            if not actors and not roles and not targets:
+                if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
-                if _conditional(n_sent[: m.start()]):
-                    continue
-                ts, te = norm.span_to_original(ns + m.start("t"), ns + m.end("t"))
-                # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
-                exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12)
-                participants = [
-                    x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
-                ]
-                actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
-                if not actors:
-                    continue
-                seen.add(trig.type)
-                events.append(Event(
-                    type=trig.type, mode=trig.mode,
-                    actors=tuple(actors), targets=tuple(t for t in targets if t not in actors),
-                    place=_place(doc, in_sent, ts),
-                    date=nearest_date(dates, ts - sent.start),
-                    source=attribution.ref if attribution else None,
-                    negated=bool(_NEGATION.search(n_sent[: m.start()])) and trig.type != "REJECT",
-                    start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
-                ))
+            seen.add(trig.type)
+            before = n_sent[: m.start()]
+            modality, background = _modality(before, n_sent, m.start(), attribution is not None)
+            date = nearest_date(dates, ts - sent.start)
+            events.append(Event(
+                type=trig.type, mode=trig.mode,
+                actors=tuple(actors), targets=tuple(t for t in targets if t not in actors),
+                place=_place(doc, in_sent, ts),
+                date=date,
+                source=attribution.ref if attribution else None,
+                negated=bool(_NEGATION.search(before)) and trig.type != "REJECT",
+                start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
+                modality=modality, background=background or _old(date, ref),
+                generic_actors=tuple(roles),
+                confidence=round(probs[trig.type], 3) if probs and trig.type in probs else None,
+            ))
     events = _merge_repeats(events)
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
+
+
+_MODEL: list[EventModel | None] = []  # set by use_model
+_STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
+
+
+def use_model(model: EventModel | None, rules_only: bool = False) -> None:
+    """Run the event stage with this model (None: the shipped one; rules_only: none, the triggers alone)."""
+    _MODEL.clear()
+    if model is not None or rules_only:
+        _MODEL.append(model)
+
+
+def model_features(n_sent: str, lexicon: set[str]) -> list[str]:
+    from rasd.extract.event_model import features
+
+    return features(n_sent, lexicon)
+
+
+@lru_cache(maxsize=1)
+def generic_actors() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    table: dict[str, tuple[str, str]] = {}
+    for role, name, words in resources.read_tsv("generic_actors.tsv", 3):
+        for w in words.split("|"):
+            if w:
+                table.setdefault(key(w), (role, name))
+    return re.compile(rf"(?<!\w){_CLITIC}(?P<g>{trie_regex(table)})(?!\w)"), table
+
+
+@lru_cache(maxsize=1)
+def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for modality, words in resources.read_tsv("event_modality.tsv", 2):
+        alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True) if w)
+        out.append((modality, re.compile(rf"(?<!\w)(?:و|ف)?(?:{alts})")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _future_prefixes() -> tuple[str, ...]:
+    return tuple(key(row[0]) for row in resources.read_tsv("clitics.tsv", 3) if row[1] == "future")
+
+
+def _modality(before: str, n_sent: str, start: int, reported: bool) -> tuple[str, bool]:
+    """(modality, background) of the event whose trigger starts at ``start`` of the normalised sentence."""
+    clause = re.split(r"[,،;:]", before)[-1]
+    found = {mod for mod, pat in modality_words() if pat.search(clause if mod != "denied" else before)}
+    background = "background" in found
+    if "conditional" in found and _conditional(before):
+        return "conditional", background
+    if n_sent.rstrip().endswith(("؟", "?")):
+        return "question", background
+    if "denied" in found:
+        return "denied", background
+    word_start = before[-3:]
+    if "planned" in found or any(word_start.endswith(p) or word_start.endswith(" " + p) for p in _future_prefixes()):
+        return "planned", background
+    return ("reported" if reported else "asserted"), background
+
+
+def _old(date, ref) -> bool:
+    """An event dated a year or more before publication is background."""
+    if date is None or not date.value or ref is None:
+        return False
+    return date.value[:4].isdigit() and int(date.value[:4]) < ref.year
+
+
+def _home_state(doc: Document) -> str | None:
+    """The state an article is about (most mentions, then first): whose police or army an unqualified
+    "الشرطة" or "الجيش" is (a generic organ is a form of its state, as the gold convention has it)."""
+    kb = knowledge_base()
+    best = None
+    for e in doc.entities:
+        ent = kb.entities.get(e.id)
+        if e.type != "GPE" or ent is None or ent.country != e.id or not e.mentions:
+            continue
+        rank = (len(e.mentions), -e.mentions[0].start)
+        if best is None or rank > best[0]:
+            best = (rank, e.id)
+    return best[1] if best else None
+
+
+def _generic_in(doc: Document, pattern: re.Pattern[str], table: dict[str, tuple[str, str]], n_sent: str, ns: int,
+                in_sent: list[_Mention]) -> list[GenericActor]:
+    """The generic actors of a sentence: spans not inside a linked entity, each tied to the state named
+    right after it (an adjective or في + the state)."""
+    kb = knowledge_base()
+    norm = doc.norm
+    out: list[GenericActor] = []
+    for m in pattern.finditer(n_sent):
+        s, e = norm.span_to_original(ns + m.start("g"), ns + m.end("g"))
+        if any(x.start < e and s < x.end for x in in_sent):
+            continue
+        role, name = table[m.group("g")]
+        country = None
+        for x in in_sent:
+            if x.start >= e and not doc.text[e:x.start].strip() and x.type in ("GPE", "NORP"):
+                ent = kb.entities.get(x.entity)
+                country = (ent.country if ent is not None and ent.country else None) or kb.stands_for(x.entity)
+                break
+            if x.start >= e:
+                break
+        out.append(GenericActor(role, name, doc.text[s:e], s, e, country, "actor"))
+    return out
+
+
+def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int, trig: Trigger, sent_start: int,
+                   actors: list[str]) -> list[GenericActor]:
+    """Generic participants of one trigger: the nearest one before it in its clause acts (SVO); the
+    nearest after it acts for a verb with no named actor or whose actor is its own state ("قوات الأمن
+    العراقية", VSO), else it is the target."""
+    has_actor = bool(actors) and not (generic and any(g.country in actors for g in generic if g.start >= te))
+    text = doc.text
+    clause_start = max(text.rfind("،", sent_start, ts), text.rfind(",", sent_start, ts), sent_start)
+    out: list[GenericActor] = []
+    before = [g for g in generic if clause_start <= g.start and g.end <= ts and ts - g.end <= 40]
+    after = [g for g in generic if g.start >= te and g.start - te <= 40]
+    actor_taken = has_actor
+    if before and not has_actor:
+        out.append(dataclasses.replace(before[-1], part="actor"))
+        actor_taken = True
+    if after:
+        part = "actor" if trig.verb and not actor_taken else "target"
+        out.append(dataclasses.replace(after[0], part=part))
+        if part == "actor" and len(after) > 1 and after[1].start - after[0].end <= 40:
+            out.append(dataclasses.replace(after[1], part="target"))
+    return out
 
 
 def _merge_repeats(events: list[Event]) -> list[Event]:
@@ -118,8 +298,8 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
     (and targets) a later statement adds."""
     kept: list[Event] = []
     for ev in events:
-        same = next((k for k in kept if k.type == ev.type and k.mode == ev.mode and set(k.actors) == set(ev.actors)
-                     and k.negated == ev.negated and (ev.place is None or ev.place == k.place)
+        same = next((k for k in kept if k.type == ev.type and k.mode == ev.mode and _same_parties(k, ev)
+                     and k.negated == ev.negated and (ev.place is None or k.place is None or ev.place == k.place)
                      and (k.date is None or ev.date is None or k.date.value == ev.date.value)), None)
         if same is None:
             kept.append(ev)
@@ -130,6 +310,17 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
                 targets=tuple(dict.fromkeys((*same.targets, *ev.targets))),
             )
     return kept
+
+
+def _same_parties(a: Event, b: Event) -> bool:
+    """Do two statements name the same parties: one's named actors within the other's, or, with none
+    named, the same generic roles or targets?"""
+    if a.actors or b.actors:
+        x, y = set(a.actors), set(b.actors)
+        return bool(x and y) and (x <= y or y <= x)
+    ra = {g.role for g in a.generic_actors if g.part == "actor"}
+    rb = {g.role for g in b.generic_actors if g.part == "actor"}
+    return ra == rb and (not a.targets or not b.targets or bool(set(a.targets) & set(b.targets)))
 
 
 def _conditional(before: str) -> bool:

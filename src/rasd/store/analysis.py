@@ -197,6 +197,8 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
                 "date": {"value": r.date_value, "text": r.date_text, "precision": r.date_precision} if r.date_text is not None else None,
                 "source": {"entity": r.source_entity, "text": r.source_text} if r.source_text is not None else None,
                 "negated": bool(r.negated), "start": r.start, "end": r.end, "sentence": r.sentence, "trigger": r.trigger,
+                "modality": r.modality or "asserted", "background": bool(r.background),
+                "generic_actors": json.loads(r.generic_actors) if r.generic_actors else [], "confidence": r.confidence,
                 "incident": r.incident_key, "id": r.doc_id, "source_document": _doc_ref(r), "event_id": r.id, "sort": r.sort,
             }
 

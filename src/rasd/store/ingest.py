@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -156,6 +157,8 @@ def _store_one(conn: Connection, doc: Document, parent: str | None, stats: Inges
             date_precision=ev.date.precision if ev.date else None,
             source_entity=ev.source.entity if ev.source else None, source_text=ev.source.text if ev.source else None,
             negated=ev.negated, start=ev.start, end=ev.end, sentence=ev.sentence, trigger=ev.trigger,
+            modality=ev.modality, background=ev.background, confidence=ev.confidence,
+            generic_actors=json.dumps([dataclasses.asdict(g) for g in ev.generic_actors], ensure_ascii=False),
         ) for ev in doc.events]).scalars().all()
         links = []
         for event_id, ev in zip(ids, doc.events, strict=True):

@@ -106,6 +106,9 @@ events = Table(
     Column("negated", Boolean, nullable=False),
     Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
     Column("sentence", Text), Column("trigger", Text),
+    # revision 0005_events: how the event is told, its generic actors (JSON list) and the model's probability
+    Column("modality", String(16)), Column("background", Boolean),
+    Column("generic_actors", Text), Column("confidence", Float),
 )
 Index("ix_events_type", events.c.type)
 Index("ix_events_type_date", events.c.type, events.c.date_value)

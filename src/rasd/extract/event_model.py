@@ -1,0 +1,125 @@
+"""The learned event detector: for a sentence, the probability that it reports each PLOVER type.
+
+A multi-label logistic model over sparse features of the normalised sentence (words, words without
+their proclitic, their first and last four letters, word pairs, and one feature per trigger-lexicon
+type found), trained by ``rasd train events`` (rasd.train_events) and shipped as
+resources/events_model.npz; it runs on NumPy alone. The rules (extract/events.py) still find the
+actor, target, place, date and source; the model says whether and which event a sentence reports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from rasd import resources
+from rasd.arabic.normalise import key
+from rasd.errors import RasdError
+
+MODEL_FILE = "events_model.npz"
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _proclitics() -> tuple[str, ...]:
+    found = {key(row[0]) for row in resources.read_tsv("clitics.tsv", 3) if row[1] != "future"}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def _word_features(w: str) -> tuple[str, ...]:
+    stem = w
+    for p in _proclitics():
+        if w.startswith(p) and len(w) - len(p) >= 3:
+            stem = w[len(p):]
+            break
+    return ("w" + w, "s" + stem, "p" + stem[:4], "e" + stem[-4:]) if len(stem) > 4 else ("w" + w, "s" + stem)
+
+
+def features(n_sent: str, lexicon_types: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The feature strings of a normalised sentence (``key`` form)."""
+    words = _WORD.findall(n_sent)
+    out: list[str] = []
+    for w in words:
+        out.extend(_word_features(w))
+    out.extend("b" + a + "_" + b for a, b in zip(words, words[1:], strict=False))
+    out.extend("L" + t for t in lexicon_types)
+    out.extend("M" + mod for mod, pat in _modality_patterns() if pat.search(n_sent))
+    if "؟" in n_sent or "?" in n_sent:
+        out.append("Q")
+    for n in _NUMBER.findall(n_sent):
+        out.append("Y" if len(n) == 4 and n[:2] in ("19", "20") else "N")
+    return out
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _modality_patterns():
+    from rasd.extract.events import modality_words
+
+    return modality_words()
+
+
+@dataclass(frozen=True)
+class EventModel:
+    types: tuple[str, ...]
+    vocab: dict[str, int]
+    weights: np.ndarray  # (features, types)
+    bias: np.ndarray  # (types,)
+    thresholds: np.ndarray  # (types,): accept a trigger's proposal at or above
+    propose: np.ndarray  # (types,): propose an event without a trigger at or above
+    info: dict
+
+    def scores(self, feats: list[str]) -> np.ndarray:
+        idx = [i for i in (self.vocab.get(f) for f in feats) if i is not None]
+        z = self.bias + (self.weights[np.unique(idx)].sum(axis=0, dtype=np.float32) if idx else 0.0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict(self, n_sent: str, lexicon_types: frozenset[str] | set[str] = frozenset()) -> dict[str, float]:
+        return dict(zip(self.types, self.scores(features(n_sent, lexicon_types)).tolist(), strict=False))
+
+    def cue(self, n_sent: str, etype: str) -> re.Match[str] | None:
+        """The word of the sentence that speaks most for ``etype`` (where a proposal without a trigger
+        is anchored)."""
+        col = self.types.index(etype)
+        best, best_w = None, 0.0
+        for m in _WORD.finditer(n_sent):
+            w = sum(float(self.weights[i, col]) for i in (self.vocab.get(f) for f in _word_features(m.group())) if i is not None)
+            if w > best_w:
+                best, best_w = m, w
+        return best
+
+    def save(self, path: Path) -> None:
+        names = sorted(self.vocab, key=self.vocab.get)
+        np.savez_compressed(
+            path, types=np.array(self.types), vocab=np.array("\n".join(names)), weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32), thresholds=self.thresholds.astype(np.float32),
+            propose=self.propose.astype(np.float32), info=np.array(repr(self.info)),
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> EventModel:
+        p = path or resources.path(MODEL_FILE)
+        try:
+            with np.load(p, allow_pickle=False) as z:
+                names = str(z["vocab"]).split("\n")
+                return cls(
+                    types=tuple(str(t) for t in z["types"]), vocab={n: i for i, n in enumerate(names)},
+                    weights=z["weights"].astype(np.float32), bias=z["bias"], thresholds=z["thresholds"],
+                    propose=z["propose"], info={"source": str(z["info"])},
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise RasdError(f"cannot read the event model {p}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> EventModel | None:
+    """The packaged model, or None when it is absent (the rules alone then decide)."""
+    if not resources.path(MODEL_FILE).exists():
+        return None
+    return EventModel.load()
