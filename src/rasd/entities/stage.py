@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
+from rasd.arabic.clitics import (
+    clitic_group,
+    letter_proclitics,
+    lil_prefixes,
+    name_proclitics,
+    split_proclitics,
+)
 from rasd.arabic.normalise import key
-from rasd.arabic.segment import name_proclitics, proclitics, split_proclitics
 from rasd.clean.text import dedupe_keywords
 from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
 from rasd.extract.dates import to_date
@@ -25,7 +31,7 @@ _WORD = re.compile(r"\w")
 # Proclitics allowed before a name (resources/clitics.tsv, verbs' future س aside); after ل, ول, فل the
 # article loses its alef (للولايات), which the knowledge base's "lil" forms spell.
 _CLITICS_BEFORE_MATCH = name_proclitics()
-_LIL_PREFIXES = frozenset(c for c, kind in proclitics() if kind.endswith("prep") and c.endswith("ل"))
+_LIL_PREFIXES = lil_prefixes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,7 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Ca
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
         found.append((start, end, tuple(valid)))
+    found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []
     context = _context_entities(found, kb)
@@ -91,6 +98,50 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Ca
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
     return out
+
+
+def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> list[tuple[int, int, tuple]]:
+    """Drop the readings of a match that need context and have none. A generated spelling marked
+    ``context`` (one short word, a word the news also uses as an ordinary word, a village name) links
+    only when the same entity is named elsewhere in the document by a spelling that links alone, or
+    when a place word (مدينة، محافظة، بلدة ...) or a title stands right before it."""
+    named = {f.entity for _s, _e, forms in found for f in forms if not f.context}
+    states = {kb.entities[e].country for e in named if not kb.entities[e].id.startswith("new:")}
+    out = []
+    for start, end, forms in found:
+        # A generated one-word place of a state the document does not name (البيضاء: Bayda, Libya
+        # in news on Yemen) needs context too.
+        weak = [f.context or (f.generated and " " not in text[start:end] and kb.entities[f.entity].country
+                              not in (None, *states)) for f in forms]
+        if not any(weak):
+            out.append((start, end, forms))
+            continue
+        before = text[max(0, start - 40):start]
+        keep = tuple(f for f, w in zip(forms, weak, strict=True) if not w or f.entity in named
+                     or _cue_before(before, kb.entities[f.entity].type))
+        if keep:
+            out.append((start, end, keep))
+    return out
+
+
+def _cue_before(before: str, etype: str) -> bool:
+    places, titles = _cue_patterns()
+    pattern = titles if etype == "PERSON" else places if etype in ("GPE", "LOC", "FACILITY") else None
+    return bool(pattern and pattern.search(before))
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Words right before a name that say what it names: place words for places, titles for people
+    (resources/name_context.tsv), each after an optional proclitic."""
+    rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
+    clitic = clitic_group()
+
+    def ending(words: str) -> re.Pattern[str]:
+        alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True))
+        return re.compile(rf"(?:^|(?<=[\s\"'(])){clitic}(?:{alts})\s+$")
+
+    return ending(rows["place"]), ending(rows["title"])
 
 
 def _context_entities(found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> set[str]:
@@ -151,11 +202,29 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
             if prefix not in ("", *_CLITICS_BEFORE_MATCH):
                 continue
             target = stem if stem in unique else _one_edit(stem, fuzzy) if len(stem) >= 4 and stem not in kb.not_names else None
+            if target is not None and target != stem and len(stem) < FUZZY_ALONE_LETTERS \
+                    and not _beside_name(text, m.start(), m.end(), unique[target], unique):
+                target = None  # a short word one letter off a name (تراقب، تراب for ترامب) is a word
             if target is not None:
                 ps, pe = doc.norm.span_to_original(m.start() + len(prefix), m.end())
                 out.append(Candidate(ps, pe, unique[target], "coref"))
                 break
     return out
+
+
+# A word one letter off a name part stands for the name on its own only when it is at least this long;
+# a shorter one (سيري for سيرغي; but also تراقب "monitors" and تراب "soil" for ترامب) needs another part
+# of the same person's name beside it, or a title right before it.
+FUZZY_ALONE_LETTERS = 6
+
+
+def _beside_name(text: str, start: int, end: int, entity: str, unique: dict[str, str]) -> bool:
+    prev = re.search(r"(\w+)\s+$", text[max(0, start - 40):start])
+    nxt = re.match(r"\s+(\w+)", text[end:end + 40])
+    for m in (prev, nxt):
+        if m and any(unique.get(stem) == entity for _p, stem in split_proclitics(m.group(1))):
+            return True
+    return _cue_before(text[max(0, start - 40):start], "PERSON")
 
 
 def _deletion_index(words) -> dict[str, set[str]]:
@@ -192,7 +261,7 @@ def _distance_at_most_one(a: str, b: str) -> bool:
 def _roles_pattern() -> re.Pattern[str]:
     kb = knowledge_base()
     alts = "|".join(re.escape(t) for t in sorted(kb.roles, key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s\"'(]))(?:و|ف|ل|ب|ول|وب)?(?P<role>{alts})\s+$")
+    return re.compile(rf"(?:^|(?<=[\s\"'(])){clitic_group()}(?P<role>{alts})\s+$")
 
 
 def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
@@ -254,7 +323,7 @@ def _name_context() -> tuple[re.Pattern[str], frozenset[str]]:
     rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
     titles = sorted((key(t) for t in rows["title"].split("|")), key=len, reverse=True)
     stop = frozenset(key(w) for w in rows["stop"].split("|"))
-    pattern = re.compile(rf"(?:^|(?<=[\s\"'(]))(?:و|ف|ل|ب)?(?:{'|'.join(re.escape(t) for t in titles)})(?=\s)")
+    pattern = re.compile(rf"(?:^|(?<=[\s\"'(])){clitic_group()}(?:{'|'.join(re.escape(t) for t in titles)})(?=\s)")
     return pattern, stop
 
 
@@ -307,7 +376,7 @@ _MODEL_TYPES = {"PERS": "PERSON", "LOC": "LOC", "ORG": "ORG"}
 # not in the knowledge base is a generic place or a common phrase (أوروبا، المحيط الهادئ), not the
 # new commander or village the model is there to find; names that frequent belong in resources/kb.
 MODEL_FREQUENT_RANK = 5000
-_SINGLE_CLITICS = ("و", "ف", "ب", "ل")
+_SINGLE_CLITICS = tuple(sorted(letter_proclitics()))
 
 
 def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
+from rasd.arabic.clitics import alternation, conjunctions
 from rasd.arabic.normalise import key
 from rasd.extract.dates import find_dates
 from rasd.model import Document, SourceRef
@@ -41,7 +42,7 @@ def lexicon() -> SpeechLexicon:
     return SpeechLexicon(
         frozenset(rows["verb"]), frozenset(rows["accuse"]), frozenset(rows["deny"]), frozenset(rows["carry"]),
         tuple(rows["modality_expected"]), tuple(rows["modality_hypothetical"]),
-        re.compile(rf"(?<!\w)(?:و|ف)?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
+        re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
         re.compile("|".join(map(re.escape, after))),
     )
 
@@ -54,7 +55,7 @@ class Attribution:
 
 
 def strip_conj(word: str) -> str:
-    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+    return word[1:] if word[:1] in conjunctions() and len(word) > 3 else word
 
 
 def has_speech_verb(words: list[str]) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rasd.arabic.segment import name_proclitics
+from rasd.arabic.clitics import name_proclitics
 from rasd.ner.tokens import stems, token_key
 
 PAD, UNK = 0, 1
@@ -61,7 +61,8 @@ def kb_features(keys: list[str]) -> np.ndarray:
     kb = knowledge_base()
 
     def groups(forms) -> set[int]:
-        return {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms}
+        # The curated forms only: the shipped networks learned these features from them.
+        return {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms if not f.generated}
 
     return _indicators(keys, kb.automaton, KB_DIM, groups)
 
