@@ -78,12 +78,16 @@ def split_proclitics(word: str, min_stem: int = 2) -> list[tuple[str, str]]:
     since ل + ال loses the alef.
     """
     out = [("", word)]
-    for clitic, kind in proclitics():
-        if not _is_noun_clitic(kind):
-            continue
+    for clitic, lil in _noun_clitics():
         if word.startswith(clitic) and len(word) - len(clitic) >= min_stem:
             stem = word[len(clitic):]
             out.append((clitic, stem))
-            if kind.endswith("prep+article") and clitic.endswith("لل"):
+            if lil:
                 out.append((clitic, "ال" + stem))
     return out
+
+
+@lru_cache(maxsize=1)
+def _noun_clitics() -> tuple[tuple[str, bool], ...]:
+    """(clitic, whether it is ل+ال without the alef), longest first, for split_proclitics."""
+    return tuple((c, kind.endswith("prep+article") and c.endswith("لل")) for c, kind in proclitics() if _is_noun_clitic(kind))

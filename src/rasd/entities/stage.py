@@ -187,20 +187,26 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
     # One-letter typos of a name part (سيري for سيرغي، بوتبن for بوتين) count when the person is named
     # correctly in the same document: that is the context that supports the reading.
     fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
-    lengths = {len(w) for w in unique}
+    # A word one edit off a name part of 4+ letters keeps its first two or its last two letters.
+    heads = {w[:2] for w in unique if len(w) >= 4}
+    tails = {w[-2:] for w in unique}
+    shortest, longest = min(map(len, unique)), max(map(len, unique))
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in re.finditer(r"\w+", text):
         token = m.group()
-        # cheap filter: a name part, or one letter off it, after at most a three-letter proclitic
-        if not any(len(token) - 4 <= n + 1 and n - 1 <= len(token) for n in lengths):
+        # cheap filters: a name part, or one letter off it, after at most a three-letter proclitic
+        if not shortest - 1 <= len(token) <= longest + 5:
+            continue
+        if token[-2:] not in tails and not any(token[i:i + 2] in heads for i in range(5)):
+            continue
+        readings = [(p, st) for p, st in split_proclitics(token) if p in _CLITICS_BEFORE_MATCH or not p]
+        if not any(st in unique or (len(st) >= 4 and (st[:2] in heads or st[-2:] in tails)) for _p, st in readings):
             continue
         os_, oe = doc.norm.span_to_original(m.start(), m.end())
         if any(os_ < e and s < oe for s, e in covered):
             continue
-        for prefix, stem in split_proclitics(token):
-            if prefix not in ("", *_CLITICS_BEFORE_MATCH):
-                continue
+        for prefix, stem in readings:
             target = stem if stem in unique else _one_edit(stem, fuzzy) if len(stem) >= 4 and stem not in kb.not_names else None
             if target is not None and target != stem and len(stem) < FUZZY_ALONE_LETTERS \
                     and not _beside_name(text, m.start(), m.end(), unique[target], unique):
