@@ -33,9 +33,9 @@ MIN_ALONE_LETTERS = 3
 # A word written with the article in at least this share of 20+ uses is an ordinary noun
 # (the rule of resources/common_words.tsv, applied to the full ANT counts).
 ARTICLE_MIN, ARTICLE_SHARE = 20, 0.3
-# One-word names the news uses at least this often as a word, and that are not known as names, link
-# only with context; a place so famous is in the curated files.
-FREQUENT_WORD = 300
+# One-word names the news uses at least this often, and rarely right after a place preposition,
+# link only with context (سالم is a first name more often than Salem, Oregon).
+FREQUENT_WORD = 50
 MAX_WORDS = 5
 # Every word of a kept spelling occurs at least this often in the ANT news corpus (41,686 articles):
 # the names news uses, not every town of the world.

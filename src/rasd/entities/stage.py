@@ -105,14 +105,16 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
     ``context`` (one short word, a word the news also uses as an ordinary word, a village name) links
     only when the same entity is named elsewhere in the document by a spelling that links alone, or
     when a place word (مدينة، محافظة، بلدة ...) or a title stands right before it."""
-    named = {f.entity for _s, _e, forms in found for f in forms if not f.context}
-    states = {kb.entities[e].country for e in named if not kb.entities[e].id.startswith("new:")}
+    curated = {f.entity for _s, _e, forms in found for f in forms if not f.generated}
+    states = {kb.entities[e].country for e in curated} | curated
+    # A generated one-word place of a state the document does not name (البيضاء: Bayda, Libya in
+    # news on Yemen) needs context too.
+    weakness = [[f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
+                               not in (None, *states)) for f in forms] for s, e, forms in found]
+    named = {f.entity for (_s, _e, forms), weak in zip(found, weakness, strict=True)
+             for f, w in zip(forms, weak, strict=True) if not w}
     out = []
-    for start, end, forms in found:
-        # A generated one-word place of a state the document does not name (البيضاء: Bayda, Libya
-        # in news on Yemen) needs context too.
-        weak = [f.context or (f.generated and " " not in text[start:end] and kb.entities[f.entity].country
-                              not in (None, *states)) for f in forms]
+    for (start, end, forms), weak in zip(found, weakness, strict=True):
         if not any(weak):
             out.append((start, end, forms))
             continue
@@ -406,9 +408,9 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
         start = _strip_clitic(doc.text, start, end, model)
         surface = doc.text[start:end]
         k = key(surface)
-        forms = kb.forms.get(k)
-        if forms:
-            eid, ftype = forms[0].entity, None
+        eid = _known_identity(k, kb)
+        if eid is not None:
+            ftype = None
         else:
             if len(k.replace(" ", "")) < 3 or k in kb.not_names or _generic(k, model):
                 continue
@@ -416,6 +418,39 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
         out.append(Candidate(start, end, eid, "model", ftype, surface if ftype else None))
         covered.append((start, end))
     return out
+
+
+def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
+    """The KB identity of a name the model found: its spelling (or its spelling without a proclitic)
+    is a KB form, else its spelling-independent skeleton is the skeleton of one curated person's
+    form only (the same folding that gives new names their ids: ترمب ~ ترامب). Other names, folded,
+    collide with ordinary words (الجزيرة ~ الجزائر), so they count only as spelled."""
+    for _prefix, stem in split_proclitics(k):
+        forms = kb.forms.get(stem)
+        if forms:
+            return min(forms, key=lambda f: (f.generated, f.context)).entity
+    folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
+    ids = {e for f in folded for e in _skeleton_index(kb).get(f, ())}
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+_SKELETONS: dict[int, dict[str, frozenset[str]]] = {}
+# Skeletons shorter than this (consonants) are shared by too many words to identify a name.
+SKELETON_MIN = 5
+
+
+def _skeleton_index(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Folded spelling -> entities with a form of that spelling (built once per knowledge base)."""
+    if id(kb) not in _SKELETONS:
+        index: dict[str, set[str]] = defaultdict(set)
+        for k, forms in kb.forms.items():
+            folded = _fold(k)
+            if len(folded) >= SKELETON_MIN:
+                index[folded].update(f.entity for f in forms if not f.lil and not f.generated
+                                     and kb.entities[f.entity].type == "PERSON")
+        _SKELETONS.clear()
+        _SKELETONS[id(kb)] = {f: frozenset(ids) for f, ids in index.items()}
+    return _SKELETONS[id(kb)]
 
 
 def _split_coordination(text: str, span: tuple[int, int, str], model) -> list[tuple[int, int, str]]:
@@ -515,10 +550,13 @@ def _load_ner(mode: str):
 
 def skeleton(name: str) -> str:
     """A spelling-independent key for a transliterated name: consonants, g-letters merged."""
+    return hashlib.blake2b(_fold(name).encode(), digest_size=6).hexdigest()
+
+
+def _fold(name: str) -> str:
     k = key(name).replace(" ", "").replace("-", "")
     k = re.sub(r"[غجقك]", "ك", k)
-    k = k[:1] + re.sub(r"[اويه]", "", k[1:])
-    return hashlib.blake2b(k.encode(), digest_size=6).hexdigest()
+    return k[:1] + re.sub(r"[اويه]", "", k[1:])
 
 
 def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[Entity, ...]:
