@@ -49,11 +49,14 @@ class Candidate:
 def link_entities(doc: Document) -> Document:
     kb = knowledge_base()
     text = doc.norm.text.replace("-", " ")
-    cands = gazetteer_candidates(doc, text, kb)
+    hits = _SCANNED.pop(doc.text, None)
+    if hits is None:
+        hits = kb_scan(text, kb)
+    cands = gazetteer_candidates(doc, text, kb, hits)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
-    cands += model_candidates(doc, cands, kb)
+    cands += model_candidates(doc, cands, kb, hits)
     entities = _assemble(doc, cands, kb)
     keywords = doc.keywords
     if doc.keywords_raw and not keywords:
@@ -71,20 +74,30 @@ def _clitic_ok(text: str, start: int, lil: bool) -> bool:
     return prefix == "" or prefix in _CLITICS_BEFORE_MATCH
 
 
-def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Candidate]:
-    """Aho-Corasick over the normalised text; word boundaries allow proclitics; longest match wins."""
-    found: list[tuple[int, int, tuple]] = []
+def kb_scan(text: str, kb: KnowledgeBase) -> list[tuple[int, int, str, tuple]]:
+    """The one pass of the KB automaton over a document (its normalised text, hyphens as spaces):
+    every match that is a whole word after a proclitic that fits it (start, end, key, readings).
+    The gazetteer links from these; the NER model takes its KB features from them."""
+    out = []
     for end_idx, (k, forms) in kb.automaton.iter(text):
         start = end_idx - len(k) + 1
         end = end_idx + 1
         if end < len(text) and _WORD.match(text[end]):
             continue
-        valid = [f for f in forms if _clitic_ok(text, start, f.lil)]
-        if not valid:
-            continue
+        valid = tuple(f for f in forms if _clitic_ok(text, start, f.lil))
+        if valid:
+            out.append((start, end, k, valid))
+    return out
+
+
+def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list | None = None) -> list[Candidate]:
+    """Knowledge-base matches (``kb_scan``) that link: not a word that is never a name alone, the
+    context a short or ordinary-word name needs, the longest match where matches overlap."""
+    found: list[tuple[int, int, tuple]] = []
+    for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
-        found.append((start, end, tuple(valid)))
+        found.append((start, end, valid))
     found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []
@@ -387,7 +400,7 @@ MODEL_FREQUENT_RANK = 5000
 _SINGLE_CLITICS = tuple(sorted(letter_proclitics()))
 
 
-def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, hits: list | None = None) -> list[Candidate]:
     """Spans of the trained NER model (resources/ner.npz) that no other recogniser covers.
 
     A span whose text the knowledge base knows takes its identity; any other PERS, LOC or ORG span
@@ -401,7 +414,8 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
     out = []
     spans = _PRETAGGED.pop(doc.text, None)
     if spans is None:
-        spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans])
+        feature_hits = None if hits is None else _feature_hits(doc, hits)
+        spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans], feature_hits)
     for start, end, kind in (p for sp in spans for p in _split_coordination(doc.text, sp, model)):
         if kind not in _MODEL_TYPES or any(start < ce and cs < end for cs, ce in covered):
             continue
@@ -494,7 +508,24 @@ def _strip_clitic(text: str, start: int, end: int, model) -> int:
     return start + 1 if _has_proclitic(key(text[start:first_end]), _SINGLE_CLITICS, model) else start
 
 
+def _feature_hits(doc: Document, hits: list) -> list[tuple[int, int, set[int]]]:
+    """KB matches as the NER model's features want them: original offsets and feature groups."""
+    from rasd.ner.features import kb_groups
+
+    out = []
+    for start, end, _k, forms in hits:
+        groups = kb_groups(forms)
+        if groups:
+            os_, oe = doc.norm.span_to_original(start, end)
+            out.append((os_, oe, groups))
+    out.sort(key=lambda h: (h[0], h[1]))
+    return out
+
+
 _NER_MODEL: list = []
+# KB matches of documents the NER model has already tagged in a batch (``pretag``), keyed by the
+# document's text, so the entity stage does not scan them again.
+_SCANNED: dict[str, list] = {}
 # Model spans computed ahead for a batch of documents (``pretag``), keyed by the document's text.
 _PRETAGGED: dict[str, list[tuple[int, int, str]]] = {}
 _PRETAGGED_MAX = 5_000
@@ -508,11 +539,16 @@ def pretag(docs: list[Document]) -> None:
     if model is None:
         return
     items = [d for doc in docs for d in (doc, *doc.embedded) if d.text]
-    found = model.entities_many([(d.text, [(s.start, s.end) for s in d.sentence_spans]) for d in items])
+    kb = knowledge_base()
+    scans = [kb_scan(d.norm.text.replace("-", " "), kb) for d in items]
+    found = model.entities_many([(d.text, [(s.start, s.end) for s in d.sentence_spans]) for d in items],
+                                [_feature_hits(d, h) for d, h in zip(items, scans, strict=True)])
     if len(_PRETAGGED) + len(items) > _PRETAGGED_MAX:
         _PRETAGGED.clear()
-    for d, spans in zip(items, found, strict=True):
+        _SCANNED.clear()
+    for d, spans, scan in zip(items, found, scans, strict=True):
         _PRETAGGED[d.text] = spans
+        _SCANNED[d.text] = scan
 
 
 NER_MODES = ("off", "fast", "full")
