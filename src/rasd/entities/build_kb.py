@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rasd import resources
 from rasd.arabic.normalise import key, normalise_str
+from rasd.entities import titles
 from rasd.entities.kb import CONTEXT, LINK_ALONE, curated_names
 
 # One-word names shorter than this (without the article) link only with context.
@@ -241,9 +242,7 @@ def _ant_counts(ant_dir: Path | None) -> tuple[Counter, Counter, Counter]:
     counts: Counter = Counter()
     after: Counter = Counter()
     paths = sorted(Path(ant_dir).glob("*.jsonl.gz")) if ant_dir else []
-    rows = dict(resources.read_tsv("name_context.tsv", 2))
-    particles = frozenset(key(w) for w in rows["verb_particle"].split("|"))
-    places = frozenset(key(w) for w in rows["place_preposition"].split("|"))
+    particles, places = titles.words("verb_particle"), titles.words("place_preposition")
     at_place: Counter = Counter()
     for p in paths:
         with gzip.open(p, "rt", encoding="utf-8") as fh:

@@ -13,6 +13,7 @@ short word, an ordinary word, a village) links only where the document supports 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,8 +23,19 @@ import ahocorasick
 
 from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
+from rasd.entities.titles import office_titles
 
-KB_VERSION = f"kb/2+{NORMALISER_VERSION}"
+def _kb_digest() -> str:
+    """A digest of every knowledge-base file, so that the version stored with a database changes
+    whenever the knowledge base does (curated or generated)."""
+    h = hashlib.blake2b(digest_size=6)
+    for p in sorted(resources.path("kb").glob("*.tsv")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+KB_VERSION = f"kb/2-{_kb_digest()}+{NORMALISER_VERSION}"
 # Form kinds, in order of how much a match of that kind alone can be trusted.
 NAME, ALIAS, NISBA, SURNAME = "name", "alias", "nisba", "surname"
 # How a generated spelling may link (names_generated.tsv, column "link").
@@ -176,9 +188,8 @@ def knowledge_base() -> KnowledgeBase:
                 kb.add_form(alias, _capital_id(cap_en), NAME)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
-    for role, titles, fallback in resources.read_tsv(resources.path("kb/roles.tsv"), 3):
-        for title in titles.split("|"):
-            kb.roles[key(title)] = role
+    kb.roles = dict(office_titles())
+    for role, _titles, fallback in resources.read_tsv(resources.path("kb/roles.tsv"), 3):
         if fallback:
             kb.role_fallback[role] = fallback
     kb.not_names = frozenset(key(w) for w, *_ in resources.read_tsv(resources.path("kb/not_names.tsv"), 2))

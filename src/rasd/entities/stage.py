@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.clitics import (
-    clitic_group,
     letter_proclitics,
     lil_prefixes,
     name_proclitics,
@@ -23,6 +22,7 @@ from rasd.arabic.clitics import (
 )
 from rasd.arabic.normalise import key
 from rasd.clean.text import dedupe_keywords
+from rasd.entities import titles
 from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
 from rasd.extract.dates import to_date
 from rasd.model import Document, Entity, Mention
@@ -140,23 +140,9 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
 
 
 def _cue_before(before: str, etype: str) -> bool:
-    places, titles = _cue_patterns()
-    pattern = titles if etype == "PERSON" else places if etype in ("GPE", "LOC", "FACILITY") else None
-    return bool(pattern and pattern.search(before))
-
-
-@lru_cache(maxsize=1)
-def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Words right before a name that say what it names: place words for places, titles for people
-    (resources/name_context.tsv), each after an optional proclitic."""
-    rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
-    clitic = clitic_group()
-
-    def ending(words: str) -> re.Pattern[str]:
-        alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True))
-        return re.compile(rf"(?:^|(?<=[\s\"'(])){clitic}(?:{alts})\s+$")
-
-    return ending(rows["place"]), ending(rows["title"])
+    """A title right before a person, a place word right before a place (resources/name_context.tsv)."""
+    kind = "title" if etype == "PERSON" else "place" if etype in ("GPE", "LOC", "FACILITY") else None
+    return bool(kind and titles.before_pattern(kind).search(before))
 
 
 def _context_entities(found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> set[str]:
@@ -278,20 +264,13 @@ def _distance_at_most_one(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-@lru_cache(maxsize=1)
-def _roles_pattern() -> re.Pattern[str]:
-    kb = knowledge_base()
-    alts = "|".join(re.escape(t) for t in sorted(kb.roles, key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s\"'(])){clitic_group()}(?P<role>{alts})\s+$")
-
-
 def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
     """A title before a state ("وزير الدفاع الكوري الجنوبي", "زعيم كوريا الشمالية") names the
     office holder at the document's date, unless a name follows it. Without a date, the state alone."""
     on = to_date(doc.published)
     if on is None:
         return []
-    pattern = _roles_pattern()
+    pattern = titles.office_before_pattern()
     persons = sorted((c for c in cands if kb.entities.get(c.entity) and kb.entities[c.entity].type == "PERSON"), key=lambda c: c.start)
     out = []
     for c in cands:
@@ -339,15 +318,6 @@ def _common_noun(word: str, nouns: frozenset[str], ranks: dict[str, int]) -> boo
     return word in nouns or bare in nouns or (word.endswith("ه") and (word[:-1] in nouns or word[:-1] in ranks))
 
 
-@lru_cache(maxsize=1)
-def _name_context() -> tuple[re.Pattern[str], frozenset[str]]:
-    rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
-    titles = sorted((key(t) for t in rows["title"].split("|")), key=len, reverse=True)
-    stop = frozenset(key(w) for w in rows["stop"].split("|"))
-    pattern = re.compile(rf"(?:^|(?<=[\s\"'(])){clitic_group()}(?:{'|'.join(re.escape(t) for t in titles)})(?=\s)")
-    return pattern, stop
-
-
 _NAME_WORD = re.compile(r"([\s،,]+)([^\W\d_]+)")
 
 
@@ -358,7 +328,7 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
     After the title, up to three words that belong to it (its object: الجيش، الأوكراني) are skipped;
     then two or three words that are neither function words nor known names form the name. A comma
     may stand before the name (apposition), not inside it."""
-    pattern, stop = _name_context()
+    pattern, stop = titles.title_pattern(), titles.words("stop")
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in pattern.finditer(text):
