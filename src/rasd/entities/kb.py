@@ -25,6 +25,7 @@ from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
 from rasd.entities.titles import office_titles
 
+
 def _kb_digest() -> str:
     """A digest of every knowledge-base file, so that the version stored with a database changes
     whenever the knowledge base does (curated or generated)."""
