@@ -83,10 +83,11 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
                 continue
             if not re.fullmatch(r"[\u0621-\u064A ]+", k):
                 continue
-            if len(k.split()) > 1 and all((w.removeprefix("ال") in nouns) if etype == "PERSON"
-                                          else _ordinary(w, nouns, frequent, counts) or counts.get(w, 0) >= COMMON_COUNT
-                                          for w in k.split()):
-                continue  # a generic phrase (ينابيع حارة، المنطقة الشرقية), not a name
+            generic = (lambda w: _noun(w, nouns, counts)) if etype == "PERSON" or k.startswith(_ADMIN_AR) else \
+                (lambda w: _ordinary(w, nouns, frequent, counts) or counts.get(w, 0) >= COMMON_COUNT)
+            if len(k.split()) > 1 and all(generic(w) for w in k.split()):
+                continue  # a generic phrase (ينابيع حارة، حقوق الإنسان), not a name; names of people and
+                # admin units (محافظة صعدة) are made of frequent words and are phrases only if all are nouns
             if counts and min(counts.get(w, 0) for w in k.split()) < MIN_NEWS_COUNT:
                 continue  # a word the news never writes: a name news does not use (or not so spelled)
             if len(k.split()) == 1 and etype == "PERSON":
@@ -196,6 +197,13 @@ def _arwikicats_type(english: str, arabic: str, kind: str, countries_en: dict[st
     if kind == "MISC" and _GEO_EN.search(en) and not _SPORTS_EN.search(en):
         return ("LOC" if _LOC_NATURAL.search(en) else "GPE"), country
     return None
+
+
+def _noun(word: str, nouns: frozenset[str], counts: Counter) -> bool:
+    """A word the news writes with the article (a common noun or adjective), or that article form."""
+    bare = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    with_al = counts.get("ال" + bare, 0)
+    return bare in nouns or (with_al >= ARTICLE_MIN and with_al >= ARTICLE_SHARE * (with_al + counts.get(bare, 0)))
 
 
 def _ordinary(word: str, nouns: frozenset[str], frequent: frozenset[str], counts: Counter) -> bool:
