@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.clitics import (
+    clitic_group,
     letter_proclitics,
     lil_prefixes,
     name_proclitics,
@@ -191,6 +192,7 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
     # A word one edit off a name part of 4+ letters keeps its first two or its last two letters.
     heads = {w[:2] for w in unique if len(w) >= 4}
     tails = {w[-2:] for w in unique}
+    head_re = re.compile(rf"{clitic_group()}(?:{'|'.join(sorted(heads))})") if heads else None
     shortest, longest = min(map(len, unique)), max(map(len, unique))
     covered = [(c.start, c.end) for c in cands]
     out = []
@@ -199,7 +201,7 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
         # cheap filters: a name part, or one letter off it, after at most a three-letter proclitic
         if not shortest - 1 <= len(token) <= longest + 5:
             continue
-        if token[-2:] not in tails and not any(token[i:i + 2] in heads for i in range(5)):
+        if token[-2:] not in tails and not (head_re and head_re.match(token)):
             continue
         readings = [(p, st) for p, st in split_proclitics(token) if p in _CLITICS_BEFORE_MATCH or not p]
         if not any(st in unique or (len(st) >= 4 and (st[:2] in heads or st[-2:] in tails)) for _p, st in readings):
