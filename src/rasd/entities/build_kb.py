@@ -29,8 +29,10 @@ from rasd.arabic.normalise import key, normalise_str
 from rasd.entities import titles
 from rasd.entities.kb import CONTEXT, LINK_ALONE, curated_names
 
-# One-word names shorter than this (without the article) link only with context.
-MIN_ALONE_LETTERS = 3
+# One-word names shorter than this (without the article) are left out: as whole words they are rare
+# in news and mostly not the place (مين، رين), and as the ends of longer words they are everywhere,
+# which costs the automaton; the short names news uses (عدن، دبي) are curated.
+MIN_ALONE_LETTERS = 4
 # A word written with the article in at least this share of 20+ uses is an ordinary noun
 # (the rule of resources/common_words.tsv, applied to the full ANT counts).
 ARTICLE_MIN, ARTICLE_SHARE = 20, 0.3

@@ -189,9 +189,10 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
     # One-letter typos of a name part (سيري for سيرغي، بوتبن for بوتين) count when the person is named
     # correctly in the same document: that is the context that supports the reading.
     fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
-    # A word one edit off a name part of 4+ letters keeps its first two or its last two letters.
-    heads = {w[:2] for w in unique if len(w) >= 4}
-    tails = {w[-2:] for w in unique}
+    # A word one edit off a name part keeps its first two letters (three after the article) or its
+    # last three (two for a four-letter part); the exact part keeps its last three.
+    heads = {w[:3] if w.startswith("ال") else w[:2] for w in unique if len(w) >= 4}
+    tails = {w[-2:] if len(w) == 4 else w[-3:] for w in unique}
     head_re = re.compile(rf"{clitic_group()}(?:{'|'.join(sorted(heads))})") if heads else None
     shortest, longest = min(map(len, unique)), max(map(len, unique))
     covered = [(c.start, c.end) for c in cands]
@@ -201,10 +202,11 @@ def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb:
         # cheap filters: a name part, or one letter off it, after at most a three-letter proclitic
         if not shortest - 1 <= len(token) <= longest + 5:
             continue
-        if token[-2:] not in tails and not (head_re and head_re.match(token)):
+        if token[-3:] not in tails and token[-2:] not in tails and not (head_re and head_re.match(token)):
             continue
         readings = [(p, st) for p, st in split_proclitics(token) if p in _CLITICS_BEFORE_MATCH or not p]
-        if not any(st in unique or (len(st) >= 4 and (st[:2] in heads or st[-2:] in tails)) for _p, st in readings):
+        if not any(st in unique or (len(st) >= 4 and (st[:2] in heads or st[:3] in heads or st[-3:] in tails
+                                                      or st[-2:] in tails)) for _p, st in readings):
             continue
         os_, oe = doc.norm.span_to_original(m.start(), m.end())
         if any(os_ < e and s < oe for s, e in covered):
