@@ -208,9 +208,9 @@ def load_generated(kb: KnowledgeBase, path) -> None:
         return
     curated = {e.name.casefold() for e in kb.entities.values()}
     rows = [r for r in resources.read_tsv(path, len(GENERATED_COLUMNS)) if r[0] not in kb.entities and r[3].casefold() not in curated]
-    # One word that is also part of a person's name (أوستن: Lloyd Austin or Austin, Texas) needs context.
+    # One word that is also part of a curated person's name (أوستن: Lloyd Austin or Austin, Texas)
+    # needs context.
     person_words = {w for k, forms in kb.forms.items() for w in k.split() if any(kb.entities[f.entity].type == "PERSON" for f in forms)}
-    person_words |= {w for r in rows if r[1] == "PERSON" for form in r[4].split("|") for w in key(form).split()}
     for eid, etype, wd, name, forms, links, country, _source in rows:
         kb.entities[eid] = KBEntity(eid, etype, name, forms.split("|")[0], wd or None, country or None)
         for form, link in zip(forms.split("|"), links.split("|"), strict=True):
