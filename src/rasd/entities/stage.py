@@ -175,20 +175,9 @@ def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
 
 def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
     """A person named in full may be named later by one part of the name (كيم، شين، أوستن)."""
-    parts: dict[str, set[str]] = defaultdict(set)
-    for c in cands:
-        e = kb.entities.get(c.entity)
-        if e is None or e.type != "PERSON" or c.kind == SURNAME:
-            continue
-        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
-            if len(word) >= 3 and word not in kb.not_names:
-                parts[word].add(c.entity)
-    unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+    unique, fuzzy = _name_parts(doc, cands, kb)
     if not unique:
         return []
-    # One-letter typos of a name part (سيري for سيرغي، بوتبن for بوتين) count when the person is named
-    # correctly in the same document: that is the context that supports the reading.
-    fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
     # A word one edit off a name part keeps its first two letters (three after the article) or its
     # last three (two for a four-letter part); the exact part keeps its last three.
     heads = {w[:3] if w.startswith("ال") else w[:2] for w in unique if len(w) >= 4}
@@ -236,6 +225,22 @@ def _beside_name(text: str, start: int, end: int, entity: str, unique: dict[str,
         if m and any(unique.get(stem) == entity for _p, stem in split_proclitics(m.group(1))):
             return True
     return _cue_before(text[max(0, start - 40):start], "PERSON")
+
+
+def _name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Words of the names of people the document names in full, each of one person only, and the
+    deletion index of the longer ones: one-letter typos of a name part (سيري for سيرغي، بوتبن for
+    بوتين) count when the person is named correctly in the same document."""
+    parts: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is None or e.type != "PERSON" or c.kind in (SURNAME, "coref"):
+            continue
+        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
+            if len(word) >= 3 and word not in kb.not_names:
+                parts[word].add(c.entity)
+    unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+    return unique, _deletion_index(w for w in unique if len(w) >= 4)
 
 
 def _deletion_index(words) -> dict[str, set[str]]:
@@ -385,6 +390,7 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
     if model is None or not doc.text:
         return []
     covered = [(c.start, c.end) for c in cands]
+    parts = None
     out = []
     spans = _PRETAGGED.pop(doc.text, None)
     if spans is None:
@@ -397,6 +403,12 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
         surface = doc.text[start:end]
         k = key(surface)
         eid = _known_identity(k, kb)
+        if eid is None and " " not in k and len(k) >= 4:
+            # The model tags as a name a word one letter off a part of a person named in full in the
+            # document: the tag is the context a short typo needs (يونج for جونج in كيم جونج أون).
+            unique, fuzzy = parts = parts or _name_parts(doc, cands, kb)
+            target = _one_edit(k, fuzzy) if k not in kb.not_names else None
+            eid = unique[target] if target is not None else None
         if eid is not None:
             ftype = None
         else:
