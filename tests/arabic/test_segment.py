@@ -1,4 +1,5 @@
-from rasd.arabic.segment import sentences, split_proclitics, tokens
+from rasd.arabic.clitics import split_proclitics
+from rasd.arabic.segment import sentences, tokens
 
 
 def _texts(text, spans):

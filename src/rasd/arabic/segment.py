@@ -1,13 +1,9 @@
-"""Sentence splitting and clitic-aware tokenisation, with offsets into the original text."""
+"""Sentence splitting and tokenisation, with offsets into the original text (clitics: rasd.arabic.clitics)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-from rasd import resources
-from rasd.arabic.normalise import normalise_str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,34 +67,3 @@ def _cut(text: str, start: int, limit: int) -> int:
 def tokens(text: str) -> list[Span]:
     """Word and number tokens (numbers keep their separators: 10,000 / 1.5 / ١٣٬٠٠٠)."""
     return [Span(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
-@lru_cache(maxsize=1)
-def proclitics() -> tuple[tuple[str, str], ...]:
-    """(clitic, kind) pairs in normalised spelling, longest first."""
-    rows = [(normalise_str(c), kind) for c, kind, *_ in resources.read_tsv("clitics.tsv", 3)]
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-@lru_cache(maxsize=1)
-def name_proclitics() -> frozenset[str]:
-    """Proclitics that may stand before a name (verbs' future س aside), normalised."""
-    return frozenset(c for c, kind in proclitics() if kind != "future")
-
-
-def split_proclitics(word: str, min_stem: int = 2) -> list[tuple[str, str]]:
-    """Every (prefix, stem) reading of a normalised word, the bare word first.
-
-    ``لروسيا`` gives [("", "لروسيا"), ("ل", "روسيا")]; ``للولايات`` also gives ("لل", "الولايات")
-    since ل + ال loses the alef.
-    """
-    out = [("", word)]
-    for clitic, kind in proclitics():
-        if kind == "future":
-            continue
-        if word.startswith(clitic) and len(word) - len(clitic) >= min_stem:
-            stem = word[len(clitic):]
-            out.append((clitic, stem))
-            if kind.endswith("prep+article") and clitic.endswith("لل"):
-                out.append((clitic, "ال" + stem))
-    return out

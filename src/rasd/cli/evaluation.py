@@ -56,6 +56,7 @@ def eval_seeds(gold: str, output: str, ids: str | None, misses: bool, as_json: b
 
 
 def _print_gold_scores(result: dict) -> None:
+    from rich.console import Console
     from rich.table import Table
 
     con = Console()
@@ -111,6 +112,7 @@ def eval_events(gsr: tuple[str, ...], model_path: str | None, misses: bool, as_j
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
+    from rich.console import Console
     from rich.table import Table
 
     con = Console()

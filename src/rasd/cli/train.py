@@ -30,6 +30,25 @@ def train_lexicon(data: str, out: str | None) -> None:
     click.echo(json.dumps(build(paths, Path(out) if out else resources.path("common_words.tsv")), ensure_ascii=False, indent=2))
 
 
+@train.command("kb")
+@click.option("--names", type=click.Path(exists=True, file_okay=False), default="../shared/data/names", show_default=True,
+              help="Folder with arwikicats_names.tsv.gz and wof_middle_east_places.tsv.gz.")
+@click.option("--ant", type=click.Path(exists=True, file_okay=False), default="../shared/data/ant", show_default=True,
+              help="Folder of ANT *.jsonl.gz corpora (word counts tell names from ordinary words).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/kb/names_generated.tsv.")
+def train_kb(names: str, ant: str, out: str | None) -> None:
+    """Grow the knowledge base from open name lists (resources/kb/names_generated.tsv); prints what it kept."""
+    from rasd import resources
+    from rasd.entities.build_kb import build
+    from rasd.entities.kb import GENERATED_FILE
+
+    missing = [f for f in ("arwikicats_names.tsv.gz", "wof_middle_east_places.tsv.gz") if not (Path(names) / f).exists()]
+    if missing:
+        fail(f"{names} lacks {', '.join(missing)}")
+    report = build(Path(names), Path(ant), Path(out) if out else resources.path(GENERATED_FILE))
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
 @train.command("ner")
 @click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/data", show_default=True,
               help="The shared data folder: ner/anercorp (required), ner/aqmar, ner/wojood_sample, ant/.")

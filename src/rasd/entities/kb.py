@@ -3,11 +3,17 @@
 Loaded once from resources/kb/*.tsv. Surface forms are generated from what the files list:
 transliteration variants (غ/ج for g), joined multi-word names (بيونغيانغ), nisba adjectives in all
 their forms (الروسي، الروسية، الروس، روسيين) and the article/ل+ال contraction (للولايات).
+
+The hand-curated files (countries.tsv, entities.tsv) come first; names_generated.tsv (built by
+``rasd train kb`` from open name lists) adds what they lack and never overrides them: an entity
+they name, or a spelling they give, stays theirs. A generated spelling marked ``context`` (one
+short word, an ordinary word, a village) links only where the document supports it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,10 +23,25 @@ import ahocorasick
 
 from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
+from rasd.entities.titles import office_titles
 
-KB_VERSION = f"kb/1+{NORMALISER_VERSION}"
+
+def _kb_digest() -> str:
+    """A digest of every knowledge-base file, so that the version stored with a database changes
+    whenever the knowledge base does (curated or generated)."""
+    h = hashlib.blake2b(digest_size=6)
+    for p in sorted(resources.path("kb").glob("*.tsv")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+KB_VERSION = f"kb/2-{_kb_digest()}+{NORMALISER_VERSION}"
 # Form kinds, in order of how much a match of that kind alone can be trusted.
 NAME, ALIAS, NISBA, SURNAME = "name", "alias", "nisba", "surname"
+# How a generated spelling may link (names_generated.tsv, column "link").
+LINK_ALONE, CONTEXT = "name", "context"
+GENERATED_FILE = "kb/names_generated.tsv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +60,8 @@ class Form:
     entity: str
     kind: str
     lil: bool = False  # the ل+ال contraction: valid only after ل / ول / فل
+    context: bool = False  # links only with support in the document (a generated short or common word)
+    generated: bool = False  # from names_generated.tsv
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +83,17 @@ class KnowledgeBase:
     not_names: frozenset[str] = frozenset()
     automaton: ahocorasick.Automaton | None = None
 
-    def add_form(self, surface: str, entity: str, kind: str) -> None:
+    def add_form(self, surface: str, entity: str, kind: str, context: bool = False, generated: bool = False) -> None:
         base = key(surface.replace("-", " "))
         if not base:
             return
-        for variant in _variants(base, self.entities[entity]):
-            self._put(variant, Form(entity, kind))
+        variants = {base} if generated else _variants(base, self.entities[entity])
+        for variant in variants:
+            if generated and any(not f.generated for f in self.forms.get(variant, ())):
+                continue  # a curated spelling stays the curated entity's
+            self._put(variant, Form(entity, kind, False, context, generated))
             if variant.startswith("ال") and len(variant) > 4:
-                self._put("ل" + variant[2:], Form(entity, kind, lil=True))
+                self._put("ل" + variant[2:], Form(entity, kind, True, context, generated))
 
     def _put(self, k: str, form: Form) -> None:
         existing = self.forms[k]
@@ -163,14 +189,50 @@ def knowledge_base() -> KnowledgeBase:
                 kb.add_form(alias, _capital_id(cap_en), NAME)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
-    for role, titles, fallback in resources.read_tsv(resources.path("kb/roles.tsv"), 3):
-        for title in titles.split("|"):
-            kb.roles[key(title)] = role
+    kb.roles = dict(office_titles())
+    for role, _titles, fallback in resources.read_tsv(resources.path("kb/roles.tsv"), 3):
         if fallback:
             kb.role_fallback[role] = fallback
     kb.not_names = frozenset(key(w) for w, *_ in resources.read_tsv(resources.path("kb/not_names.tsv"), 2))
+    load_generated(kb, resources.path(GENERATED_FILE))
     kb.build()
     return kb
+
+
+GENERATED_COLUMNS = ("id", "type", "wikidata", "name_en", "forms_ar", "link", "country", "source")
+
+
+def load_generated(kb: KnowledgeBase, path) -> None:
+    """Add the generated entries (names_generated.tsv) that the curated files do not already have."""
+    if not path.exists():
+        return
+    curated = {e.name.casefold() for e in kb.entities.values()}
+    rows = [r for r in resources.read_tsv(path, len(GENERATED_COLUMNS)) if r[0] not in kb.entities and r[3].casefold() not in curated]
+    # One word that is also part of a curated person's name (أوستن: Lloyd Austin or Austin, Texas)
+    # needs context.
+    person_words = {w for k, forms in kb.forms.items() for w in k.split() if any(kb.entities[f.entity].type == "PERSON" for f in forms)}
+    for eid, etype, wd, name, forms, links, country, _source in rows:
+        kb.entities[eid] = KBEntity(eid, etype, name, forms.split("|")[0], wd or None, country or None)
+        for form, link in zip(forms.split("|"), links.split("|"), strict=True):
+            k = key(form.replace("-", " "))
+            needs = link == CONTEXT or (etype != "PERSON" and " " not in k and k.removeprefix("ال") in person_words)
+            kb.add_form(form, eid, NAME, context=needs, generated=True)
+
+
+def curated_names() -> tuple[set[str], set[str], dict[str, str]]:
+    """What the hand-curated files already know, for the generator: English names (casefolded) and
+    ids, Arabic form keys, and country ids by English name."""
+    countries = list(resources.read_tsv(resources.path("kb/countries.tsv"), 11))
+    en: set[str] = set()
+    for cid, _wd, name, *_r, cap_en, _cap_ar, _cap_al, _cap_wd in countries:
+        en |= {name.casefold(), cid}
+        if cap_en:
+            en |= {cap_en.casefold(), _capital_id(cap_en)}
+    for eid, _t, _wd, name, *_r in resources.read_tsv(resources.path("kb/entities.tsv"), 7):
+        en |= {name.casefold(), eid}
+    kb = knowledge_base()
+    forms = {k for k, fs in kb.forms.items() if any(not f.generated for f in fs)}
+    return en, forms, {name.casefold(): cid for cid, _wd, name, *_ in countries}
 
 
 def _capital_id(name_en: str) -> str:

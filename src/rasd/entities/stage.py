@@ -16,9 +16,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
+from rasd.arabic.clitics import (
+    clitic_group,
+    letter_proclitics,
+    lil_prefixes,
+    name_proclitics,
+    split_proclitics,
+)
 from rasd.arabic.normalise import key
-from rasd.arabic.segment import name_proclitics, proclitics, split_proclitics
 from rasd.clean.text import dedupe_keywords
+from rasd.entities import titles
 from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
 from rasd.extract.dates import to_date
 from rasd.model import Document, Entity, Mention
@@ -27,7 +34,7 @@ _WORD = re.compile(r"\w")
 # Proclitics allowed before a name (resources/clitics.tsv, verbs' future س aside); after ل, ول, فل the
 # article loses its alef (للولايات), which the knowledge base's "lil" forms spell.
 _CLITICS_BEFORE_MATCH = name_proclitics()
-_LIL_PREFIXES = frozenset(c for c, kind in proclitics() if kind.endswith("prep") and c.endswith("ل"))
+_LIL_PREFIXES = lil_prefixes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +52,14 @@ class Candidate:
 def link_entities(doc: Document) -> Document:
     kb = knowledge_base()
     text = doc.norm.text.replace("-", " ")
-    cands = gazetteer_candidates(doc, text, kb)
+    hits = _SCANNED.pop(doc.text, None)
+    if hits is None:
+        hits = kb_scan(text, kb)
+    cands = gazetteer_candidates(doc, text, kb, hits)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
-    cands += model_candidates(doc, cands, kb)
+    cands += model_candidates(doc, cands, kb, hits)
     entities = _assemble(doc, cands, kb)
     keywords = doc.keywords
     if doc.keywords_raw and not keywords:
@@ -67,20 +77,31 @@ def _clitic_ok(text: str, start: int, lil: bool) -> bool:
     return prefix == "" or prefix in _CLITICS_BEFORE_MATCH
 
 
-def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Candidate]:
-    """Aho-Corasick over the normalised text; word boundaries allow proclitics; longest match wins."""
-    found: list[tuple[int, int, tuple]] = []
+def kb_scan(text: str, kb: KnowledgeBase) -> list[tuple[int, int, str, tuple]]:
+    """The one pass of the KB automaton over a document (its normalised text, hyphens as spaces):
+    every match that is a whole word after a proclitic that fits it (start, end, key, readings).
+    The gazetteer links from these; the NER model takes its KB features from them."""
+    out = []
     for end_idx, (k, forms) in kb.automaton.iter(text):
         start = end_idx - len(k) + 1
         end = end_idx + 1
         if end < len(text) and _WORD.match(text[end]):
             continue
-        valid = [f for f in forms if _clitic_ok(text, start, f.lil)]
-        if not valid:
-            continue
+        valid = tuple(f for f in forms if _clitic_ok(text, start, f.lil))
+        if valid:
+            out.append((start, end, k, valid))
+    return out
+
+
+def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list | None = None) -> list[Candidate]:
+    """Knowledge-base matches (``kb_scan``) that link: not a word that is never a name alone, the
+    context a short or ordinary-word name needs, the longest match where matches overlap."""
+    found: list[tuple[int, int, tuple]] = []
+    for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
-        found.append((start, end, tuple(valid)))
+        found.append((start, end, valid))
+    found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []  # disjoint spans, sorted: an overlap can only be with a neighbour
     context = _context_entities(found, kb)
@@ -94,6 +115,38 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase) -> list[Ca
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
     return out
+
+
+def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> list[tuple[int, int, tuple]]:
+    """Drop the readings of a match that need context and have none. A generated spelling marked
+    ``context`` (one short word, a word the news also uses as an ordinary word, a village name) links
+    only when the same entity is named elsewhere in the document by a spelling that links alone, or
+    when a place word (مدينة، محافظة، بلدة ...) or a title stands right before it."""
+    curated = {f.entity for _s, _e, forms in found for f in forms if not f.generated}
+    states = {kb.entities[e].country for e in curated} | curated
+    # A generated one-word place of a state the document does not name (البيضاء: Bayda, Libya in
+    # news on Yemen) needs context too.
+    weakness = [[f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
+                               not in (None, *states)) for f in forms] for s, e, forms in found]
+    named = {f.entity for (_s, _e, forms), weak in zip(found, weakness, strict=True)
+             for f, w in zip(forms, weak, strict=True) if not w}
+    out = []
+    for (start, end, forms), weak in zip(found, weakness, strict=True):
+        if not any(weak):
+            out.append((start, end, forms))
+            continue
+        before = text[max(0, start - 40):start]
+        keep = tuple(f for f, w in zip(forms, weak, strict=True) if not w or f.entity in named
+                     or _cue_before(before, kb.entities[f.entity].type))
+        if keep:
+            out.append((start, end, keep))
+    return out
+
+
+def _cue_before(before: str, etype: str) -> bool:
+    """A title right before a person, a place word right before a place (resources/name_context.tsv)."""
+    kind = "title" if etype == "PERSON" else "place" if etype in ("GPE", "LOC", "FACILITY") else None
+    return bool(kind and titles.before_pattern(kind).search(before))
 
 
 def _context_entities(found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> set[str]:
@@ -125,43 +178,75 @@ def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
 
 def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
     """A person named in full may be named later by one part of the name (كيم، شين، أوستن)."""
-    parts: dict[str, set[str]] = defaultdict(set)
-    for c in cands:
-        e = kb.entities.get(c.entity)
-        if e is None or e.type != "PERSON" or c.kind == SURNAME:
-            continue
-        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
-            if len(word) >= 3 and word not in kb.not_names:
-                parts[word].add(c.entity)
-    unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+    unique, fuzzy = _name_parts(doc, cands, kb)
     if not unique:
         return []
-    # One-letter typos of a name part (سيري for سيرغي، بوتبن for بوتين) count when the person is named
-    # correctly in the same document: that is the context that supports the reading.
-    fuzzy = _deletion_index(w for w in unique if len(w) >= 4)
-    lengths = {len(w) for w in unique}
+    # A word one edit off a name part keeps its first two letters (three after the article) or its
+    # last three (two for a four-letter part); the exact part keeps its last three.
+    heads = {w[:3] if w.startswith("ال") else w[:2] for w in unique if len(w) >= 4}
+    tails = {w[-2:] if len(w) == 4 else w[-3:] for w in unique}
+    head_re = re.compile(rf"{clitic_group()}(?:{'|'.join(sorted(heads))})") if heads else None
+    shortest, longest = min(map(len, unique)), max(map(len, unique))
     covered = sorted((c.start, c.end) for c in cands)
     starts = [a for a, _ in covered]
     reach = list(itertools.accumulate((b for _, b in covered), max))  # furthest end among the first k spans
     out = []
     for m in re.finditer(r"\w+", text):
         token = m.group()
-        # cheap filter: a name part, or one letter off it, after at most a three-letter proclitic
-        if not any(len(token) - 4 <= n + 1 and n - 1 <= len(token) for n in lengths):
+        # cheap filters: a name part, or one letter off it, after at most a three-letter proclitic
+        if not shortest - 1 <= len(token) <= longest + 5:
+            continue
+        if token[-3:] not in tails and token[-2:] not in tails and not (head_re and head_re.match(token)):
+            continue
+        readings = [(p, st) for p, st in split_proclitics(token) if p in _CLITICS_BEFORE_MATCH or not p]
+        if not any(st in unique or (len(st) >= 4 and (st[:2] in heads or st[:3] in heads or st[-3:] in tails
+                                                      or st[-2:] in tails)) for _p, st in readings):
             continue
         os_, oe = doc.norm.span_to_original(m.start(), m.end())
         k = bisect.bisect_left(starts, oe)  # spans starting before the token ends; one overlaps if it reaches past its start
         if k and reach[k - 1] > os_:
             continue
-        for prefix, stem in split_proclitics(token):
-            if prefix not in ("", *_CLITICS_BEFORE_MATCH):
-                continue
+        for prefix, stem in readings:
             target = stem if stem in unique else _one_edit(stem, fuzzy) if len(stem) >= 4 and stem not in kb.not_names else None
+            if target is not None and target != stem and len(stem) < FUZZY_ALONE_LETTERS \
+                    and not _beside_name(text, m.start(), m.end(), unique[target], unique):
+                target = None  # a short word one letter off a name (تراقب، تراب for ترامب) is a word
             if target is not None:
                 ps, pe = doc.norm.span_to_original(m.start() + len(prefix), m.end())
                 out.append(Candidate(ps, pe, unique[target], "coref"))
                 break
     return out
+
+
+# A word one letter off a name part stands for the name on its own only when it is at least this long;
+# a shorter one (سيري for سيرغي; but also تراقب "monitors" and تراب "soil" for ترامب) needs another part
+# of the same person's name beside it, or a title right before it.
+FUZZY_ALONE_LETTERS = 6
+
+
+def _beside_name(text: str, start: int, end: int, entity: str, unique: dict[str, str]) -> bool:
+    prev = re.search(r"(\w+)\s+$", text[max(0, start - 40):start])
+    nxt = re.match(r"\s+(\w+)", text[end:end + 40])
+    for m in (prev, nxt):
+        if m and any(unique.get(stem) == entity for _p, stem in split_proclitics(m.group(1))):
+            return True
+    return _cue_before(text[max(0, start - 40):start], "PERSON")
+
+
+def _name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Words of the names of people the document names in full, each of one person only, and the
+    deletion index of the longer ones: one-letter typos of a name part (سيري for سيرغي، بوتبن for
+    بوتين) count when the person is named correctly in the same document."""
+    parts: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is None or e.type != "PERSON" or c.kind in (SURNAME, "coref"):
+            continue
+        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
+            if len(word) >= 3 and word not in kb.not_names:
+                parts[word].add(c.entity)
+    unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+    return unique, _deletion_index(w for w in unique if len(w) >= 4)
 
 
 def _deletion_index(words) -> dict[str, set[str]]:
@@ -194,20 +279,13 @@ def _distance_at_most_one(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-@lru_cache(maxsize=1)
-def _roles_pattern() -> re.Pattern[str]:
-    kb = knowledge_base()
-    alts = "|".join(re.escape(t) for t in sorted(kb.roles, key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s\"'(]))(?:و|ف|ل|ب|ول|وب)?(?P<role>{alts})\s+$")
-
-
 def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
     """A title before a state ("وزير الدفاع الكوري الجنوبي", "زعيم كوريا الشمالية") names the
     office holder at the document's date, unless a name follows it. Without a date, the state alone."""
     on = to_date(doc.published)
     if on is None:
         return []
-    pattern = _roles_pattern()
+    pattern = titles.office_before_pattern()
     persons = sorted((c for c in cands if kb.entities.get(c.entity) and kb.entities[c.entity].type == "PERSON"), key=lambda c: c.start)
     out = []
     for c in cands:
@@ -255,15 +333,6 @@ def _common_noun(word: str, nouns: frozenset[str], ranks: dict[str, int]) -> boo
     return word in nouns or bare in nouns or (word.endswith("ه") and (word[:-1] in nouns or word[:-1] in ranks))
 
 
-@lru_cache(maxsize=1)
-def _name_context() -> tuple[re.Pattern[str], frozenset[str]]:
-    rows = dict((kind, words) for kind, words in resources.read_tsv("name_context.tsv", 2))
-    titles = sorted((key(t) for t in rows["title"].split("|")), key=len, reverse=True)
-    stop = frozenset(key(w) for w in rows["stop"].split("|"))
-    pattern = re.compile(rf"(?:^|(?<=[\s\"'(]))(?:و|ف|ل|ب)?(?:{'|'.join(re.escape(t) for t in titles)})(?=\s)")
-    return pattern, stop
-
-
 _NAME_WORD = re.compile(r"([\s،,]+)([^\W\d_]+)")
 
 
@@ -274,7 +343,7 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
     After the title, up to three words that belong to it (its object: الجيش، الأوكراني) are skipped;
     then two or three words that are neither function words nor known names form the name. A comma
     may stand before the name (apposition), not inside it."""
-    pattern, stop = _name_context()
+    pattern, stop = titles.title_pattern(), titles.words("stop")
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in pattern.finditer(text):
@@ -313,10 +382,10 @@ _MODEL_TYPES = {"PERS": "PERSON", "LOC": "LOC", "ORG": "ORG"}
 # not in the knowledge base is a generic place or a common phrase (أوروبا، المحيط الهادئ), not the
 # new commander or village the model is there to find; names that frequent belong in resources/kb.
 MODEL_FREQUENT_RANK = 5000
-_SINGLE_CLITICS = ("و", "ف", "ب", "ل")
+_SINGLE_CLITICS = tuple(sorted(letter_proclitics()))
 
 
-def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, hits: list | None = None) -> list[Candidate]:
     """Spans of the trained NER model (resources/ner.npz) that no other recogniser covers.
 
     A span whose text the knowledge base knows takes its identity; any other PERS, LOC or ORG span
@@ -327,19 +396,27 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
     if model is None or not doc.text:
         return []
     covered = [(c.start, c.end) for c in cands]
+    parts = None
     out = []
     spans = _PRETAGGED.pop(doc.text, None)
     if spans is None:
-        spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans])
+        feature_hits = None if hits is None else _feature_hits(doc, hits)
+        spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans], feature_hits)
     for start, end, kind in (p for sp in spans for p in _split_coordination(doc.text, sp, model)):
         if kind not in _MODEL_TYPES or any(start < ce and cs < end for cs, ce in covered):
             continue
         start = _strip_clitic(doc.text, start, end, model)
         surface = doc.text[start:end]
         k = key(surface)
-        forms = kb.forms.get(k)
-        if forms:
-            eid, ftype = forms[0].entity, None
+        eid = _known_identity(k, kb)
+        if eid is None and " " not in k and len(k) >= 4:
+            # The model tags as a name a word one letter off a part of a person named in full in the
+            # document: the tag is the context a short typo needs (يونج for جونج in كيم جونج أون).
+            unique, fuzzy = parts = parts or _name_parts(doc, cands, kb)
+            target = _one_edit(k, fuzzy) if k not in kb.not_names else None
+            eid = unique[target] if target is not None else None
+        if eid is not None:
+            ftype = None
         else:
             if len(k.replace(" ", "")) < 3 or k in kb.not_names or _generic(k, model):
                 continue
@@ -347,6 +424,39 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -
         out.append(Candidate(start, end, eid, "model", ftype, surface if ftype else None))
         covered.append((start, end))
     return out
+
+
+def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
+    """The KB identity of a name the model found: its spelling (or its spelling without a proclitic)
+    is a KB form, else its spelling-independent skeleton is the skeleton of one curated person's
+    form only (the same folding that gives new names their ids: ترمب ~ ترامب). Other names, folded,
+    collide with ordinary words (الجزيرة ~ الجزائر), so they count only as spelled."""
+    for _prefix, stem in split_proclitics(k):
+        forms = kb.forms.get(stem)
+        if forms:
+            return min(forms, key=lambda f: (f.generated, f.context)).entity
+    folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
+    ids = {e for f in folded for e in _skeleton_index(kb).get(f, ())}
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+_SKELETONS: dict[int, dict[str, frozenset[str]]] = {}
+# Skeletons shorter than this (consonants) are shared by too many words to identify a name.
+SKELETON_MIN = 5
+
+
+def _skeleton_index(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Folded spelling -> entities with a form of that spelling (built once per knowledge base)."""
+    if id(kb) not in _SKELETONS:
+        index: dict[str, set[str]] = defaultdict(set)
+        for k, forms in kb.forms.items():
+            folded = _fold(k)
+            if len(folded) >= SKELETON_MIN:
+                index[folded].update(f.entity for f in forms if not f.lil and not f.generated
+                                     and kb.entities[f.entity].type == "PERSON")
+        _SKELETONS.clear()
+        _SKELETONS[id(kb)] = {f: frozenset(ids) for f, ids in index.items()}
+    return _SKELETONS[id(kb)]
 
 
 def _split_coordination(text: str, span: tuple[int, int, str], model) -> list[tuple[int, int, str]]:
@@ -390,7 +500,24 @@ def _strip_clitic(text: str, start: int, end: int, model) -> int:
     return start + 1 if _has_proclitic(key(text[start:first_end]), _SINGLE_CLITICS, model) else start
 
 
+def _feature_hits(doc: Document, hits: list) -> list[tuple[int, int, set[int]]]:
+    """KB matches as the NER model's features want them: original offsets and feature groups."""
+    from rasd.ner.features import kb_groups
+
+    out = []
+    for start, end, _k, forms in hits:
+        groups = kb_groups(forms)
+        if groups:
+            os_, oe = doc.norm.span_to_original(start, end)
+            out.append((os_, oe, groups))
+    out.sort(key=lambda h: (h[0], h[1]))
+    return out
+
+
 _NER_MODEL: list = []
+# KB matches of documents the NER model has already tagged in a batch (``pretag``), keyed by the
+# document's text, so the entity stage does not scan them again.
+_SCANNED: dict[str, list] = {}
 # Model spans computed ahead for a batch of documents (``pretag``), keyed by the document's text.
 _PRETAGGED: dict[str, list[tuple[int, int, str]]] = {}
 _PRETAGGED_MAX = 5_000
@@ -404,11 +531,16 @@ def pretag(docs: list[Document]) -> None:
     if model is None:
         return
     items = [d for doc in docs for d in (doc, *doc.embedded) if d.text]
-    found = model.entities_many([(d.text, [(s.start, s.end) for s in d.sentence_spans]) for d in items])
+    kb = knowledge_base()
+    scans = [kb_scan(d.norm.text.replace("-", " "), kb) for d in items]
+    found = model.entities_many([(d.text, [(s.start, s.end) for s in d.sentence_spans]) for d in items],
+                                [_feature_hits(d, h) for d, h in zip(items, scans, strict=True)])
     if len(_PRETAGGED) + len(items) > _PRETAGGED_MAX:
         _PRETAGGED.clear()
-    for d, spans in zip(items, found, strict=True):
+        _SCANNED.clear()
+    for d, spans, scan in zip(items, found, scans, strict=True):
         _PRETAGGED[d.text] = spans
+        _SCANNED[d.text] = scan
 
 
 NER_MODES = ("off", "fast", "full")
@@ -446,10 +578,13 @@ def _load_ner(mode: str):
 
 def skeleton(name: str) -> str:
     """A spelling-independent key for a transliterated name: consonants, g-letters merged."""
+    return hashlib.blake2b(_fold(name).encode(), digest_size=6).hexdigest()
+
+
+def _fold(name: str) -> str:
     k = key(name).replace(" ", "").replace("-", "")
     k = re.sub(r"[غجقك]", "ك", k)
-    k = k[:1] + re.sub(r"[اويه]", "", k[1:])
-    return hashlib.blake2b(k.encode(), digest_size=6).hexdigest()
+    return k[:1] + re.sub(r"[اويه]", "", k[1:])
 
 
 def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[Entity, ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
+from rasd.arabic.clitics import alternation, conjunctions
 from rasd.arabic.normalise import key
 from rasd.extract.dates import find_dates
 from rasd.extract.dates import lexicon as date_lexicon
@@ -73,7 +74,7 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows["verb"]), frozenset(rows["accuse"]), frozenset(rows["deny"]), frozenset(rows["carry"]),
         frozenset(rows["that"]), frozenset(rows["fronting"]),
         tuple(rows["modality_expected"]), tuple(rows["modality_hypothetical"]),
-        re.compile(rf"(?<!\w)(?:و|ف)?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
+        re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
         re.compile("|".join(map(re.escape, after))),
         _words_re(rows["that"]),
         re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:\"]"),
@@ -95,7 +96,7 @@ class Attribution:
 
 
 def strip_conj(word: str) -> str:
-    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+    return word[1:] if word[:1] in conjunctions() and len(word) > 3 else word
 
 
 def has_speech_verb(words: list[str]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
+from rasd.arabic.clitics import clitic_group
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
@@ -26,7 +27,7 @@ _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
 _NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان|عدم|بعدم|وعدم|غير قادر علي|ليس قادرا علي)\s+(?:\S+\s+)?$")
 # A condition is not an event: "إذا انسحب ترامب ..." (within the trigger's clause).
 _CONDITION_WORDS = re.compile(r"(?:^|\s)(?:اذا|إذا|لو|في حال|في حاله)\s")
-_CLITIC = r"(?:و|ف|ب|ل|وب|ول|فب|فل|ال|وال|بال|لل|فقد|وقد|قد)?"
+_CLITIC = clitic_group(verbs=True)  # resources/clitics.tsv
 # Between two mentions of one group: a conjunction, punctuation, or title words (الزعيم، الرئيس ...),
 # or "including" and a title (كبار المسؤولين الروس، بما في ذلك وزير الموارد الطبيعية الروسي ...).
 _GROUP_GAP = re.compile(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
 
-from rasd.arabic.segment import name_proclitics
+from rasd.arabic.clitics import name_proclitics
 from rasd.ner.tokens import stems, token_key
 
 PAD, UNK = 0, 1
@@ -55,15 +56,43 @@ _GROUP_OF_TYPE = {"PERSON": 0, "GPE": 1, "LOC": 2, "FACILITY": 2, "ORG": 3}
 
 
 def kb_features(keys: list[str]) -> np.ndarray:
-    """[tokens, KB_DIM] indicators of knowledge-base matches over a tokenised sentence."""
+    """[tokens, KB_DIM] indicators of knowledge-base matches over a tokenised sentence (training and
+    evaluation; the text path takes them from the document's one KB pass, ``kb_features_at``)."""
+    from rasd.entities.kb import knowledge_base
+
+    return _indicators(keys, knowledge_base().automaton, KB_DIM, kb_groups)
+
+
+def kb_groups(forms) -> set[int]:
+    """KB feature groups of a match's readings; the curated forms only: the shipped networks
+    learned these features from them."""
     from rasd.entities.kb import NISBA, knowledge_base
 
     kb = knowledge_base()
+    return {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms if not f.generated}
 
-    def groups(forms) -> set[int]:
-        return {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms}
 
-    return _indicators(keys, kb.automaton, KB_DIM, groups)
+def kb_features_at(token_spans: list[tuple[int, int]], hits: list[tuple[int, int, set[int]]]) -> np.ndarray:
+    """The same indicators as ``kb_features`` from KB matches already found in the document
+    (``hits``: start, end, groups, in text offsets, sorted by start): a match counts when it starts
+    in a token (after a proclitic) and ends where a token ends."""
+    out = np.zeros((len(token_spans), KB_DIM), dtype=np.float32)
+    if not token_spans or not hits:
+        return out
+    starts = [a for a, _ in token_spans]
+    ends = [b for _, b in token_spans]
+    lo = bisect.bisect_left(hits, (starts[0], -1))
+    for start, end, groups in hits[lo:]:
+        if start >= ends[-1]:
+            break
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_left(ends, end)
+        if first < 0 or start >= ends[first] or last >= len(ends) or ends[last] != end:
+            continue
+        for g in groups:
+            out[first, 2 * g] = 1.0
+            out[first + 1:last + 1, 2 * g + 1] = 1.0
+    return out
 
 
 def _indicators(keys: list[str], automaton, dim: int, groups_of) -> np.ndarray:

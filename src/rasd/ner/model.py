@@ -23,6 +23,7 @@ from rasd.ner.features import (
     gazetteer,
     gazetteer_features,
     kb_features,
+    kb_features_at,
     keys_of,
 )
 from rasd.ner.tokens import stems, token_key, tokenize
@@ -249,8 +250,9 @@ class Model:
             out[:, :k, i] = hk
         return out
 
-    def _emissions(self, batch: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Emission scores (averaged over the members) for sentences given longest first."""
+    def _emissions(self, batch: list[list[str]], kb_given: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Emission scores (averaged over the members) for sentences given longest first; their KB
+        features are computed here unless given (``kb_given``, one array per sentence)."""
         n = len(batch)
         lengths = np.array([len(k) for k in batch])
         t = int(lengths.max())
@@ -263,7 +265,9 @@ class Model:
         word_vectors = self._embed(np.array(w))
         words = np.concatenate([word_vectors, self._embed(np.array(s))], axis=1)
         mask = np.arange(t)[None, :] < lengths[:, None]
-        kb = np.concatenate([kb_features(keys) for keys in batch]) if any(m.kb for m in self.members) else None
+        kb = None
+        if any(m.kb for m in self.members):
+            kb = np.concatenate(kb_given if kb_given is not None else [kb_features(keys) for keys in batch])
         gaz_dir = next((m.gazetteer for m in self.members if m.gazetteer), "")
         gaz = np.concatenate([gazetteer_features(keys, gazetteer(gaz_dir)) for keys in batch]) if gaz_dir else None
         # token (s, p) sits at position p forward and at len(s) - 1 - p in the reversed sentence
@@ -389,7 +393,7 @@ class Model:
             return counts.most_common(1)[0][0]
         return None
 
-    def _tag(self, keyed: list[list[str]]) -> list[list[str]]:
+    def _tag(self, keyed: list[list[str]], kb_given: list[np.ndarray] | None = None) -> list[list[str]]:
         """Viterbi tags; long sentences are tagged in pieces (see ``_pieces``), and batches are
         bounded in tokens so that padding never dominates."""
         pieces: list[tuple[int, int, int]] = []  # sentence, start, end
@@ -402,24 +406,33 @@ class Model:
             longest = pieces[lo][2] - pieces[lo][1]
             hi = min(len(pieces), lo + max(1, min(_BATCH, _BATCH_TOKENS // longest)))
             batch = pieces[lo:hi]
-            em, mask = self._emissions([keyed[i][a:b] for i, a, b in batch])
+            em, mask = self._emissions([keyed[i][a:b] for i, a, b in batch],
+                                       [kb_given[i][a:b] for i, a, b in batch] if kb_given is not None else None)
             for (i, a, b), path in zip(batch, self._viterbi(em, mask), strict=True):
                 out[i][a:b] = [self.tags[p] for p in path]
             lo = hi
         return out
 
-    def entities(self, text: str, sentence_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    def entities(self, text: str, sentence_spans: list[tuple[int, int]],
+                 kb_hits: list[tuple[int, int, set[int]]] | None = None) -> list[tuple[int, int, str]]:
         """(start, end, type) of every entity the model finds, offsets into ``text``; names are
-        propagated across the whole text (one document)."""
-        return self.entities_many([(text, sentence_spans)])[0]
+        propagated across the whole text (one document). ``kb_hits``: the document's knowledge-base
+        matches (start, end, feature groups), when the caller has them (see ``entities_many``)."""
+        return self.entities_many([(text, sentence_spans)], None if kb_hits is None else [kb_hits])[0]
 
-    def entities_many(self, docs: list[tuple[str, list[tuple[int, int]]]]) -> list[list[tuple[int, int, str]]]:
+    def entities_many(self, docs: list[tuple[str, list[tuple[int, int]]]],
+                      kb_hits: list[list[tuple[int, int, set[int]]]] | None = None) -> list[list[tuple[int, int, str]]]:
         """``entities`` for many documents at once: their sentences share batches, which is several
-        times faster than one document at a time."""
+        times faster than one document at a time. With ``kb_hits`` (per document, sorted by start:
+        the entity stage's one pass of the KB automaton), the KB features come from those matches
+        instead of a second pass over each sentence."""
         toks = [[[(s + a, s + b) for a, b in tokenize(text[s:e])] for s, e in spans] for text, spans in docs]
         keyed = [[keys_of([text[a:b] for a, b in ts]) for ts in doc_toks]
                  for (text, _), doc_toks in zip(docs, toks, strict=True)]
-        tagged = self._tag([ks for doc_keys in keyed for ks in doc_keys])
+        kb_given = None
+        if kb_hits is not None and any(m.kb for m in self.members):
+            kb_given = [kb_features_at(ts, hits) for doc_toks, hits in zip(toks, kb_hits, strict=True) for ts in doc_toks]
+        tagged = self._tag([ks for doc_keys in keyed for ks in doc_keys], kb_given)
         out = []
         pos = 0
         for doc_toks, doc_keys in zip(toks, keyed, strict=True):

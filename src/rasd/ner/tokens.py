@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rasd.arabic.clitics import split_proclitics
 from rasd.arabic.normalise import normalise_str
-from rasd.arabic.segment import WORD_OR_NUMBER, split_proclitics
+from rasd.arabic.segment import WORD_OR_NUMBER
 
 # The pipeline's words and numbers, or one other character: punctuation is a token of its own, as
 # in the training corpora.

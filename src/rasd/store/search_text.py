@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rasd.arabic.clitics import alternation, article_prefixes, letter_proclitics
 from rasd.arabic.normalise import normalise_str
 from rasd.model import Document
 
-SEARCH_VERSION = "search/3"
+SEARCH_VERSION = "search/4"
 _WORD = re.compile(r"\w+")
-_ARTICLE = re.compile(r"^(?:وال|فال|بال|كال|ولل|فلل|ال|لل)(?=\w{2,})")
-
-
-_CLITIC = re.compile(r"^[وفبلك](?=\w{4,})")
+# The article with its prepositions, and one proclitic letter: resources/clitics.tsv.
+_ARTICLE = re.compile(rf"^(?:{alternation(article_prefixes())})(?=\w{{2,}})")
+_CLITIC = re.compile(rf"^(?:{alternation(letter_proclitics())})(?=\w{{4,}})")
 
 
 def stem(word: str) -> str:
