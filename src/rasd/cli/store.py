@@ -271,7 +271,7 @@ def stories_cmd(db, min_documents, outlet, limit, offset, cursor, as_json):
 @click.command("disagreements")
 @db_option
 @click.option("--subject")
-@click.option("--unit")
+@click.option("--unit", callback=unit_choice)
 @click.option("--kind", type=click.Choice(["figures", "denial"]))
 @paging(100)
 @json_option

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
-from rasd.arabic.clitics import alternation, conjunctions
+from rasd.arabic.clitics import alternation, conjunctions, letter_proclitics
 from rasd.arabic.normalise import key
 from rasd.extract.dates import find_dates
 from rasd.extract.dates import lexicon as date_lexicon
 from rasd.extract.numbers import find_quantities
 from rasd.model import Document, SourceRef
+
+# one-letter conjunctions and prepositions (clitics.tsv) that may stand before a speaker word
+_LETTERS = alternation(letter_proclitics())
 
 # Limits, in words: a verb's subject before its complementiser (قال X إن), a subject before the verb
 # (صحيفة X تقول إن), and the words a speaker's name is looked for in.
@@ -79,7 +82,7 @@ def lexicon() -> SpeechLexicon:
         _words_re(rows["that"]),
         re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:\"]"),
         _words_re(rows["relative"]),
-        re.compile(rf"^\W*(?:و|ف|ب|ل)?(?:ال)?(?:{head_alt})(?!\w)"),
+        re.compile(rf"^\W*(?:{_LETTERS})?(?:ال)?(?:{head_alt})(?!\w)"),
         frozenset(speakers.get("not", [])),
         re.compile(rf"\s*(?:{documents})\s+ل(?:ـ\s*)?(?=\w)"),
         frozenset(speakers.get("trim", [])),
@@ -393,7 +396,7 @@ def _antecedent(doc: Document, n_word: str, before: int) -> tuple[str | None, st
         return None
     head = word[2:]
     n_before = doc.norm.to_normalised(before)
-    found = list(re.finditer(rf"(?<!\w)(?:و|ف|ب|ل)?({re.escape(head)}\s+\S+)", doc.norm.text[:n_before]))
+    found = list(re.finditer(rf"(?<!\w)(?:{_LETTERS})?({re.escape(head)}\s+\S+)", doc.norm.text[:n_before]))
     if not found:
         return None
     following = strip_conj(found[-1].group(1).split()[-1])

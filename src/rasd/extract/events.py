@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
-from rasd.arabic.clitics import clitic_group
+from rasd.arabic.clitics import alternation, clitic_group, conjunctions
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
@@ -198,7 +198,7 @@ def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
         alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True) if w)
-        out.append((modality, re.compile(rf"(?<!\w)(?:و|ف)?(?:{alts})")))
+        out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
     return tuple(out)
 
 

@@ -226,7 +226,10 @@ def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=Non
 def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list[dict]:
     """Events merged across documents: one row per real-world incident with every reporting document."""
     grouped: dict[str, dict] = {}
-    for ev in iter_events(store, entity=entity):
+    # canonical order (date, document, offsets), so an incident's type, place and date come from the same
+    # report whatever order the reports arrived in
+    evs = sorted(iter_events(store, entity=entity), key=lambda e: (e["sort"] or "", e["id"], e["start"], e["end"], e["type"]))
+    for ev in evs:
         inc = grouped.setdefault(ev["incident"], {
             "incident": ev["incident"], "type": ev["type"], "actors": ev["actors"], "targets": ev["targets"],
             "place": ev["place"], "date": ev["date"], "documents": [], "outlets": set(),
@@ -237,6 +240,7 @@ def incidents(store: Store, entity: str | None = None, limit: int = 100) -> list
             inc["outlets"].add(ev["source_document"]["outlet"])
     out = sorted(grouped.values(), key=lambda i: (-len(i["documents"]), (i["date"] or {}).get("value") or "9999", i["incident"] or ""))
     for inc in out:
+        inc["documents"].sort(key=lambda d: (d["published"] or "", d["id"]))  # not in arrival order
         inc["outlets"] = sorted(inc["outlets"])
         inc["reports"] = len(inc["documents"])
     return out[:limit]

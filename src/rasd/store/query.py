@@ -259,7 +259,7 @@ def stories(store: Store, *, min_documents: int = 1, outlet: str | None = None,
         params["min_documents"] = f["min_documents"]
     else:
         where.append("EXISTS (SELECT 1 FROM documents d WHERE d.story_id = s.id)")
-    base = "SELECT s.id, s.title, s.first_seen FROM stories s"
+    base = "SELECT s.id, s.key, s.title, s.first_seen FROM stories s"
 
     def fetch(after, n, off):
         w, p = list(where), dict(params)
@@ -281,7 +281,7 @@ def stories(store: Store, *, min_documents: int = 1, outlet: str | None = None,
         for r in rows:
             ds = by_story[r.id]
             outlets = list(dict.fromkeys(d["outlet"] for d in ds if d["outlet"]))
-            yield {"story": r.id, "title": r.title, "first_seen": r.first_seen, "documents": ds, "outlets": outlets, "_key": (r.id,)}
+            yield {"story": r.key, "title": r.title, "first_seen": r.first_seen, "documents": ds, "outlets": outlets, "_key": (r.id,)}
 
     def total():
         with store.engine.connect() as conn:
@@ -387,13 +387,15 @@ def _documents_filters(store: Store, q, outlet, since, until, entity) -> tuple[l
 
 
 _DOC_ORDER = "coalesce(d.published, '')"
-_DOC_COLUMNS = "d.id, d.parent_id, d.path, d.url, d.outlet, d.title, d.author, d.published, d.keywords, d.story_id, d.ingested_at"
+# a story is named by its key (its smallest document id: the same whatever order documents arrived in)
+_DOC_COLUMNS = ("d.id, d.parent_id, d.path, d.url, d.outlet, d.title, d.author, d.published, d.keywords, d.story_id, d.ingested_at, "
+                "(SELECT s.key FROM stories s WHERE s.id = d.story_id) AS story_key")
 
 
 def _doc_summary(r) -> dict:
     return {"id": r.id, "parent": r.parent_id, "source": {"path": r.path, "url": r.url}, "outlet": r.outlet,
             "title": r.title, "author": r.author, "published": r.published, "keywords": json.loads(r.keywords or "[]"),
-            "story": r.story_id, "ingested_at": r.ingested_at}
+            "story": r.story_key, "ingested_at": r.ingested_at}
 
 
 def documents(store: Store, *, q: str | None = None, outlet: str | None = None, since: str | None = None,
