@@ -84,7 +84,7 @@ def _dump(db: Path) -> dict[str, list[str]]:
         r = rasd("export", "--db", str(db), "--what", what)
         assert r.returncode == 0, r.stderr
         out[what] = sorted(r.stdout.decode().splitlines())
-    for cmd in (["stories", "--limit", "100000"], ["events", "--incidents"], ["disagreements"], ["stats"]):
+    for cmd in (["stories", "--limit", "1000"], ["events", "--incidents"], ["disagreements"], ["stats"]):
         r = rasd(*cmd, "--db", str(db), "--json")
         assert r.returncode == 0, r.stderr
         out[cmd[0] + (cmd[1] if len(cmd) > 1 else "")] = [r.stdout.decode()]
