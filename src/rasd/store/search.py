@@ -227,7 +227,7 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         params["q"] = _fts5(groups)
         # Rank inside the full-text index first and join the documents for the top hits only: joining
         # first reads every matching document (17,000 for روسيا on 100k articles) before the LIMIT.
-        only = f" AND documents_fts.rowid IN (SELECT d.rowid FROM documents d WHERE 1=1{where})" if fparams else ""
+        only = f" AND documents_fts.rowid IN (SELECT d.rowid FROM documents d WHERE 1=1{where})" if where else ""
         stmt = sql(
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, f.score FROM ("
             "SELECT rowid, -bm25(documents_fts) AS score FROM documents_fts "
