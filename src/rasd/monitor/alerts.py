@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from rasd.errors import RasdError
@@ -126,13 +126,18 @@ def remove_alert(store: Store, alert: int | str) -> dict:
     return a
 
 
-def alert_log(store: Store, alert: int | str | None = None, limit: int | None = 100) -> list[dict]:
-    """Hits, newest first (the alert log), for one alert or all."""
+def alert_log(store: Store, alert: int | str | None = None, limit: int | None = 100,
+              before: tuple[str, int] | None = None) -> list[dict]:
+    """Hits, newest first (the alert log), for one alert or all; ``before`` (a hit's fired_at and id)
+    starts after that hit (a keyset page: hits fired meanwhile come before it, so none is skipped)."""
+    h = t.alert_hits.c
     q = (select(t.alert_hits, t.alerts.c.name.label("alert"))
-         .select_from(t.alert_hits.join(t.alerts, t.alerts.c.id == t.alert_hits.c.alert_id))
-         .order_by(t.alert_hits.c.fired_at.desc(), t.alert_hits.c.id.desc()))
+         .select_from(t.alert_hits.join(t.alerts, t.alerts.c.id == h.alert_id))
+         .order_by(h.fired_at.desc(), h.id.desc()))
     if alert is not None:
-        q = q.where(t.alert_hits.c.alert_id == get_alert(store, alert)["id"])
+        q = q.where(h.alert_id == get_alert(store, alert)["id"])
+    if before is not None:
+        q = q.where(or_(h.fired_at < before[0], and_(h.fired_at == before[0], h.id < before[1])))
     if limit:
         q = q.limit(limit)
     with store.engine.connect() as conn:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from rasd.serve.problems import problem
@@ -114,6 +114,26 @@ def stats(request: Request):
     return _json(query.stats(_store(request)))
 
 
+AlertId = Annotated[str, Path(max_length=200, description="The alert's id (or its name).")]
+
+
+@router.get("/alerts", summary="Saved searches (alerts) with their filters, destination and hit counts")
+def alerts(request: Request):
+    from rasd.monitor.alerts import list_alerts
+
+    return _json({"items": list_alerts(_store(request)), "next_cursor": None})
+
+
+@router.get("/alerts/{alert_id}", summary="One alert")
+def alert(request: Request, alert_id: AlertId):
+    return _json(query.alert(_store(request), alert_id))
+
+
+@router.get("/alerts/{alert_id}/hits", summary="An alert's hits (one per new matching story), newest first")
+def alert_hits(request: Request, alert_id: AlertId, limit: Limit = None, cursor: Cursor = None, count: Count = False):
+    return _json(query.alert_hits(_store(request), alert_id, limit=limit, cursor=cursor, count=count).to_json())
+
+
 # ------------------------------------------------------------------------------------------------ exports
 
 _EXPORT_FILTERS = sorted({f for fs in ex.FILTERS.values() for f in fs})
@@ -210,3 +230,33 @@ def post_document(request: Request, body: NewDocument):
     payload = {"id": doc.id, "stored": stats.stored > 0, "embedded": ids[1:]}
     return JSONResponse(payload, status_code=201 if stats.stored else 200,
                         headers={"Location": f"{request.url.path.rstrip('/')}/{doc.id}"})
+
+
+class NewAlert(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt filter is refused, not silently dropped
+
+    name: str
+    query: str = Field(description="A search in rasd search's query language.")
+    entity: str | None = Field(None, description="Only documents that mention this entity (id or a name the KB knows).")
+    event_type: str | None = Field(None, description="Only documents with an event of this PLOVER type.")
+    file: str | None = Field(None, description="Append each hit as a JSON line to this file (on the server).")
+    webhook: str | None = Field(None, description="POST each hit as JSON to this URL (public addresses only).")
+    digest: str | None = Field(None, description='"daily": one message a day with the day\'s hits.')
+
+
+@router.post("/alerts", status_code=201, dependencies=[Depends(require_token)],
+             summary="Save a search as an alert, as rasd alerts add does; needs the token")
+def post_alert(request: Request, body: NewAlert):
+    from rasd.monitor.alerts import add_alert
+
+    a = add_alert(_store(request), **body.model_dump())
+    return JSONResponse(a, status_code=201, headers={"Location": f"{request.url.path.rstrip('/')}/{a['id']}"})
+
+
+@router.delete("/alerts/{alert_id}", dependencies=[Depends(require_token)],
+               summary="Delete an alert and its hits, as rasd alerts remove does; needs the token")
+def delete_alert(request: Request, alert_id: AlertId):
+    from rasd.monitor.alerts import remove_alert
+
+    store = _store(request)
+    return _json(remove_alert(store, query.alert(store, alert_id)["id"]))

@@ -26,7 +26,10 @@ def problem(status: int, detail: str, request: Request | None = None, headers: d
 
 
 def _field(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "path", "body")]
+    loc = list(loc)
+    if loc and loc[0] in ("query", "path", "body", "header"):  # where it was, not a field (a body field may be "query")
+        loc = loc[1:]
+    parts = [str(p) for p in loc]
     return ".".join(parts) or "request"
 
 

@@ -529,9 +529,32 @@ def _disagreement_key(d: dict) -> str:
     return d["kind"] + ":" + ":".join(ids)
 
 
+def alert(store: Store, which: int | str) -> dict:
+    """One saved search (alert) by id or name; NotFound when there is none."""
+    from rasd.monitor.alerts import AlertError, get_alert
+
+    try:
+        return get_alert(store, which)
+    except AlertError:
+        raise NotFound(f"no alert {which!r}") from None
+
+
+def alert_hits(store: Store, which: int | str, *, limit: int | None = None, cursor: str | None = None,
+               count: bool = False) -> Page:
+    """One alert's hits, newest first (``rasd alerts log --alert``), cursor-paginated."""
+    from rasd.monitor.alerts import alert_log
+
+    a = alert(store, which)
+
+    def fetch(after, n, _off):
+        return [{**h, "_key": (h["fired_at"], h["id"])} for h in alert_log(store, a["id"], n, before=after)]
+
+    return _keyset_page("alert_hits", {"alert": a["id"]}, fetch, limit, cursor, None, lambda: a["hits"], count, (str, int))
+
+
 def stats(store: Store) -> dict:
     return dict(_cached(store, "stats", lambda: analysis.stats(store)))
 
 
-__all__ = ["BadRequest", "NotFound", "Page", "claims", "disagreements", "document", "documents", "entities", "entity",
-           "events", "incidents", "search", "stats", "stories"]
+__all__ = ["BadRequest", "NotFound", "Page", "alert", "alert_hits", "claims", "disagreements", "document", "documents",
+           "entities", "entity", "events", "incidents", "search", "stats", "stories"]
