@@ -31,8 +31,8 @@ from sqlalchemy import bindparam
 from sqlalchemy import text as sql
 
 from rasd import resources
+from rasd.arabic.clitics import split_proclitics
 from rasd.arabic.normalise import key
-from rasd.arabic.segment import split_proclitics
 from rasd.entities.kb import knowledge_base
 from rasd.store.search_text import stem
 
