@@ -17,9 +17,6 @@ _env = render.environment()
 _STATIC = {p.name: p for p in (render.HERE / "static").iterdir() if p.is_file()}
 _MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
 
-PAGE = 50  # rows per page of a listing
-
-
 def _store(request: Request):
     return request.app.state.store
 
@@ -39,9 +36,25 @@ def _view(request: Request, template: str, build) -> HTMLResponse:
         return _html(request, "error.html", 400, message=str(exc))
 
 
+def _limit(args: dict, default: int = 50) -> int:
+    """Rows per page: ``?limit=`` (kept in ``args`` for the next-page link), else ``default``."""
+    given = args.get("limit")
+    if given is None:
+        return default
+    if not given.isdigit():
+        raise query.BadRequest(f"bad limit {given!r}: a whole number")
+    return query.check_limit(int(given))
+
+
 def _args(request: Request, *names: str) -> dict:
-    """The query string's filters (blank ones dropped), to fill the forms and build the next-page links."""
-    return {n: request.query_params[n].strip() for n in names if request.query_params.get(n, "").strip()}
+    """The query string's filters (blank ones dropped; bidi controls removed, as everywhere on screen), to
+    fill the forms and build the next-page links."""
+    given = {n: render.clean(request.query_params.get(n, "")).strip() for n in names}
+    return {n: v for n, v in given.items() if v}
+
+
+def _filters(args: dict) -> dict:
+    return {k: v for k, v in args.items() if k != "limit"}
 
 
 @router.get("/static/{name}")
@@ -91,7 +104,7 @@ SEARCH_FILTERS = ("q", "outlet", "since", "until", "entity", "type")
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request):
-    args = _args(request, *SEARCH_FILTERS)
+    args = _args(request, *SEARCH_FILTERS, "limit")
     cursor = request.query_params.get("cursor") or None
 
     def build():
@@ -99,7 +112,7 @@ def search(request: Request):
         if args.get("q"):
             page = query.search(_store(request), args["q"], outlet=args.get("outlet"), since=args.get("since"),
                                 until=args.get("until"), entity=args.get("entity"), type=args.get("type"),
-                                limit=20, cursor=cursor, count=True)
+                                limit=_limit(args, 20), cursor=cursor, count=True)
         return {"args": args, "page": page}
     return _view(request, "search.html", build)
 
@@ -117,7 +130,7 @@ def _facts(doc: dict) -> tuple[list[dict], list[dict]]:
         ref = f"claim-{c['claim_id']}"
         records.append({"ref": ref, "kind": "claim", "record": c})
         spans.append({"start": c["start"], "end": c["end"], "kind": "claim", "ref": ref,
-                      "label": f"{c['qualifier'] or ''} {c['value']:g} {c['unit']}".strip()})
+                      "label": f"{c['qualifier'] or ''} {render.num(c['value'])} {c['unit']}".strip()})
     for e in doc["events"]:
         ref = f"event-{e['event_id']}"
         records.append({"ref": ref, "kind": "event", "record": e})
@@ -147,34 +160,34 @@ def _disputed(store, subject, unit) -> set[int]:
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims(request: Request):
-    args = _args(request, *CLAIM_FILTERS)
+    args = _args(request, *CLAIM_FILTERS, "limit")
     cursor = request.query_params.get("cursor") or None
 
     def build():
         store = _store(request)
-        page = query.claims(store, limit=PAGE, cursor=cursor, count=True, **args)
+        page = query.claims(store, limit=_limit(args), cursor=cursor, count=True, **_filters(args))
         return {"args": args, "page": page, "disputed": _disputed(store, args.get("subject"), args.get("unit"))}
     return _view(request, "claims.html", build)
 
 
 @router.get("/disagreements", response_class=HTMLResponse)
 def disagreements(request: Request):
-    args = _args(request, "subject", "unit", "kind")
+    args = _args(request, "subject", "unit", "kind", "limit")
     cursor = request.query_params.get("cursor") or None
 
     def build():
-        page = query.disagreements(_store(request), limit=PAGE, cursor=cursor, count=True, **args)
+        page = query.disagreements(_store(request), limit=_limit(args), cursor=cursor, count=True, **_filters(args))
         return {"args": args, "page": page}
     return _view(request, "disagreements.html", build)
 
 
 @router.get("/entities", response_class=HTMLResponse)
 def entities(request: Request):
-    args = _args(request, "q", "type")
+    args = _args(request, "q", "type", "limit")
     cursor = request.query_params.get("cursor") or None
 
     def build():
-        return {"args": args, "page": query.entities(_store(request), limit=PAGE, cursor=cursor, count=True, **args)}
+        return {"args": args, "page": query.entities(_store(request), limit=_limit(args), cursor=cursor, count=True, **_filters(args))}
     return _view(request, "entities.html", build)
 
 
@@ -185,7 +198,7 @@ def entity(request: Request, entity_id: Annotated[str, Path(max_length=200)]):
         profile = query.entity(store, entity_id)
         days = profile["mentions_by_day"]
         return {"e": profile, "peak": max((d["documents"] for d in days), default=0),
-                "claims": query.claims(store, subject=profile["id"], limit=PAGE, count=True)}
+                "claims": query.claims(store, subject=profile["id"], limit=50, count=True)}
     return _view(request, "entity.html", build)
 
 
@@ -194,16 +207,17 @@ TIMELINE_FILTERS = ("type", "actor", "entity", "outlet", "since", "until")
 
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline(request: Request):
-    args = _args(request, *TIMELINE_FILTERS)
+    args = _args(request, *TIMELINE_FILTERS, "limit")
     day = request.query_params.get("day") or None
     cursor = request.query_params.get("cursor") or None
 
     def build():
         store = _store(request)
-        table = _day_table(query.event_days(store, **args))
+        table = _day_table(query.event_days(store, **_filters(args)))
         events = None
         if day:
             query.check_date(day, "day")
-            events = query.events(store, **{**args, "since": day, "until": day}, limit=PAGE, cursor=cursor, count=True)
+            events = query.events(store, **{**_filters(args), "since": day, "until": day}, limit=_limit(args),
+                                  cursor=cursor, count=True)
         return {"args": args, "day": day, "events": events, **table}
     return _view(request, "timeline.html", build)

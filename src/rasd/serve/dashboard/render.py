@@ -39,6 +39,15 @@ def http_url(value) -> str | None:
     return None
 
 
+def num(value) -> str:
+    """A figure as an analyst writes it: 10000, 2.5, 1e+06 -> 1000000; None -> "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+
+
 def snippet(value) -> Markup:
     """A search snippet, whose matched words the search layer wraps in [ ], as escaped HTML with <mark>."""
     out, text, pos = [], clean(value), 0
@@ -75,8 +84,14 @@ def highlight(text: str, spans: list[dict]) -> Markup:
     return Markup("").join(out)
 
 
+def is_day(value) -> bool:
+    """YYYY-MM-DD (a day the timeline can list; month-only or range dates cannot be filtered to)."""
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")))
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True,
                       default_for_string=True), trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(t=bdi, http_url=http_url, snippet=snippet)
+    env.tests["day"] = is_day
+    env.filters.update(t=bdi, http_url=http_url, snippet=snippet, num=num)
     return env
