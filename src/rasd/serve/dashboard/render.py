@@ -4,6 +4,7 @@ into HTML — bidi isolation, http(s)-only links, search snippets and offset hig
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -70,10 +71,14 @@ def highlight(text: str, spans: list[dict]) -> Markup:
     spans = [s for s in spans if isinstance(s.get("start"), int) and isinstance(s.get("end"), int)
              and 0 <= s["start"] < s["end"] <= n]
     cuts = sorted({0, n, *(s["start"] for s in spans), *(s["end"] for s in spans)})
-    out = []
+    starting = defaultdict(list)
+    for s in spans:
+        starting[s["start"]].append(s)
+    out, active = [], []  # a sweep over the cuts: the spans covering the current piece
     for a, b in zip(cuts, cuts[1:], strict=False):
+        active = [s for s in active if s["end"] > a] + starting.get(a, [])
         piece = clean(text[a:b])
-        cover = [s for s in spans if s["start"] <= a and b <= s["end"]]
+        cover = active
         if not cover:
             out.append(escape(piece))
             continue
