@@ -31,16 +31,17 @@ def read_token(token_file: str | None) -> str | None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--token-file", type=click.Path(dir_okay=False), help="File holding the token writes need (else $RASD_TOKEN).")
 def serve(db, host, port, token_file):
-    """Serve the store as a REST API under /api/v1 (docs at /docs); reads are open, writes need the token."""
+    """Serve the store: the analyst's dashboard at /, the REST API under /api/v1 (docs at /docs); reads are open, writes need the token."""
     import uvicorn
 
     from rasd.serve import create_app
+    from rasd.serve.dashboard import router as dashboard
 
     token = read_token(token_file)
-    app = create_app(db, token)
+    app = create_app(db, token, routers=[dashboard])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     where = "" if db is None else f" ({db})"
-    click.echo(f"rasd: serving the store{where} on http://{host}:{port}/api/v1 (docs: /docs); "
+    click.echo(f"rasd: serving the store{where} on http://{host}:{port}/ (dashboard; API under /api/v1, docs: /docs); "
                f"writes {'need the token' if token else 'are refused (no --token-file or $RASD_TOKEN)'}; Ctrl-C stops",
                err=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", timeout_graceful_shutdown=5)

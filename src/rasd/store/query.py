@@ -552,9 +552,24 @@ def alert_hits(store: Store, which: int | str, *, limit: int | None = None, curs
     return _keyset_page("alert_hits", {"alert": a["id"]}, fetch, limit, cursor, None, lambda: a["hits"], count, (str, int))
 
 
+def event_days(store: Store, *, type: str | None = None, actor: str | None = None, entity: str | None = None,  # noqa: A002
+               since: str | None = None, until: str | None = None, outlet: str | None = None) -> list[dict]:
+    """Events counted by day and PLOVER type, oldest day first: ``[{"day", "type", "events"}]``. The day is
+    the event's date (else its document's) cut to YYYY-MM-DD; an event dated only to a month counts under
+    that month (YYYY-MM). Same filters as :func:`events`."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    where, params = analysis._event_filters(resolve(store, entity), type, since, until, resolve(store, actor, "actor"),
+                                            outlet, None)
+    day = f"substr({analysis.EVENT_ORDER}, 1, 10)"
+    stmt = (f"SELECT {day} AS day, e.type, count(*) AS n FROM events e JOIN documents d ON d.id = e.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "") + f" GROUP BY {day}, e.type ORDER BY {day}, e.type")
+    with store.engine.connect() as conn:
+        return [{"day": r.day, "type": r.type, "events": r.n} for r in conn.execute(sql(stmt), params) if r.day and r.day < "9999"]
+
+
 def stats(store: Store) -> dict:
     return dict(_cached(store, "stats", lambda: analysis.stats(store)))
 
 
 __all__ = ["BadRequest", "NotFound", "Page", "alert", "alert_hits", "claims", "disagreements", "document", "documents",
-           "entities", "entity", "events", "incidents", "search", "stats", "stories"]
+           "entities", "entity", "event_days", "events", "incidents", "search", "stats", "stories"]

@@ -1,0 +1,223 @@
+"""The dashboard's pages: each a thin view over ``rasd.store.query``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from rasd.errors import RasdError
+from rasd.serve.dashboard import render
+from rasd.store import query
+
+router = APIRouter(include_in_schema=False)
+_env = render.environment()
+_STATIC = {p.name: p for p in (render.HERE / "static").iterdir() if p.is_file()}
+_MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+def _html(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
+    body = _env.get_template(template).render(request=request, nav=template.split(".")[0], **ctx)
+    return HTMLResponse(body, status_code=status, headers=render.HEADERS)
+
+
+def _view(request: Request, template: str, build) -> HTMLResponse:
+    """The page ``build()`` fills, or the same layout with the error: 404 for an unknown id, 400 for a bad filter."""
+    try:
+        return _html(request, template, **build())
+    except query.NotFound as exc:
+        return _html(request, "error.html", 404, message=str(exc))
+    except RasdError as exc:
+        return _html(request, "error.html", 400, message=str(exc))
+
+
+def _limit(args: dict, default: int = 50) -> int:
+    """Rows per page: ``?limit=`` (kept in ``args`` for the next-page link), else ``default``."""
+    given = args.get("limit")
+    if given is None:
+        return default
+    if not given.isdigit():
+        raise query.BadRequest(f"bad limit {given!r}: a whole number")
+    return query.check_limit(int(given))
+
+
+def _args(request: Request, *names: str) -> dict:
+    """The query string's filters (blank ones dropped; bidi controls removed, as everywhere on screen), to
+    fill the forms and build the next-page links."""
+    given = {n: render.clean(request.query_params.get(n, "")).strip() for n in names}
+    return {n: v for n, v in given.items() if v}
+
+
+def _filters(args: dict) -> dict:
+    return {k: v for k, v in args.items() if k != "limit"}
+
+
+@router.get("/static/{name}")
+def static(name: str):
+    path = _STATIC.get(name)
+    if path is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(path, media_type=_MEDIA.get(path.suffix, "application/octet-stream"),
+                        headers={**render.HEADERS, "Cache-Control": "max-age=3600"})
+
+
+def _day_table(rows: list[dict], days: int | None = None) -> dict:
+    """Event counts by day: [{"day", "total", "types": {type: n}}], the types seen, and the largest total."""
+    by_day: dict[str, dict] = {}
+    for r in rows:
+        d = by_day.setdefault(r["day"], {"day": r["day"], "total": 0, "types": defaultdict(int)})
+        d["types"][r["type"]] += r["events"]
+        d["total"] += r["events"]
+    out = list(by_day.values())
+    if days:
+        out = out[-days:]
+    types = sorted({t for d in out for t in d["types"]})
+    return {"days": out, "types": types, "peak": max((d["total"] for d in out), default=0)}
+
+
+def _newest(disagreements: list[dict], n: int) -> list[dict]:
+    def when(d):
+        return max((s.get("source_document", {}).get("published") or "" for s in d["sides"]), default="")
+    return sorted(disagreements, key=when, reverse=True)[:n]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request):
+    def build():
+        store = _store(request)
+        dis = query.disagreements(store, limit=query.MAX_LIMIT, count=True)
+        return {"stats": query.stats(store),
+                "stories": query.stories(store, min_documents=2, limit=10).items or query.stories(store, limit=10).items,
+                "incidents": query.incidents(store, limit=10).items,
+                "disagreements": _newest(dis.items, 6), "disagreement_total": dis.total,
+                "timeline": _day_table(query.event_days(store), days=28)}
+    return _view(request, "overview.html", build)
+
+
+SEARCH_FILTERS = ("q", "outlet", "since", "until", "entity", "type")
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request):
+    args = _args(request, *SEARCH_FILTERS, "limit")
+    cursor = request.query_params.get("cursor") or None
+
+    def build():
+        page = None
+        if args.get("q"):
+            page = query.search(_store(request), args["q"], outlet=args.get("outlet"), since=args.get("since"),
+                                until=args.get("until"), entity=args.get("entity"), type=args.get("type"),
+                                limit=_limit(args, 20), cursor=cursor, count=True)
+        return {"args": args, "page": page}
+    return _view(request, "search.html", build)
+
+
+def _facts(doc: dict) -> tuple[list[dict], list[dict]]:
+    """The document's entity mentions, claims and events as highlight spans, and as records to list."""
+    spans, records = [], []
+    for i, e in enumerate(doc["entities"]):
+        ref = f"entity-{i}"
+        records.append({"ref": ref, "kind": "entity", "record": e})
+        for m in e["mentions"]:
+            spans.append({"start": m["start"], "end": m["end"], "kind": "entity", "ref": ref,
+                          "label": f"{e['type']}: {e['name']}"})
+    for c in doc["claims"]:
+        ref = f"claim-{c['claim_id']}"
+        records.append({"ref": ref, "kind": "claim", "record": c})
+        spans.append({"start": c["start"], "end": c["end"], "kind": "claim", "ref": ref,
+                      "label": f"{c['qualifier'] or ''} {render.num(c['value'])} {c['unit']}".strip()})
+    for e in doc["events"]:
+        ref = f"event-{e['event_id']}"
+        records.append({"ref": ref, "kind": "event", "record": e})
+        spans.append({"start": e["start"], "end": e["end"], "kind": "event", "ref": ref,
+                      "label": f"{e['type']} {', '.join(e['actors'])} → {', '.join(e['targets'])}"})
+    return spans, records
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document(request: Request, doc_id: Annotated[str, Path(max_length=64)]):
+    def build():
+        doc = query.document(_store(request), doc_id)
+        spans, records = _facts(doc)
+        return {"doc": doc, "body": render.highlight(doc["text"], spans), "records": records}
+    return _view(request, "document.html", build)
+
+
+CLAIM_FILTERS = ("subject", "unit", "outlet", "since", "until")
+
+
+def _disputed(store, subject, unit) -> set[int]:
+    ids = set()
+    for d in query.disagreements(store, subject=subject, unit=unit, limit=query.MAX_LIMIT).items:
+        ids.update(s["claim_id"] for s in d["sides"] if "claim_id" in s)
+    return ids
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims(request: Request):
+    args = _args(request, *CLAIM_FILTERS, "limit")
+    cursor = request.query_params.get("cursor") or None
+
+    def build():
+        store = _store(request)
+        page = query.claims(store, limit=_limit(args), cursor=cursor, count=True, **_filters(args))
+        return {"args": args, "page": page, "disputed": _disputed(store, args.get("subject"), args.get("unit"))}
+    return _view(request, "claims.html", build)
+
+
+@router.get("/disagreements", response_class=HTMLResponse)
+def disagreements(request: Request):
+    args = _args(request, "subject", "unit", "kind", "limit")
+    cursor = request.query_params.get("cursor") or None
+
+    def build():
+        page = query.disagreements(_store(request), limit=_limit(args), cursor=cursor, count=True, **_filters(args))
+        return {"args": args, "page": page}
+    return _view(request, "disagreements.html", build)
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(request: Request):
+    args = _args(request, "q", "type", "limit")
+    cursor = request.query_params.get("cursor") or None
+
+    def build():
+        return {"args": args, "page": query.entities(_store(request), limit=_limit(args), cursor=cursor, count=True, **_filters(args))}
+    return _view(request, "entities.html", build)
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity(request: Request, entity_id: Annotated[str, Path(max_length=200)]):
+    def build():
+        store = _store(request)
+        profile = query.entity(store, entity_id)
+        days = profile["mentions_by_day"]
+        return {"e": profile, "peak": max((d["documents"] for d in days), default=0),
+                "claims": query.claims(store, subject=profile["id"], limit=50, count=True)}
+    return _view(request, "entity.html", build)
+
+
+TIMELINE_FILTERS = ("type", "actor", "entity", "outlet", "since", "until")
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline(request: Request):
+    args = _args(request, *TIMELINE_FILTERS, "limit")
+    day = request.query_params.get("day") or None
+    cursor = request.query_params.get("cursor") or None
+
+    def build():
+        store = _store(request)
+        table = _day_table(query.event_days(store, **_filters(args)))
+        events = None
+        if day:
+            query.check_date(day, "day")
+            events = query.events(store, **{**_filters(args), "since": day, "until": day}, limit=_limit(args),
+                                  cursor=cursor, count=True)
+        return {"args": args, "day": day, "events": events, **table}
+    return _view(request, "timeline.html", build)
