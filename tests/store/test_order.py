@@ -29,9 +29,9 @@ def _docs():
     return [extract_text(body, published="2024-11-06", path=name) for name, body in {**ARTICLES, **EXTRA}.items()]
 
 
-# Database row numbers (claim_id, event_id: the listings' cursor keys) count rows in arrival order;
-# the facts they number are what must not depend on it.
-ROW_IDS = {"claim_id", "event_id"}
+# Database row numbers (claim_id, event_id: the listings' cursor keys) count rows in arrival order,
+# and ingested_at is the wall clock of the write; the facts they stamp are what must not depend on it.
+ROW_IDS = {"claim_id", "event_id", "ingested_at"}
 
 
 def _without_row_ids(value):
