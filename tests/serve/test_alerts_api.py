@@ -96,6 +96,21 @@ def test_bad_bodies_are_400(client, body, word):
     assert client.get("/api/v1/alerts").json()["items"] == []
 
 
+@pytest.mark.parametrize("name", ["/tmp/a.jsonl", "../a.jsonl", "sub/a.jsonl", ".bashrc", "..", "a\\b.jsonl"])
+def test_a_file_over_http_is_a_plain_name_in_the_alerts_folder(db, tmp_path, name):
+    """A token must not let a client append to any file on the server (~/.bashrc, /etc/...)."""
+    with TestClient(create_app(db, TOKEN)) as no_folder:  # no --alerts-dir: file delivery is refused
+        assert "alerts-dir" in is_problem(no_folder.post("/api/v1/alerts", json={"name": "x", "query": QUERY, "file": "a.jsonl"},
+                                                         headers=AUTH), 400)["detail"]
+    folder = tmp_path / "hits"
+    folder.mkdir()
+    with TestClient(create_app(db, TOKEN, alerts_dir=str(folder))) as c:
+        is_problem(c.post("/api/v1/alerts", json={"name": "x", "query": QUERY, "file": name}, headers=AUTH), 400)
+        assert c.get("/api/v1/alerts").json()["items"] == []
+        a = c.post("/api/v1/alerts", json={"name": "y", "query": QUERY, "file": "hits.jsonl"}, headers=AUTH).json()
+        assert a["deliver"] == "file" and a["file"] == str(folder.resolve() / "hits.jsonl")
+
+
 def test_a_second_alert_of_the_same_name_is_refused(client):
     assert client.post("/api/v1/alerts", json={"name": "x", "query": QUERY}, headers=AUTH).status_code == 201
     assert "exists" in is_problem(client.post("/api/v1/alerts", json={"name": "x", "query": "كورسك"}, headers=AUTH), 400)["detail"]

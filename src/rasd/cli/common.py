@@ -73,7 +73,9 @@ def unit_choice(ctx: click.Context, param: click.Parameter, value: str | None) -
     """A claim unit as units.tsv names it (troops, containers, artillery_shells ...)."""
     from rasd import resources
 
-    return _choice(param, value, sorted({row[0] for row in resources.read_tsv("units.tsv", 3)}), "unit")
+    # class "none" rows are measures that are never claims (durations, distances): not a unit to filter by
+    units = {row[0] for row in resources.read_tsv("units.tsv", 3) if row[1] != "none"}
+    return _choice(param, value, sorted(units), "unit")
 
 
 def event_type_choice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

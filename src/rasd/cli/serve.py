@@ -30,7 +30,8 @@ def read_token(token_file: str | None) -> str | None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for every interface).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--token-file", type=click.Path(dir_okay=False), help="File holding the token writes need (else $RASD_TOKEN).")
-def serve(db, host, port, token_file):
+@click.option("--alerts-dir", type=click.Path(file_okay=False), help="The folder alerts created over HTTP may write hit files into (file delivery over HTTP is refused without it).")
+def serve(db, host, port, token_file, alerts_dir):
     """Serve the store: the analyst's dashboard at /, the REST API under /api/v1 (docs at /docs); reads are open, writes need the token."""
     import uvicorn
 
@@ -38,7 +39,12 @@ def serve(db, host, port, token_file):
     from rasd.serve.dashboard import router as dashboard
 
     token = read_token(token_file)
-    app = create_app(db, token, routers=[dashboard])
+    if alerts_dir:
+        try:
+            Path(alerts_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"cannot use alerts folder {alerts_dir}: {exc.strerror or exc}")
+    app = create_app(db, token, routers=[dashboard], alerts_dir=alerts_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     where = "" if db is None else f" ({db})"
     click.echo(f"rasd: serving the store{where} on http://{host}:{port}/ (dashboard; API under /api/v1, docs: /docs); "

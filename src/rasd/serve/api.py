@@ -239,7 +239,8 @@ class NewAlert(BaseModel):
     query: str = Field(description="A search in rasd search's query language.")
     entity: str | None = Field(None, description="Only documents that mention this entity (id or a name the KB knows).")
     event_type: str | None = Field(None, description="Only documents with an event of this PLOVER type.")
-    file: str | None = Field(None, description="Append each hit as a JSON line to this file (on the server).")
+    file: str | None = Field(None, description="Append each hit as a JSON line to this file: a plain file name, "
+                                                "inside the folder the server was started with (rasd serve --alerts-dir).")
     webhook: str | None = Field(None, description="POST each hit as JSON to this URL (public addresses only).")
     digest: str | None = Field(None, description='"daily": one message a day with the day\'s hits.')
 
@@ -249,8 +250,24 @@ class NewAlert(BaseModel):
 def post_alert(request: Request, body: NewAlert):
     from rasd.monitor.alerts import add_alert
 
-    a = add_alert(_store(request), **body.model_dump())
+    fields = body.model_dump()
+    if fields["file"] and not fields["webhook"]:  # both: add_alert says "not both"
+        fields["file"] = str(_alert_file(request, fields["file"]))
+    a = add_alert(_store(request), **fields)
     return JSONResponse(a, status_code=201, headers={"Location": f"{request.url.path.rstrip('/')}/{a['id']}"})
+
+
+def _alert_file(request: Request, name: str):
+    """Where an alert made over HTTP may write: a plain name inside --alerts-dir, nothing else."""
+    from rasd.monitor.alerts import AlertError
+
+    folder = request.app.state.alerts_dir
+    if folder is None:
+        raise AlertError("file delivery over HTTP needs the server started with --alerts-dir DIR "
+                         "(or use rasd alerts add --file); use webhook, or no destination, here")
+    if name in (".", "..") or "/" in name or "\\" in name or "\x00" in name or name.startswith("."):
+        raise AlertError(f"file must be a plain file name inside the server's alerts folder, not {name!r}")
+    return folder / name
 
 
 @router.delete("/alerts/{alert_id}", dependencies=[Depends(require_token)],

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Iterable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 
@@ -15,9 +16,12 @@ from rasd.serve import docs, problems
 log = logging.getLogger("rasd.serve")
 
 
-def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRouter] = (), *, create: bool = False) -> FastAPI:
+def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRouter] = (), *, create: bool = False,
+               alerts_dir: str | None = None) -> FastAPI:
     """A FastAPI app over the store at ``store_url`` (a path or URL). Writes need ``token``; with
-    none they are refused. ``routers`` are mounted after the API (the dashboard will be one)."""
+    none they are refused. ``routers`` are mounted after the API (the dashboard will be one).
+    ``alerts_dir``: the one folder alerts created over HTTP may write their hit files into (else
+    file delivery is refused over HTTP: a token must not let a client write anywhere on the server)."""
     from rasd.serve import api
     from rasd.store import open_store
 
@@ -35,6 +39,7 @@ def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRo
     )
     app.state.store = store
     app.state.token = token or None
+    app.state.alerts_dir = Path(alerts_dir).expanduser().resolve() if alerts_dir else None
     problems.install(app)
     api.install_refusal(app)
     docs.install(app)
