@@ -27,6 +27,7 @@ _LETTERS = alternation(letter_proclitics())
 SUBJECT_MAX_WORDS = 14
 FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
+RELATIVE_HEAD_MAX_WORDS = 3  # the noun a relative clause hangs on ("بيان الحرس الثوري والذي أعلن")
 _PUNCT_END = re.compile(r"[.,;:!?\"«»()]")
 
 
@@ -113,7 +114,7 @@ def carries(words: list[str]) -> bool:
     lex = lexicon()
     if not words:
         return False
-    if strip_conj(words[0]) in lex.carry:
+    if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..." 
         return True
     for i, w in enumerate(words[:3]):
         if strip_conj(w) in lex.verbs and i + 1 < len(words) and words[i + 1] in lex.that:
@@ -165,6 +166,9 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     for m in re.finditer(r"\S+", n_sent):
         w = strip_conj(m.group())
         if w in lex.verbs or w in lex.accuse or w in lex.deny:
+            ref = _relative_ref(doc, n_sent, ns, m.start())
+            if ref:
+                return ref
             fronted = _after_fronting(n_sent, m.start())
             if fronted is not None:
                 ref = _ref(doc, ns + fronted, ns + m.start())
@@ -203,6 +207,22 @@ def _after_fronting(n_sent: str, verb_start: int) -> int | None:
         if w.group() in lexicon().fronting and not _PUNCT_END.search(before[w.end():]):
             return words[i + 1].start()
     return None
+
+
+def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
+    """"بيان الحرس الثوري والذي أعلن فيه": a speech verb right after الذي / التي says what the noun
+    before the relative says (not after ما: "ما قالت إنها" is what was said, not who)."""
+    before = n_sent[:verb_start].rstrip()
+    rel = re.search(r"(?:^|\s)(\S+)$", before)
+    if rel is None or strip_conj(rel.group(1)) not in ("الذي", "التي", "الذين"):
+        return None
+    head = before[: rel.start(1)].rstrip(" ،,")
+    cut = [p.end() for p in _PUNCT_END.finditer(head)]
+    start = cut[-1] if cut else 0
+    words = list(re.finditer(r"\S+", head[start:]))[-RELATIVE_HEAD_MAX_WORDS:]
+    if not words:
+        return None
+    return _ref(doc, ns + start + words[0].start(), ns + len(head))
 
 
 _CLAUSE_PUNCT = re.compile(r"[.,;:!?()]")  # not quotes: a name may hold one (مرصد التسلح "اوبسارم")
