@@ -114,7 +114,7 @@ def carries(words: list[str]) -> bool:
     lex = lexicon()
     if not words:
         return False
-    if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..." 
+    if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..."
         return True
     for i, w in enumerate(words[:3]):
         if strip_conj(w) in lex.verbs and i + 1 < len(words) and words[i + 1] in lex.that:
