@@ -217,3 +217,13 @@ def test_triggers_grown_from_real_news(text, etype):
         find(events(text), etype)
     finally:
         use_model(None)
+
+
+def test_a_circumstantial_participle_takes_the_sentence_subject():
+    _, actors, _, e = find(events("وتجنب البيت الأبيض الخميس انتقاد إسرائيل داعيا المتظاهرين إلى إبقاء تحركهم سلميا."), "REQUEST")
+    assert actors == {"White House"} and any(g.role == "PRO" and g.part == "target" for g in e.generic_actors)
+
+
+def test_a_speech_act_with_no_actor_in_the_reported_words_is_the_speaker_s():
+    _, actors, _, _ = find(events("قال الرئيس التركي رجب طيب أردوغان إن من يواجهون بلاده سيدفعون ثمن ذلك."), "THREATEN")
+    assert actors == {"Recep Tayyip Erdoğan"}

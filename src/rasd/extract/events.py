@@ -44,6 +44,7 @@ class Trigger:
     requires: tuple[str, ...]
     verb: bool
     passive: bool = False  # a participle (المدعومين من إيران): its agent follows, its target stands before
+    circumstantial: bool = False  # داعيا، نافيا: the sentence's subject acts
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     for etype, mode, words, requires, kind in resources.read_tsv("event_triggers.tsv", 5):
         req = tuple(key(r) for r in requires.split("|") if r)
         for w in words.split("|"):
-            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive"))
+            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive",
+                                                    kind == "circumstantial"))
     # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
     return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?!\w)"), table
 
@@ -149,6 +151,9 @@ def extract_events(doc: Document) -> Document:
             if trig.passive:
                 actors, targets = _passive_roles(doc, participants, ts, te, sent.start)
                 roles = []
+            elif trig.circumstantial:
+                actors, targets = _circumstantial_roles(doc, everyone, ts, te, sent.start, attribution)
+                roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
             elif agent is None:
                 actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
                 if speaker and not actors:
@@ -171,6 +176,12 @@ def extract_events(doc: Document) -> Document:
                 organ = (ga.country or home) if ga.role in _STATE_ROLES else None
                 if organ and organ not in actors and organ not in targets:
                     (actors if ga.part == "actor" else targets).append(organ)
+            if (not actors and trig.type in _SPEECH_ACTS and attribution is not None and attribution.ref.entity
+                    and attribution.start < ts and _reported_clause(doc.text[attribution.end:ts])):
+                # "قال أردوغان إن من يواجهون تركيا سيدفعون الثمن": a threat (accusation, call ...) with no
+                # actor in the reported words is the speaker's own
+                actors = [knowledge_base().stands_for(attribution.ref.entity)]
+                targets = [t for t in targets if t not in actors]
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
@@ -516,6 +527,27 @@ def _roles(
         else:
             targets += ids
         break
+    return actors, targets
+
+
+_SPEECH_ACTS = frozenset({"THREATEN", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})  # acts done by saying
+
+
+def _circumstantial_roles(doc: Document, everyone: list[_Mention], ts: int, te: int, sent_start: int,
+                          attribution) -> tuple[list[str], list[str]]:
+    """داعيا، نافيا: the sentence's subject (its first group not after a preposition, or its speaker) acts;
+    the group right after the participle is its target."""
+    text = doc.text
+    groups = _groups(everyone, text)
+    subject = next((g for g in groups if g[0].start < ts and not _in_place_phrase(text, g[0].start)), None)
+    if subject is not None:
+        actors = _ids(subject)
+    elif attribution is not None and attribution.ref.entity:
+        actors = [knowledge_base().stands_for(attribution.ref.entity)]
+    else:
+        actors = []
+    after = next((g for g in groups if g[0].start >= te), None)
+    targets = [i for i in _ids(after) if i not in actors] if after and after[0].start - te <= 40 else []
     return actors, targets
 
 
