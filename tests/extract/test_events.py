@@ -207,6 +207,8 @@ def test_a_future_verb_is_planned_and_its_weekday_is_the_next_one():
     ("وأوصى الرئيس الأمريكي دونالد ترامب الكونغرس بزيادة الإنفاق العسكري.", "REQUEST"),
     ("وحذرت إيران الولايات المتحدة من عواقب العقوبات.", "THREATEN"),
     ("وبدأت تركيا إجلاء السكان من البلدتين.", "RETREAT"),
+    ("وكان ترمب اعترف بالقدس عاصمة لإسرائيل في ديسمبر.", "SUPPORT"),  # a trigger ending in ب runs into its word
+    ("وأعلنت السعودية تقديم مساعدات بقيمة مليار دولار لليمن.", "AID"),
 ])
 def test_triggers_grown_from_real_news(text, etype):
     # the trigger lexicon alone (the learned model may still veto a trigger it has judged)
@@ -227,3 +229,8 @@ def test_a_circumstantial_participle_takes_the_sentence_subject():
 def test_a_speech_act_with_no_actor_in_the_reported_words_is_the_speaker_s():
     _, actors, _, _ = find(events("قال الرئيس التركي رجب طيب أردوغان إن من يواجهون بلاده سيدفعون ثمن ذلك."), "THREATEN")
     assert actors == {"Recep Tayyip Erdoğan"}
+
+
+def test_admitting_is_not_recognition():
+    evts = events("واعترف الجيش الأمريكي بارتكاب أخطاء في الغارة.")
+    assert not [e for e in evts if e[0] == "SUPPORT"]

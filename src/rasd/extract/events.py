@@ -64,7 +64,8 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
             table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive",
                                                     kind == "circumstantial"))
     # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
-    return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?!\w)"), table
+    # a trigger ending in a one-letter preposition ("اعترف ب") runs into the word it governs (بالقدس)
+    return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?:(?!\w)|(?<=\sب)|(?<=\sل))"), table
 
 
 def trie_regex(words) -> str:
