@@ -234,3 +234,10 @@ def test_a_speech_act_with_no_actor_in_the_reported_words_is_the_speaker_s():
 def test_admitting_is_not_recognition():
     evts = events("واعترف الجيش الأمريكي بارتكاب أخطاء في الغارة.")
     assert not [e for e in evts if e[0] == "SUPPORT"]
+
+
+def test_an_event_s_source_carries_from_the_sentence_before():
+    evts = events("وقال وزير الخارجية الروسي سيرغي لافروف إن بلاده ستواصل عملها. وأضاف أن الولايات المتحدة تدعم المعارضة السورية.")
+    _, actors, _, e = find(evts, "SUPPORT")
+    assert actors == {"United States"}  # a verb of support after its subject (SVO)
+    assert e.source is not None and e.source.entity == "sergey-lavrov" and e.modality == "reported"

@@ -493,3 +493,17 @@ def _expected_patterns() -> tuple[re.Pattern[str], ...]:
 def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:
     """The smallest end of a match of a lookahead-wrapped pattern (overlapping matches included)."""
     return min((m.start() + len(m.group(1)) for m in pattern.finditer(text)), default=default)
+
+
+def latest_speaker(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Attribution | None:
+    """The newest earlier sentence whose source resolves (a speech verb without one does not reset it)."""
+    while previous:
+        last = previous[-1]
+        if isinstance(last, Attribution):
+            return last
+        resolved = attribution(doc, *last)
+        if resolved is not None:
+            previous[-1] = resolved
+            return resolved
+        previous.pop()
+    return None

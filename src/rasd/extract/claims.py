@@ -18,6 +18,7 @@ from rasd.extract.attribution import (
     carries,
     entities_in,
     has_speech_verb,
+    latest_speaker,
 )
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
@@ -100,14 +101,14 @@ def extract_claims(doc: Document) -> Document:
                 previous.append((n_sent, ns))
             if toggles and not inside:
                 # "وأضاف: \"...": the quotation's speaker may be carried from the sentence before
-                opener = attribution(doc, n_sent, ns) or (_latest(doc, previous) if carries(words) else None)
+                opener = attribution(doc, n_sent, ns) or (latest_speaker(doc, previous) if carries(words) else None)
                 quoted = [opener] if opener is not None else []
             elif toggles:
                 quoted = []
             continue
-        carried = _latest(doc, previous) if carries(words) else None
+        carried = latest_speaker(doc, previous) if carries(words) else None
         if carried is None and inside:
-            carried = _latest(doc, quoted)
+            carried = latest_speaker(doc, quoted)
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
@@ -163,20 +164,6 @@ def _toggles_quote(s_text: str, inside: bool) -> bool:
     opens = s_text.count("«") + s_text.count("“")
     closes = s_text.count("»") + s_text.count("”")
     return straight or (closes > opens if inside else opens > closes)
-
-
-def _latest(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Attribution | None:
-    """The newest earlier sentence whose source resolves (a speech verb without one does not reset it)."""
-    while previous:
-        last = previous[-1]
-        if isinstance(last, Attribution):
-            return last
-        resolved = attribution(doc, *last)
-        if resolved is not None:
-            previous[-1] = resolved
-            return resolved
-        previous.pop()
-    return None
 
 
 def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexicon, dates, sent_start: int):

@@ -18,6 +18,7 @@ from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
+from rasd.extract.attribution import carries, has_speech_verb, latest_speaker
 from rasd.extract.dates import ahead_weekday, find_dates, to_date
 from rasd.extract.event_model import EventModel, shipped_model
 from rasd.model import DateRef, Document, Event, GenericActor
@@ -101,14 +102,20 @@ def extract_events(doc: Document) -> Document:
     model = _MODEL[0] if _MODEL else shipped_model()
     generic_pattern, generic_table = generic_actors()
     home = _home_state(doc)
+    # sentences with a speech verb so far, resolved only when a later "وأضاف ..." carries their speaker
+    spoken: list = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
+            spoken = []
             continue
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
+        words = n_sent.split()
         if not found:
+            if has_speech_verb(words):
+                spoken.append((n_sent, ns))
             continue
         probs = None
         if model is not None and any(model.thresholds[model.types.index(t.type)] > 0 for _, t in found):
@@ -130,7 +137,9 @@ def extract_events(doc: Document) -> Document:
         in_sent = [m for m in mentions if body_start <= m.start and m.end <= sent.end]
         everyone = [x for x in in_sent if x.type in _PARTICIPANT_TYPES and x.entity not in media_ids()]
         generic = _generic_in(doc, generic_pattern, generic_table, n_sent, ns, in_sent)
-        attribution = find_attribution(doc, n_sent, ns)
+        attribution = find_attribution(doc, n_sent, ns) or (latest_speaker(doc, spoken) if carries(words) else None)
+        if attribution is not None:
+            spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
         for m, trig in found:
