@@ -18,7 +18,7 @@ from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
-from rasd.extract.attribution import carries, has_speech_verb, latest_speaker
+from rasd.extract.attribution import carries, latest_speaker
 from rasd.extract.dates import ahead_weekday, find_dates, to_date
 from rasd.extract.event_model import EventModel, shipped_model
 from rasd.model import DateRef, Document, Event, GenericActor
@@ -102,7 +102,8 @@ def extract_events(doc: Document) -> Document:
     model = _MODEL[0] if _MODEL else shipped_model()
     generic_pattern, generic_table = generic_actors()
     home = _home_state(doc)
-    # sentences with a speech verb so far, resolved only when a later "وأضاف ..." carries their speaker
+    # earlier sentences, newest last, resolved (to their speaker) only when a later "وأضاف ..." carries one:
+    # a sentence with no speaker is dropped then, so nothing is spent on sentences no one carries from
     spoken: list = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
@@ -112,11 +113,10 @@ def extract_events(doc: Document) -> Document:
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
-        words = n_sent.split()
         if not found:
-            if has_speech_verb(words):
-                spoken.append((n_sent, ns))
+            spoken.append((n_sent, ns))
             continue
+        words = n_sent.split()
         probs = None
         if model is not None and any(model.thresholds[model.types.index(t.type)] > 0 for _, t in found):
             probs = dict(zip(model.types, model.scores(model_features(n_sent, {t.type for _, t in found})).tolist(), strict=False))
