@@ -293,3 +293,9 @@ def test_a_speech_verb_after_a_relative_speaks_for_the_noun_before_it():
     doc, names = claims('ونشرت الصحف بيان الحرس الثوري الإيراني والذي أعلن فيه "إطلاق 7 صواريخ على مقر للجماعة".')
     c = next(c for c in doc.claims if c.value == 7)
     assert c.source is not None and names.get(c.source.entity) == "Islamic Revolutionary Guard Corps"
+
+
+def test_a_title_and_its_holder_set_off_by_commas_are_one_speaker():
+    doc, names = claims("وقال وزير الخارجية الروسي، سيرغي لافروف، إن أكثر من 300 صاروخ أطلقت على المدينة.")
+    [c] = doc.claims
+    assert names.get(c.source.entity) == "Sergey Lavrov"

@@ -27,6 +27,7 @@ _LETTERS = alternation(letter_proclitics())
 SUBJECT_MAX_WORDS = 14
 FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
+APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
 RELATIVE_HEAD_MAX_WORDS = 3  # the noun a relative clause hangs on ("بيان الحرس الثوري والذي أعلن")
 _PUNCT_END = re.compile(r"[.,;:!?\"«»()]")
 
@@ -181,8 +182,12 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if ref:
                     return ref
                 continue
+            # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
+            inner = tail[: that.start()].strip(" ،,") if that else ""
+            if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
+                inner = inner.replace(",", " ").replace("،", " ")
             bounded = w not in lex.deny and bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
-                tail[: that.start()].strip(" ،,"))
+                inner)
             bounded_by_punct = False
             if bounded:
                 end = m.end() + that.start()
