@@ -241,3 +241,12 @@ def test_an_event_s_source_carries_from_the_sentence_before():
     _, actors, _, e = find(evts, "SUPPORT")
     assert actors == {"United States"}  # a verb of support after its subject (SVO)
     assert e.source is not None and e.source.entity == "sergey-lavrov" and e.modality == "reported"
+
+
+def test_negation_words_come_from_the_modality_file_with_a_conjunction():
+    e = find(events("ولم تدعم الصين روسيا في الأمم المتحدة."), "SUPPORT")[3]
+    assert e.negated
+    e = find(events("وتجنبت الصين دعم روسيا في الأمم المتحدة."), "SUPPORT")[3]
+    assert e.negated
+    e = find(events("وتدعم الصين روسيا في الأمم المتحدة."), "SUPPORT")[3]
+    assert not e.negated

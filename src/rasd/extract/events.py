@@ -25,7 +25,6 @@ from rasd.model import DateRef, Document, Event, GenericActor
 
 _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
-_NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان|عدم|بعدم|وعدم|غير قادر علي|ليس قادرا علي)\s+(?:\S+\s+)?$")
 # A condition is not an event: "إذا انسحب ترامب ..." (within the trigger's clause).
 _CONDITION_WORDS = re.compile(r"(?:^|\s)(?:اذا|إذا|لو|في حال|في حاله)\s")
 _CLITIC = clitic_group(verbs=True)  # resources/clitics.tsv
@@ -207,7 +206,7 @@ def extract_events(doc: Document) -> Document:
                 place=_place(doc, in_sent, ts),
                 date=date,
                 source=attribution.ref if attribution else None,
-                negated=bool(_NEGATION.search(before)) and trig.type != "REJECT",
+                negated=bool(negation_words().search(before)) and trig.type != "REJECT",
                 start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
                 modality=modality, background=background or _old(date, ref),
                 generic_actors=tuple(roles),
@@ -280,9 +279,20 @@ def _agent(doc: Document, n_sent: str, ns: int, trig_end: int, participants: lis
 
 
 @lru_cache(maxsize=1)
+def negation_words() -> re.Pattern[str]:
+    """A negation right before a trigger (at most one word between): resources/event_modality.tsv."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "negation"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+)?$")
+
+
+@lru_cache(maxsize=1)
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
+        if modality == "negation":
+            continue  # negation_words()
         alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True) if w)
         out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
     return tuple(out)
