@@ -272,3 +272,30 @@ def test_an_opinion_column_name_is_no_speech_verb():
     doc, _ = claims("صحيفة رأي اليوم تناولت موضوع الأردن: استثمارات بقيمة نصف مليار دولار.")
     [c] = doc.claims
     assert c.source is None or "تناولت" not in c.source.text
+
+
+def test_a_quotation_over_several_sentences_keeps_its_speaker():
+    doc, names = claims('وقال وزير الدفاع الأوكراني رستم عمروف: "لقد صمدنا طويلا. وأطلقت روسيا أكثر من 300 صاروخ خلال الأسبوع".')
+    [c] = doc.claims
+    assert c.source is not None and "عمروف" in c.source.text
+    # "وأضاف: ..." carries the speaker into the quotation it opens
+    doc, names = claims('وتحدث وزير الدفاع الأوكراني رستم عمروف عن الحرب. وأضاف: "لقد صمدنا طويلا. '
+                        'وأطلقت روسيا أكثر من 300 صاروخ خلال الأسبوع".')
+    [c] = doc.claims
+    assert c.source is not None and "عمروف" in c.source.text
+    # after the quotation closes, a new sentence is the article's own
+    doc, names = claims('وقال عمروف: "لقد صمدنا طويلا". وأطلقت روسيا أكثر من 300 صاروخ خلال الأسبوع.')
+    [c] = doc.claims
+    assert c.source is None
+
+
+def test_a_speech_verb_after_a_relative_speaks_for_the_noun_before_it():
+    doc, names = claims('ونشرت الصحف بيان الحرس الثوري الإيراني والذي أعلن فيه "إطلاق 7 صواريخ على مقر للجماعة".')
+    c = next(c for c in doc.claims if c.value == 7)
+    assert c.source is not None and names.get(c.source.entity) == "Islamic Revolutionary Guard Corps"
+
+
+def test_a_title_and_its_holder_set_off_by_commas_are_one_speaker():
+    doc, names = claims("وقال وزير الخارجية الروسي، سيرغي لافروف، إن أكثر من 300 صاروخ أطلقت على المدينة.")
+    [c] = doc.claims
+    assert names.get(c.source.entity) == "Sergey Lavrov"

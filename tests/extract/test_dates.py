@@ -115,3 +115,17 @@ def test_bare_weekdays_and_years_resolve(text, expected):
 
 def test_eleven_is_no_sunday():
     assert find_dates("وقتل الأحد عشر جنديا", PUB) == []
+
+
+def test_a_bare_weekday_read_ahead_is_the_next_one_and_a_qualified_one_is_kept():
+    import datetime as dt
+
+    from rasd.extract.dates import ahead_weekday, find_dates
+
+    ref = dt.date(2018, 5, 1)  # a Tuesday
+    (wed,) = find_dates("ينهي زيارته الأربعاء", ref)
+    assert wed.value == "2018-04-25" and ahead_weekday(wed, ref).value == "2018-05-02"
+    (tue,) = find_dates("يصل الثلاثاء", ref)
+    assert ahead_weekday(tue, ref).value == "2018-05-01"
+    (last,) = find_dates("وصل الأربعاء الماضي", ref)
+    assert ahead_weekday(last, ref) is None

@@ -27,6 +27,8 @@ _LETTERS = alternation(letter_proclitics())
 SUBJECT_MAX_WORDS = 14
 FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
+APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
+RELATIVE_HEAD_MAX_WORDS = 3  # the noun a relative clause hangs on ("بيان الحرس الثوري والذي أعلن")
 _PUNCT_END = re.compile(r"[.,;:!?\"«»()]")
 
 
@@ -113,7 +115,7 @@ def carries(words: list[str]) -> bool:
     lex = lexicon()
     if not words:
         return False
-    if strip_conj(words[0]) in lex.carry:
+    if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..."
         return True
     for i, w in enumerate(words[:3]):
         if strip_conj(w) in lex.verbs and i + 1 < len(words) and words[i + 1] in lex.that:
@@ -165,6 +167,9 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     for m in re.finditer(r"\S+", n_sent):
         w = strip_conj(m.group())
         if w in lex.verbs or w in lex.accuse or w in lex.deny:
+            ref = _relative_ref(doc, n_sent, ns, m.start())
+            if ref:
+                return ref
             fronted = _after_fronting(n_sent, m.start())
             if fronted is not None:
                 ref = _ref(doc, ns + fronted, ns + m.start())
@@ -177,8 +182,12 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if ref:
                     return ref
                 continue
+            # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
+            inner = tail[: that.start()].strip(" ،,") if that else ""
+            if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
+                inner = inner.replace(",", " ").replace("،", " ")
             bounded = w not in lex.deny and bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
-                tail[: that.start()].strip(" ،,"))
+                inner)
             bounded_by_punct = False
             if bounded:
                 end = m.end() + that.start()
@@ -203,6 +212,22 @@ def _after_fronting(n_sent: str, verb_start: int) -> int | None:
         if w.group() in lexicon().fronting and not _PUNCT_END.search(before[w.end():]):
             return words[i + 1].start()
     return None
+
+
+def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
+    """"بيان الحرس الثوري والذي أعلن فيه": a speech verb right after الذي / التي says what the noun
+    before the relative says (not after ما: "ما قالت إنها" is what was said, not who)."""
+    before = n_sent[:verb_start].rstrip()
+    rel = re.search(r"(?:^|\s)(\S+)$", before)
+    if rel is None or strip_conj(rel.group(1)) not in ("الذي", "التي", "الذين"):
+        return None
+    head = before[: rel.start(1)].rstrip(" ،,")
+    cut = [p.end() for p in _PUNCT_END.finditer(head)]
+    start = cut[-1] if cut else 0
+    words = list(re.finditer(r"\S+", head[start:]))[-RELATIVE_HEAD_MAX_WORDS:]
+    if not words:
+        return None
+    return _ref(doc, ns + start + words[0].start(), ns + len(head))
 
 
 _CLAUSE_PUNCT = re.compile(r"[.,;:!?()]")  # not quotes: a name may hold one (مرصد التسلح "اوبسارم")
@@ -473,3 +498,17 @@ def _expected_patterns() -> tuple[re.Pattern[str], ...]:
 def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:
     """The smallest end of a match of a lookahead-wrapped pattern (overlapping matches included)."""
     return min((m.start() + len(m.group(1)) for m in pattern.finditer(text)), default=default)
+
+
+def latest_speaker(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Attribution | None:
+    """The newest earlier sentence whose source resolves (a speech verb without one does not reset it)."""
+    while previous:
+        last = previous[-1]
+        if isinstance(last, Attribution):
+            return last
+        resolved = attribution(doc, *last)
+        if resolved is not None:
+            previous[-1] = resolved
+            return resolved
+        previous.pop()
+    return None

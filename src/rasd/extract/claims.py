@@ -18,6 +18,7 @@ from rasd.extract.attribution import (
     carries,
     entities_in,
     has_speech_verb,
+    latest_speaker,
 )
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
@@ -80,21 +81,34 @@ def extract_claims(doc: Document) -> Document:
     # Attributed sentences so far, newest last, resolved only when a later "وأضاف ..." needs one:
     # resolved Attribution objects and (normalised sentence, offset) pairs not yet resolved.
     previous: list[tuple[str, int] | Attribution] = []
+    # The sentence that opened a quotation still open (its speaker says every sentence up to the close).
+    quoted: list[tuple[str, int] | Attribution] = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
             previous = []
+            quoted = []
             continue  # headings repeat the body's claims without their attribution
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         words = n_sent.split()
         quantities = find_quantities(n_sent)
+        inside = bool(quoted)
+        toggles = _toggles_quote(s_text, inside)
         if not quantities:
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
                 previous.append((n_sent, ns))
+            if toggles and not inside:
+                # "وأضاف: \"...": the quotation's speaker may be carried from the sentence before
+                opener = attribution(doc, n_sent, ns) or (latest_speaker(doc, previous) if carries(words) else None)
+                quoted = [opener] if opener is not None else []
+            elif toggles:
+                quoted = []
             continue
-        carried = _latest(doc, previous) if carries(words) else None
+        carried = latest_speaker(doc, previous) if carries(words) else None
+        if carried is None and inside:
+            carried = latest_speaker(doc, quoted)
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
@@ -118,6 +132,8 @@ def extract_claims(doc: Document) -> Document:
             ))
         if source is not None:
             previous.append(source)
+        if toggles:
+            quoted = [] if inside else ([source] if source is not None else [])
     claims = _one_per_figure(claims)
     return with_referenced(doc.replace(claims=tuple(claims)), {c.subject for c in claims if c.subject})
 
@@ -142,18 +158,12 @@ def _one_per_figure(claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _latest(doc: Document, previous: list[tuple[str, int] | Attribution]) -> Attribution | None:
-    """The newest earlier sentence whose source resolves (a speech verb without one does not reset it)."""
-    while previous:
-        last = previous[-1]
-        if isinstance(last, Attribution):
-            return last
-        resolved = attribution(doc, *last)
-        if resolved is not None:
-            previous[-1] = resolved
-            return resolved
-        previous.pop()
-    return None
+def _toggles_quote(s_text: str, inside: bool) -> bool:
+    """Does a sentence open a quotation it leaves open (outside one), or close the open one (inside)?"""
+    straight = s_text.count('"') % 2 == 1
+    opens = s_text.count("«") + s_text.count("“")
+    closes = s_text.count("»") + s_text.count("”")
+    return straight or (closes > opens if inside else opens > closes)
 
 
 def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexicon, dates, sent_start: int):

@@ -239,6 +239,20 @@ def nearest_date(dates: list[DateMention], pos: int) -> DateRef | None:
     return DateRef(d.value, d.text, d.precision)
 
 
+def ahead_weekday(d: DateMention, reference: dt.date | None) -> DateMention | None:
+    """A bare weekday ("الأربعاء", "يوم الأحد") read as the next such day, not the last: for a future or
+    planned statement ("سيلتقي الوزيران الأربعاء"). None when ``d`` is not a bare weekday."""
+    lex = lexicon()
+    if reference is None:
+        return None
+    words = key(d.text).split()
+    if not words or words[-1] not in lex.weekdays or (len(words) > 1 and words[0] in ("اليوم", "امس")):
+        return None  # not a bare weekday, or one said with الماضي / المقبل / اليوم / أمس
+    ahead = (lex.weekdays[words[-1]] - reference.isoweekday()) % 7
+    value = (reference + dt.timedelta(days=ahead)).isoformat()
+    return DateMention(d.start, d.end, d.text, value, d.precision)
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     value: str  # ISO date

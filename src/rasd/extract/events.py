@@ -18,13 +18,13 @@ from rasd.clean.text import is_heading
 from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
-from rasd.extract.dates import find_dates, nearest_date, to_date
+from rasd.extract.attribution import carries, latest_speaker
+from rasd.extract.dates import ahead_weekday, find_dates, to_date
 from rasd.extract.event_model import EventModel, shipped_model
-from rasd.model import Document, Event, GenericActor
+from rasd.model import DateRef, Document, Event, GenericActor
 
 _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
-_NEGATION = re.compile(r"(?:^|\s)(?:لم|لا|لن|ليس|دون ان|عدم|بعدم|وعدم|غير قادر علي|ليس قادرا علي)\s+(?:\S+\s+)?$")
 # A condition is not an event: "إذا انسحب ترامب ..." (within the trigger's clause).
 _CONDITION_WORDS = re.compile(r"(?:^|\s)(?:اذا|إذا|لو|في حال|في حاله)\s")
 _CLITIC = clitic_group(verbs=True)  # resources/clitics.tsv
@@ -43,6 +43,8 @@ class Trigger:
     word: str
     requires: tuple[str, ...]
     verb: bool
+    passive: bool = False  # a participle (المدعومين من إيران): its agent follows, its target stands before
+    circumstantial: bool = False  # داعيا، نافيا: the sentence's subject acts
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +61,11 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     for etype, mode, words, requires, kind in resources.read_tsv("event_triggers.tsv", 5):
         req = tuple(key(r) for r in requires.split("|") if r)
         for w in words.split("|"):
-            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb"))
-    return re.compile(rf"(?<!\w){_CLITIC}(?P<t>{trie_regex(table)})(?!\w)"), table
+            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive",
+                                                    kind == "circumstantial"))
+    # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
+    # a trigger ending in a one-letter preposition ("اعترف ب") runs into the word it governs (بالقدس)
+    return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?:(?!\w)|(?<=\sب)|(?<=\sل))"), table
 
 
 def trie_regex(words) -> str:
@@ -96,15 +101,21 @@ def extract_events(doc: Document) -> Document:
     model = _MODEL[0] if _MODEL else shipped_model()
     generic_pattern, generic_table = generic_actors()
     home = _home_state(doc)
+    # earlier sentences, newest last, resolved (to their speaker) only when a later "وأضاف ..." carries one:
+    # a sentence with no speaker is dropped then, so nothing is spent on sentences no one carries from
+    spoken: list = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
+            spoken = []
             continue
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
         if not found:
+            spoken.append((n_sent, ns))
             continue
+        words = n_sent.split()
         probs = None
         if model is not None and any(model.thresholds[model.types.index(t.type)] > 0 for _, t in found):
             probs = dict(zip(model.types, model.scores(model_features(n_sent, {t.type for _, t in found})).tolist(), strict=False))
@@ -120,10 +131,14 @@ def extract_events(doc: Document) -> Document:
             found.sort(key=lambda x: x[0].start())
             if not found:
                 continue
-        in_sent = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
+        lead = _WIRE_LEAD.match(s_text)  # "دبي، الإمارات العربية المتحدة (CNN)—": where the story was filed
+        body_start = sent.start + (lead.end() if lead else 0)
+        in_sent = [m for m in mentions if body_start <= m.start and m.end <= sent.end]
         everyone = [x for x in in_sent if x.type in _PARTICIPANT_TYPES and x.entity not in media_ids()]
         generic = _generic_in(doc, generic_pattern, generic_table, n_sent, ns, in_sent)
-        attribution = find_attribution(doc, n_sent, ns)
+        attribution = find_attribution(doc, n_sent, ns) or (latest_speaker(doc, spoken) if carries(words) else None)
+        if attribution is not None:
+            spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
         for m, trig in found:
@@ -132,30 +147,66 @@ def extract_events(doc: Document) -> Document:
             g = "t" if "t" in (m.re.groupindex or {}) else 0
             ts, te = norm.span_to_original(ns + m.start(g), ns + m.end(g))
             # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
-            exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12)
+            exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12) and (
+                attribution.start >= te or _reported_clause(doc.text[attribution.end:ts]))
             participants = [
                 x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
             ]
-            actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
-            roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
+            agent = _agent(doc, n_sent, ns, m.end(), participants, generic)
+            # "قال نافالني إنه اعتقل"، "أكدت روسيا أنها ستدعم": the pronoun before the trigger is the speaker
+            speaker = (knowledge_base().stands_for(attribution.ref.entity)
+                       if attribution is not None and attribution.ref.entity
+                       and _speaker_is_subject(doc.text[max(sent.start, ts - 12):ts]) else None)
+            if trig.passive:
+                actors, targets = _passive_roles(doc, participants, ts, te, sent.start)
+                roles = []
+            elif trig.circumstantial:
+                actors, targets = _circumstantial_roles(doc, everyone, ts, te, sent.start, attribution)
+                roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
+            elif agent is None:
+                actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
+                if speaker and not actors:
+                    actors = [speaker]
+                    targets = [t for t in targets if t != speaker]
+                roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
+            else:
+                # "قتل ثمانية فلسطينيين برصاص الجيش": the agent acts; the clause's own actor suffers.
+                named, agent_generic = agent
+                rest = [x for x in participants if x not in named]
+                actors0, targets0 = _roles(doc, rest, [x for x in everyone if x not in named], ts, te, trig, sent.start)
+                actors = _ids(named) if named else []
+                targets = [i for i in (*actors0, *targets0, *([speaker] if speaker else [])) if i not in actors]
+                others = _generic_roles(doc, [g for g in generic if g is not agent_generic], ts, te, trig,
+                                        sent.start, [])
+                roles = [dataclasses.replace(g, part="target") for g in others]
+                if agent_generic is not None:
+                    roles.insert(0, dataclasses.replace(agent_generic, part="actor"))
             for ga in roles:
                 organ = (ga.country or home) if ga.role in _STATE_ROLES else None
                 if organ and organ not in actors and organ not in targets:
                     (actors if ga.part == "actor" else targets).append(organ)
+            if (not actors and trig.type in _SPEECH_ACTS and attribution is not None and attribution.ref.entity
+                    and attribution.start < ts and _reported_clause(doc.text[attribution.end:ts])):
+                # "قال أردوغان إن من يواجهون تركيا سيدفعون الثمن": a threat (accusation, call ...) with no
+                # actor in the reported words is the speaker's own
+                actors = [knowledge_base().stands_for(attribution.ref.entity)]
+                targets = [t for t in targets if t not in actors]
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
             seen.add(trig.type)
             before = n_sent[: m.start()]
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
-            date = nearest_date(dates, ts - sent.start)
+            if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
+                modality = "planned"
+            date = _event_date(dates, ts - sent.start, modality == "planned", ref)
             events.append(Event(
                 type=trig.type, mode=trig.mode,
-                actors=tuple(actors), targets=tuple(t for t in targets if t not in actors),
+                actors=tuple(actors), targets=tuple(dict.fromkeys(t for t in targets if t not in actors)),
                 place=_place(doc, in_sent, ts),
                 date=date,
                 source=attribution.ref if attribution else None,
-                negated=bool(_NEGATION.search(before)) and trig.type != "REJECT",
+                negated=bool(negation_words().search(before)) and trig.type != "REJECT",
                 start=ts, end=te, sentence=s_text, trigger=doc.text[ts:te],
                 modality=modality, background=background or _old(date, ref),
                 generic_actors=tuple(roles),
@@ -166,6 +217,9 @@ def extract_events(doc: Document) -> Document:
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
 
+# A wire dateline opening a story: a city (and its country), the outlet in brackets, a dash. Its places
+# are where the story was filed, not who acts in it.
+_WIRE_LEAD = re.compile(r"^\s*[^\n.،,()\-—–]{2,40}(?:[،,]\s*[^\n.،,()\-—–]{2,50})?\s*\([^()\n]{2,30}\)\s*[-—–]+")
 _MODEL: list[EventModel | None] = []  # set by use_model
 _STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
 
@@ -194,9 +248,51 @@ def generic_actors() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def agent_words() -> re.Pattern[str]:
+    """The words before a passive or nominal event's agent (resources/event_agents.tsv)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "agent"
+             for w in ws.split("|") if w]
+    return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
+
+
+AGENT_MAX_CHARS = 150  # how far after its trigger an agent may stand (a clause with its casualties)
+_AGENT_GAP = re.compile(r"^\s*(?:ل|لل)?$")  # between the agent word and the agent: a space, a ل
+
+
+def _agent(doc: Document, n_sent: str, ns: int, trig_end: int, participants: list[_Mention],
+           generic: list[GenericActor]) -> tuple[list[_Mention], GenericActor | None] | None:
+    """The agent named after an agent word ("برصاص"، "من قبل"، "على يد") following the trigger: the
+    named group or the generic actor that starts right after it, or None when there is none."""
+    m = agent_words().search(n_sent, trig_end, trig_end + AGENT_MAX_CHARS)
+    if m is None:
+        return None
+    at = doc.norm.span_to_original(ns + m.end(), ns + m.end())[0]
+    text = doc.text
+    after = [x for x in participants if x.start >= at]
+    if after and _AGENT_GAP.match(text[at:after[0].start]):
+        group = _groups(after, text)[0]
+        return group, None
+    g = next((g for g in generic if g.start >= at), None)
+    if g is not None and _AGENT_GAP.match(text[at:g.start]):
+        return [], g
+    return None
+
+
+@lru_cache(maxsize=1)
+def negation_words() -> re.Pattern[str]:
+    """A negation right before a trigger (at most one word between): resources/event_modality.tsv."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "negation"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+)?$")
+
+
+@lru_cache(maxsize=1)
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
+        if modality == "negation":
+            continue  # negation_words()
         alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True) if w)
         out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
     return tuple(out)
@@ -222,6 +318,17 @@ def _modality(before: str, n_sent: str, start: int, reported: bool) -> tuple[str
     if "planned" in found or any(word_start.endswith(p) or word_start.endswith(" " + p) for p in _future_prefixes()):
         return "planned", background
     return ("reported" if reported else "asserted"), background
+
+
+def _event_date(dates: list, start: int, planned: bool, ref) -> DateRef | None:
+    """The date nearest a trigger at ``start`` of its sentence. A planned event's bare weekday is the
+    next one ("سينهي زيارته الأربعاء"), not the last."""
+    if not dates:
+        return None
+    d = min(dates, key=lambda d: abs(d.start - start))
+    if planned and d.precision == "day":
+        d = ahead_weekday(d, ref) or d
+    return DateRef(d.value, d.text, d.precision)
 
 
 def _old(date, ref) -> bool:
@@ -384,7 +491,7 @@ def _roles(
     after = [m for m in participants if m.start >= te]
     clause_start = max(text.rfind("،", sent_start, ts), text.rfind(",", sent_start, ts), sent_start)
     # A subject is not governed by a preposition: "تدربت في روسيا" names a place, not who acts.
-    before_clause = [m for m in before if m.start >= clause_start and not _prepositional(text, m.start)]
+    before_clause = [m for m in before if m.start >= clause_start and not _in_place_phrase(text, m.start)]
     after_groups = _groups(after, text)
     verb_first = not text[clause_start:ts].strip(" ،,")
     actors: list[str] = []
@@ -409,9 +516,10 @@ def _roles(
     # In a relative clause ("الاتفاق الذي وقعت عليه إيران") the verb's subject comes after it.
     if _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
         before_clause = []
-    if trig.verb and coordinated and sentence_groups and sentence_groups[0][0].start < ts:
-        # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject
-        actors = _ids(sentence_groups[0])
+    subjects = [g for g in sentence_groups if g[0].start < ts and not _in_place_phrase(text, g[0].start)]
+    if trig.verb and coordinated and subjects:
+        # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject (not a place: "في مطار سياتل")
+        actors = _ids(subjects[0])
         rest = after_groups
     # A verb right after its subject (SVO) takes the subject before it; otherwise Arabic VSO.
     elif trig.verb and before_clause and not verb_first and ts - before_clause[-1].end <= 40:
@@ -422,7 +530,7 @@ def _roles(
         rest = after_groups[1:]
     elif text[max(sent_start, ts - 1):ts] == "و" or before:
         # a coordinated verb (واتهم) shares the sentence's subject
-        subject = before_clause or before
+        subject = before_clause or [m for m in before if not _in_place_phrase(text, m.start)]
         if not subject:
             return [], []
         actors = _ids(_groups(subject, text)[0]) if not before_clause else _ids(_groups(before_clause, text)[-1])
@@ -442,6 +550,63 @@ def _roles(
     return actors, targets
 
 
+_SPEECH_ACTS = frozenset({"THREATEN", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})  # acts done by saying
+
+
+def _circumstantial_roles(doc: Document, everyone: list[_Mention], ts: int, te: int, sent_start: int,
+                          attribution) -> tuple[list[str], list[str]]:
+    """داعيا، نافيا: the sentence's subject (its first group not after a preposition, or its speaker) acts;
+    the group right after the participle is its target."""
+    text = doc.text
+    groups = _groups(everyone, text)
+    subject = next((g for g in groups if g[0].start < ts and not _in_place_phrase(text, g[0].start)), None)
+    if subject is not None:
+        actors = _ids(subject)
+    elif attribution is not None and attribution.ref.entity:
+        actors = [knowledge_base().stands_for(attribution.ref.entity)]
+    else:
+        actors = []
+    after = next((g for g in groups if g[0].start >= te), None)
+    targets = [i for i in _ids(after) if i not in actors] if after and after[0].start - te <= 40 else []
+    return actors, targets
+
+
+def _passive_roles(doc: Document, participants: list[_Mention], ts: int, te: int, sent_start: int
+                   ) -> tuple[list[str], list[str]]:
+    """A participle's agent is the group right after it ("المدعومين من إيران"، "مسنودة بالتحالف"),
+    its target the nearest group before it in the clause ("المتمردين الحوثيين المدعومين")."""
+    text = doc.text
+    after = [m for m in participants if m.start >= te and m.start - te <= 30]
+    if not after:
+        return [], []
+    actors = _ids(_groups(after, text)[0])
+    clause_start = max(text.rfind("،", sent_start, ts), text.rfind(",", sent_start, ts), sent_start)
+    before = [m for m in participants if clause_start <= m.start and m.end <= ts and ts - m.end <= 40]
+    targets = [i for i in _ids(_groups(before, text)[-1]) if i not in actors] if before else []
+    return actors, targets
+
+
+def _reported_clause(between: str) -> bool:
+    """Does the text between a source and a trigger open the source's reported words (إن/أن, a colon, a
+    quotation)? Without one the trigger's noun is the source's own act ("أقر التحالف بارتكاب أخطاء في غارات")."""
+    return bool(re.search(r"[:\"«“]", between)) or bool(_that_words().search(key(between)))
+
+
+@lru_cache(maxsize=1)
+def _that_words() -> re.Pattern[str]:
+    from rasd.extract.attribution import lexicon as speech
+
+    return speech().that_re
+
+
+_SPEAKER_PRONOUN = re.compile(r"(?:^|\s)(?:ب|ف)?(?:ان|أن|إن)(?:ه|ها|هم)\s+(?:قد\s+|لم\s+|لن\s+)?$")
+
+
+def _speaker_is_subject(before: str) -> bool:
+    """Does the trigger follow "إنه"/"أنها"/"بأنهم" at once: its subject is the speaker's pronoun."""
+    return bool(_SPEAKER_PRONOUN.search(before))
+
+
 _RELATIVE_BEFORE = re.compile(r"(?:^|\s)(?:الذي|التي|اللذين|اللتين|الذين|اللواتي|اللاتي)\s+(?:قد\s+)?$")
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:في|إلى|الى|من|عن|على|مع|لدى|داخل|نحو)\s+$")
 
@@ -451,6 +616,19 @@ def _prepositional(text: str, start: int) -> bool:
         return True
     before = text[max(0, start - 25):start]
     return bool(_PREPOSITION_BEFORE.search(before)) and not before.rstrip().endswith("كل من")  # كل من X و Y: both X and Y
+
+
+def _in_place_phrase(text: str, start: int) -> bool:
+    """Is a mention governed by a preposition, directly or through a place word ("في مطار سياتل")? Such a
+    mention is never a sentence's subject (only used where the subject is looked for far from its verb)."""
+    return _prepositional(text, start) or bool(_place_after_preposition().search(text[max(0, start - 40):start]))
+
+
+@lru_cache(maxsize=1)
+def _place_after_preposition() -> re.Pattern[str]:
+    words = [w for kind, ws in resources.read_tsv("name_context.tsv", 2) if kind == "place" for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:في|إلى|الى|من|على|نحو|داخل|ب|ل)\s*(?:ال)?(?:{alts})\s+$")
 
 
 def _place(doc: Document, in_sent: list[_Mention], ts: int) -> str | None:
