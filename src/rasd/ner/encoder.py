@@ -173,8 +173,11 @@ class EncoderTagger:
     def load(cls, path: Path, e5: E5File | None = None) -> EncoderTagger:
         import torch
 
-        saved = torch.load(path, map_location="cpu", weights_only=False)
-        if saved.get("format") != FORMAT:
+        try:
+            saved = torch.load(path, map_location="cpu", weights_only=False)
+        except Exception as exc:  # noqa: BLE001 - torch raises many kinds on a file that is not its own
+            raise ValueError(f"{path} is not an encoder tagger: {exc}") from None
+        if not isinstance(saved, dict) or saved.get("format") != FORMAT:
             raise ValueError(f"{path} is not an encoder tagger ({FORMAT})")
         e5 = e5 or E5File()
         st = EncoderSettings(**saved["settings"])
@@ -196,7 +199,7 @@ class EncoderTagger:
             for a, b in chunks(wp, self.st.max_len - 2):
                 ids, _, firsts = align(wp[a:b])
                 items.append((i, a, b, ids, firsts))
-        self.net.use_pieces({p for it in items for p in it[3]})
+        self.net.use_pieces({p for it in items for p in it[3]} | {self.e5.bos, self.e5.eos})
         items.sort(key=lambda it: len(it[3]))
         logps: list[list[np.ndarray]] = [[] for _ in sentences]
         self.net.eval()

@@ -171,11 +171,28 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
 
 def eval_ner(data: Path, model_path: Path | None) -> dict:
     corpora = load(data)
-    model = Model.load(model_path)
+    if model_path is not None and model_path.suffix == ".pt":  # an encoder tagger (train extra)
+        model = _encoder_tagger(model_path)
+    else:
+        model = Model.load(model_path)
     t0 = time.perf_counter()
     result = _scores(model, corpora)
     result["sentences_per_second"] = round(len(corpora.test) / (time.perf_counter() - t0))
     return result
+
+
+def _encoder_tagger(path: Path):
+    try:
+        import torch  # noqa: F401
+
+        from rasd.ner.e5_file import E5FileError
+        from rasd.ner.encoder import EncoderTagger
+    except ImportError as exc:
+        raise ModelError(f"an encoder model needs the train extra (pip install 'rasd[train]'): {exc}") from None
+    try:
+        return EncoderTagger.load(path)
+    except (E5FileError, ValueError) as exc:
+        raise ModelError(str(exc)) from None
 
 
 def _scores(model: Model, corpora: Corpora) -> dict:
