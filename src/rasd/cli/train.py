@@ -69,7 +69,8 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
                    "model needs that folder at run time and is not one to ship.")
 @click.option("--teacher", type=click.Path(exists=True, dir_okay=False),
               help="Self-training: train students of this model (one trained without --teacher), on its word "
-                   "vectors and language models, with ANT articles it tags as extra data.")
+                   "vectors and language models, with ANT articles it tags as extra data. An encoder "
+                   "(.pt, from --encoder) teaches students on the shipped model's vectors and language models.")
 @click.option("--silver", type=int, default=3000, show_default=True,
               help="With --teacher: how many ANT articles the teacher tags.")
 @click.option("--pretrain-epochs", type=int, default=4, show_default=True,

@@ -162,7 +162,8 @@ def build_network(torch, e5: E5File, st: EncoderSettings, n_tags: int):
 
 class EncoderTagger:
     """Tags tokenised sentences with a fine-tuned encoder (``tag_tokens`` as ``rasd.ner.model.Model``
-    has it, so ``rasd.ner.scoring`` and ``rasd.ner.silver`` take either)."""
+    has it, so ``rasd.ner.scoring`` and ``rasd.ner.silver`` take either; names are propagated within
+    ``window`` sentences as the fast model does, by its own rule)."""
 
     def __init__(self, net, tok: UnigramTokenizer, e5: E5File, st: EncoderSettings, tags: list[str]):
         self.net, self.tok, self.e5, self.st, self.tags = net, tok, e5, st, tags
@@ -190,7 +191,7 @@ class EncoderTagger:
         limit = self.st.max_len - 2
         return [list(self.tok.word(w)[:limit]) for w in sentence]
 
-    def tag_tokens(self, sentences: list[list[str]], window: int = 0) -> list[list[str]]:
+    def tag_tokens(self, sentences: list[list[str]], window: int = 10) -> list[list[str]]:
         import torch
 
         items = []  # (sentence, word start, word end, sub-word ids, first sub-word positions)

@@ -132,12 +132,18 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
         if base.finetune or not base.silver_articles:
             raise ValueError("students train on frozen word vectors and need silver articles")
         try:
-            teacher_model = Model.load(teacher)
+            if teacher.suffix == ".pt":
+                # the encoder teaches; the students keep the shipped model's vocabulary, word vectors
+                # and language models (what the fast path loads), so no fastText or LM retraining
+                teacher_model = _encoder_tagger(teacher)
+                inputs_model = Model.load()
+            else:
+                teacher_model = inputs_model = Model.load(teacher)
         except ModelError as exc:
             raise ValueError(f"the teacher: {exc}") from None
-        base.language_model = teacher_model.lm is not None
+        base.language_model = inputs_model.lm is not None
         base.teacher = teacher.name
-        vocab, matrix, lm = teacher_inputs(teacher_model)
+        vocab, matrix, lm = teacher_inputs(inputs_model)
         t0 = time.time()
         silver = silver_data.tag(teacher_model, data / "ant", base.silver_articles)
         log(f"silver data: {base.silver_articles:,} ANT articles, {len(silver):,} sentences tagged by "
