@@ -38,7 +38,7 @@ def serve(db, host, port, token_file):
     from rasd.serve.dashboard import router as dashboard
 
     token = read_token(token_file)
-    app = create_app(db, token, routers=[dashboard])
+    app = create_app(db, token, routers=[dashboard], warm=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     where = "" if db is None else f" ({db})"
     click.echo(f"rasd: serving the store{where} on http://{host}:{port}/ (dashboard; API under /api/v1, docs: /docs); "
