@@ -341,6 +341,7 @@ class Pending(RasdError):
 _CACHE: dict[tuple, tuple] = {}
 _LOCK = threading.Lock()
 _RUNNING: dict[tuple, threading.Thread] = {}
+_GRACE = 0.1  # seconds a caller that does not wait still waits for a background computation
 
 
 def _store_value(key: tuple, gen: tuple, value) -> None:
@@ -377,6 +378,8 @@ def _cached(store: Store, name: str, compute, *, wait: bool = True):
                         _RUNNING.pop(key, None)
             running = _RUNNING[key] = threading.Thread(target=work, name=f"rasd-cache-{name}", daemon=True)
             running.start()
+    running.join(_GRACE)  # a small store's aggregate is ready at once: no "being computed" for it
+    hit = _CACHE.get(key) or hit
     if hit:
         return hit[1]
     raise Pending(f"{name} is being computed; try again in a moment")
