@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
-from store.bulk import documents
 
 from rasd.store import analysis, open_store, query
 from rasd.store.ingest import ingest
+from store.bulk import documents
 
 
 @pytest.fixture
