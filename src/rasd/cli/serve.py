@@ -63,11 +63,13 @@ def bench_api(url, db, n, concurrency):
 @click.option("--url", help="A running rasd serve on this machine, e.g. http://127.0.0.1:8000.")
 @db_option
 @click.option("--rounds", type=click.IntRange(1, 200), default=20, show_default=True, help="Timed requests per page after the first.")
-def bench_dashboard(url, db, rounds):
+@click.option("--wait", type=click.FloatRange(0), default=1800, show_default=True,
+              help="Seconds to wait for the background aggregates (disagreements) before timing.")
+def bench_dashboard(url, db, rounds, wait):
     """Time every dashboard page on a rasd serve (--url, or --db to start one): the server's time, first and p50/p95/max."""
     from rasd.serve.dashboard.bench import main
 
-    main((["--url", url] if url else []) + (["--db", db] if db else []) + ["--rounds", str(rounds)])
+    main((["--url", url] if url else []) + (["--db", db] if db else []) + ["--rounds", str(rounds), "--wait", str(wait)])
 
 
 class BenchGroup(click.Group):
