@@ -81,11 +81,11 @@ def test_after_an_ingest_the_previous_value_is_shown_while_the_new_one_computes(
     assert len(calls) == 3
 
 
-def test_warm_starts_the_whole_store_aggregates(store, monkeypatch):
-    monkeypatch.setattr(query, "_GRACE", 0)
-    query.warm(store)
-    for t in list(query._RUNNING.values()):
-        t.join(30)
+def test_warm_computes_the_whole_store_aggregates(store):
+    query.warm(store).join(60)
     gen = query._generation(store)
     assert query._CACHE[("disagreements:None:None", store.url)][0] == gen
     assert query._CACHE[("entities", store.url)][0] == gen
+    assert query._CACHE[("stats", store.url)][0] == gen
+    days = [k for k in query._CACHE if k[0].startswith("days:") and k[1] == store.url]
+    assert days and query.event_days(store) == query._CACHE[days[0]][1]

@@ -159,7 +159,7 @@ def claims(store: Store, *, subject: str | None = None, entity: str | None = Non
             c["_key"] = (c.pop("sort"), c["claim_id"])
             yield c
 
-    return _keyset_page("claims", f, fetch, limit, cursor, offset, lambda: analysis.count_claims(store, **f), count, (str, int))
+    return _keyset_page("claims", f, fetch, limit, cursor, offset, _counted(store, "claims", f, lambda: analysis.count_claims(store, **f)), count, (str, int))
 
 
 def events(store: Store, *, entity: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
@@ -176,7 +176,7 @@ def events(store: Store, *, entity: str | None = None, actor: str | None = None,
             e["_key"] = (e.pop("sort"), e["event_id"])
             yield e
 
-    return _keyset_page("events", f, fetch, limit, cursor, offset, lambda: analysis.count_events(store, **f), count, (str, int))
+    return _keyset_page("events", f, fetch, limit, cursor, offset, _counted(store, "events", f, lambda: analysis.count_events(store, **f)), count, (str, int))
 
 
 _INCIDENT_ORDER = "coalesce(i.date_value, '')"
@@ -341,13 +341,15 @@ class Pending(RasdError):
 _CACHE: dict[tuple, tuple] = {}
 _LOCK = threading.Lock()
 _RUNNING: dict[tuple, threading.Thread] = {}
+_CACHE_SIZE = 256
 _GRACE = 0.1  # seconds a caller that does not wait still waits for a background computation
 
 
 def _store_value(key: tuple, gen: tuple, value) -> None:
     with _LOCK:
-        if len(_CACHE) > 64:  # one entry per store and aggregate (and per filter): keep it small
-            _CACHE.clear()
+        _CACHE.pop(key, None)
+        while len(_CACHE) >= _CACHE_SIZE:  # one entry per store, aggregate and filter: the oldest go first
+            _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = (gen, value)
 
 
@@ -385,13 +387,25 @@ def _cached(store: Store, name: str, compute, *, wait: bool = True):
     raise Pending(f"{name} is being computed; try again in a moment")
 
 
-def warm(store: Store) -> None:
-    """Start computing the aggregates the dashboard's first pages need (in the background)."""
-    for fn in (lambda: disagreements(store, wait=False), lambda: _entity_counts(store, wait=False)):
-        try:
-            fn()
-        except Pending:
-            pass
+def _counted(store: Store, kind: str, filters: dict, count_fn):
+    """A listing's ``total``, cached per state of the store and filters (a count over every claim or
+    event of a 100,000-article store is a table scan)."""
+    return lambda: _cached(store, f"count:{kind}:{_fingerprint(kind, filters)}", count_fn)
+
+
+def warm(store: Store) -> threading.Thread:
+    """Start computing the aggregates the dashboard's first pages need, in one background thread
+    (the overview's statistics, events per day and places, entity counts, then the disagreements)."""
+    def work():
+        for fn in (lambda: stats(store), lambda: event_days(store), lambda: event_places(store),
+                   lambda: _entity_counts(store), lambda: disagreements(store)):
+            try:
+                fn()
+            except Exception:  # noqa: BLE001  (a store closed under it at shutdown: nothing to warm)
+                return
+    thread = threading.Thread(target=work, name="rasd-cache-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def _entity_counts(store: Store, *, wait: bool = True) -> list[dict]:
@@ -607,13 +621,19 @@ def event_days(store: Store, *, type: str | None = None, actor: str | None = Non
     the event's date (else its document's) cut to YYYY-MM-DD; an event dated only to a month counts under
     that month (YYYY-MM). Same filters as :func:`events`."""
     since, until = check_date(since, "since"), check_date(until, "until")
-    where, params = analysis._event_filters(resolve(store, entity), type, since, until, resolve(store, actor, "actor"),
-                                            outlet, None)
+    f = {"entity": resolve(store, entity), "type": type, "since": since, "until": until, "actor": resolve(store, actor, "actor"),
+         "outlet": outlet}
+    where, params = analysis._event_filters(f["entity"], type, since, until, f["actor"], outlet, None)
     day = f"substr({analysis.EVENT_ORDER}, 1, 10)"
-    stmt = (f"SELECT {day} AS day, e.type, count(*) AS n FROM events e JOIN documents d ON d.id = e.doc_id"
+    # the documents are joined only for the outlet filter (the order key is the event's own column)
+    stmt = (f"SELECT {day} AS day, e.type, count(*) AS n FROM events e" + (" JOIN documents d ON d.id = e.doc_id" if outlet else "")
             + (" WHERE " + " AND ".join(where) if where else "") + f" GROUP BY {day}, e.type ORDER BY {day}, e.type")
-    with store.engine.connect() as conn:
-        return [{"day": r.day, "type": r.type, "events": r.n} for r in conn.execute(sql(stmt), params) if r.day and r.day < "9999"]
+
+    def compute():
+        with store.engine.connect() as conn:
+            return [{"day": r.day, "type": r.type, "events": r.n} for r in conn.execute(sql(stmt), params)
+                    if r.day and r.day < "9999"]
+    return [dict(r) for r in _cached(store, "days:" + _fingerprint("days", f), compute)]
 
 
 def event_places(store: Store, *, type: str | None = None, actor: str | None = None,  # noqa: A002
@@ -629,8 +649,8 @@ def event_places(store: Store, *, type: str | None = None, actor: str | None = N
     where, params = analysis._event_filters(None, f["etype"], since, until, f["actor"], outlet, None)
     where.append("e.place IS NOT NULL")
     stmt = ("SELECT e.place, n.name, n.name_ar, count(*) AS events, count(DISTINCT e.doc_id) AS reports, "
-            "count(DISTINCT e.incident_id) AS incidents FROM events e JOIN documents d ON d.id = e.doc_id "
-            "LEFT JOIN entities n ON n.id = e.place WHERE " + " AND ".join(where) + " GROUP BY e.place, n.name, n.name_ar")
+            "count(DISTINCT e.incident_id) AS incidents FROM events e " + ("JOIN documents d ON d.id = e.doc_id " if outlet else "")
+            + "LEFT JOIN entities n ON n.id = e.place WHERE " + " AND ".join(where) + " GROUP BY e.place, n.name, n.name_ar")
 
     def compute():
         places, unplaced = [], 0
