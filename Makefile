@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench bench-store bench-watch bench-linear fuzz lint train-ner train-ner-encoder eval-ner
+.PHONY: install demo test test-pg bench bench-store bench-dashboard vendor-world bench-watch bench-linear fuzz lint train-ner train-ner-encoder eval-ner
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,14 @@ bench: install
 # at /tmp/rasd-bench-100k.db (resumable; about 15 minutes the first time).
 bench-store: install
 	$(BIN)/python -m rasd.bench_store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000
+
+# Every dashboard page's server time on that store (rasd serve started on it; budget 300 ms a page).
+bench-dashboard: install
+	$(BIN)/rasd bench dashboard --db /tmp/rasd-bench-100k.db --rounds 5 --wait 60
+
+# The map's world outline (Natural Earth 1:110m, public domain) from the npm package world-atlas.
+vendor-world:
+	sh scripts/vendor-world-atlas.sh
 
 # Time and peak memory of the text path on hostile 10 / 100 / 1,000 KB inputs (is every stage linear?).
 bench-linear: install

@@ -84,19 +84,20 @@ def shots(tmp_path_factory):
     return path
 
 
-def _load(browser, url):
+def _load(browser, url, direction="rtl"):
     """Load a page and prove nothing from it ran: no dialog opened, no <img> (the payload's) built, no script but ours."""
     from selenium.common.exceptions import NoAlertPresentException
 
     browser.get(url)
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018  (an alert(1) that ran would be open here)
-    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert browser.execute_script("return document.documentElement.dir") == direction
     srcs = browser.execute_script("return [...document.scripts].map(s => s.getAttribute('src'))")
     assert srcs == ["/static/dashboard.js"], (url, srcs)
     assert browser.execute_script("return document.images.length") == 0, url
     bad = browser.execute_script(
-        "return [...document.querySelectorAll('a[href]')].map(a => a.href).filter(h => !/^https?:/i.test(h))")
+        "return [...document.querySelectorAll('a[href]')].map(a => typeof a.href === 'string' ? a.href"
+        " : new URL(a.href.baseVal, location.href).href).filter(h => !/^https?:/i.test(h))")  # an SVG link's href is an object
     assert not bad, (url, bad)
     external = browser.execute_script(
         "return performance.getEntriesByType('resource').map(r => r.name).filter(n => !n.startsWith(location.origin))")
@@ -154,6 +155,52 @@ def test_dashboard_in_chromium(server, browser, shots):
     browser.save_screenshot(str(shots / "dashboard-entity.png"))
     _load(browser, base + "/claims?subject=North+Korea&unit=troops")
     browser.save_screenshot(str(shots / "dashboard-claims.png"))
+
+
+def test_map_draws_its_points_over_the_world_and_a_point_lists_its_events(server, browser, shots):
+    from selenium.webdriver.common.by import By
+
+    base, _db = server
+    _load(browser, base + "/map")
+    points = browser.find_elements(By.CSS_SELECTOR, "svg#map circle.pt")
+    assert points
+    for p in points:  # drawn: a visible, non-empty shape inside the map
+        box = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", p)
+        assert box[0] > 2 and box[1] > 2
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(r => new URL(r.name).pathname)")
+    assert "/map/world.svg" in loaded  # the outline, from rasd serve
+    styles = {p.get_attribute("class").split()[1] for p in points}
+    assert styles <= {"p-exact", "p-city", "p-region", "p-country"}
+    fills = {browser.execute_script("return getComputedStyle(arguments[0]).fill", p) for p in points}
+    assert len(fills) == len(styles)  # each precision drawn its own way
+    browser.save_screenshot(str(shots / "dashboard-map.png"))
+    place = points[0].get_attribute("data-place")
+    browser.find_element(By.CSS_SELECTOR, f"svg#map a.point circle[data-place='{place}']").click()
+    assert f"place={place}" in browser.current_url
+    rows = browser.find_elements(By.CSS_SELECTOR, "#place table.events tbody tr a[href*='#event-']")
+    assert rows
+    browser.save_screenshot(str(shots / "dashboard-map-place.png"))
+
+
+def test_english_labels_and_arabic_digits_hold_across_pages(server, browser, shots):
+    from selenium.webdriver.common.by import By
+
+    base, _db = server
+    try:
+        _load(browser, base + "/?lang=en", "ltr")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Overview"
+        _load(browser, base + "/timeline", "ltr")  # the cookie keeps the choice
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Timeline of events"
+        _load(browser, base + "/map?digits=arabic", "ltr")
+        total = browser.find_element(By.CSS_SELECTOR, "p.total").text
+        assert any("\u0660" <= ch <= "\u0669" for ch in total) and not any(ch.isascii() and ch.isdigit() for ch in total)
+        browser.save_screenshot(str(shots / "dashboard-map-english.png"))
+        _load(browser, base + "/disagreements?digits=western", "ltr")
+        browser.save_screenshot(str(shots / "dashboard-disagreements-english.png"))
+    finally:
+        browser.get(base + "/?lang=ar&digits=western")
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
 
 
 def test_xss_payloads_are_inert_in_chromium(server, browser, shots):

@@ -44,7 +44,7 @@ def serve(db, host, port, token_file, alerts_dir):
             Path(alerts_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             fail(f"cannot use alerts folder {alerts_dir}: {exc.strerror or exc}")
-    app = create_app(db, token, routers=[dashboard], alerts_dir=alerts_dir)
+    app = create_app(db, token, routers=[dashboard], alerts_dir=alerts_dir, warm=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     where = "" if db is None else f" ({db})"
     click.echo(f"rasd: serving the store{where} on http://{host}:{port}/ (dashboard; API under /api/v1, docs: /docs); "
@@ -65,13 +65,27 @@ def bench_api(url, db, n, concurrency):
     main((["--url", url] if url else []) + (["--db", db] if db else []) + ["--requests", str(n), "--concurrency", str(concurrency)])
 
 
+@click.command("dashboard")
+@click.option("--url", help="A running rasd serve on this machine, e.g. http://127.0.0.1:8000.")
+@db_option
+@click.option("--rounds", type=click.IntRange(1, 200), default=20, show_default=True, help="Timed requests per page after the first.")
+@click.option("--wait", type=click.FloatRange(0), default=1800, show_default=True,
+              help="Seconds to wait for the background aggregates (disagreements) before timing.")
+def bench_dashboard(url, db, rounds, wait):
+    """Time every dashboard page on a rasd serve (--url, or --db to start one): the server's time, first and p50/p95/max."""
+    from rasd.serve.dashboard.bench import main
+
+    main((["--url", url] if url else []) + (["--db", db] if db else []) + ["--rounds", str(rounds), "--wait", str(wait)])
+
+
 class BenchGroup(click.Group):
     """`rasd bench CORPUS ...` as before, and `rasd bench api ...`: a word that is not a subcommand
     goes to the corpus benchmark."""
 
     def __init__(self, corpus_bench: click.Command):
-        super().__init__(name=corpus_bench.name, help=(corpus_bench.help or "") + "\n\n`rasd bench api --help`: the HTTP API benchmark.",
-                         commands=[bench_api], invoke_without_command=False, no_args_is_help=True)
+        super().__init__(name=corpus_bench.name, help=(corpus_bench.help or "") + "\n\n`rasd bench api --help`: the HTTP API "
+                         "benchmark; `rasd bench dashboard --help`: the dashboard pages' server time.",
+                         commands=[bench_api, bench_dashboard], invoke_without_command=False, no_args_is_help=True)
         self.corpus_bench = corpus_bench
 
     def resolve_command(self, ctx, args):

@@ -17,11 +17,12 @@ log = logging.getLogger("rasd.serve")
 
 
 def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRouter] = (), *, create: bool = False,
-               alerts_dir: str | None = None) -> FastAPI:
+               alerts_dir: str | None = None, warm: bool = False) -> FastAPI:
     """A FastAPI app over the store at ``store_url`` (a path or URL). Writes need ``token``; with
-    none they are refused. ``routers`` are mounted after the API (the dashboard will be one).
+    none they are refused. ``routers`` are mounted after the API (the dashboard is one).
     ``alerts_dir``: the one folder alerts created over HTTP may write their hit files into (else
-    file delivery is refused over HTTP: a token must not let a client write anywhere on the server)."""
+    file delivery is refused over HTTP: a token must not let a client write anywhere on the server).
+    ``warm``: start computing the whole-store aggregates (disagreements, entity counts) as the server starts."""
     from rasd.serve import api
     from rasd.store import open_store
 
@@ -29,6 +30,10 @@ def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRo
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        if warm:
+            from rasd.store import query
+
+            query.warm(store)
         yield
         store.close()
 
@@ -51,6 +56,8 @@ def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRo
         try:
             response = await call_next(request)
             status = response.status_code
+            # the server's own time, for `rasd bench dashboard` and a browser's network panel
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.1f}"
             return response
         finally:
             path = request.url.path + (f"?{request.url.query}" if request.url.query else "")

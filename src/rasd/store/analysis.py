@@ -181,9 +181,9 @@ def _claim_filters(subject, unit, entity, since, until, outlet, doc=None) -> tup
 def iter_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
                 until: str | None = None, limit: int | None = None, *, actor: str | None = None, outlet: str | None = None,
                 incident: int | None = None, doc: str | None = None, after: tuple | None = None,
-                offset: int = 0) -> Iterator[dict]:
+                offset: int = 0, place: str | None = None) -> Iterator[dict]:
     """Events with their document, oldest first; ``after`` is a keyset position (``sort``, ``event_id``)."""
-    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident, doc)
+    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident, doc, place)
     stmt = _page(f"SELECT e.*, d.path, d.url, d.published, d.outlet, i.key AS incident_key, {EVENT_ORDER} AS sort "
                  "FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN incidents i ON i.id = e.incident_id",
                  where, params, EVENT_ORDER, "e.id", after, limit, offset)
@@ -204,16 +204,17 @@ def iter_events(store: Store, entity: str | None = None, etype: str | None = Non
 
 
 def count_events(store: Store, entity: str | None = None, etype: str | None = None, since: str | None = None,
-                 until: str | None = None, *, actor: str | None = None, outlet: str | None = None, incident: int | None = None) -> int:
-    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident)
+                 until: str | None = None, *, actor: str | None = None, outlet: str | None = None, incident: int | None = None,
+                 place: str | None = None) -> int:
+    where, params = _event_filters(entity, etype, since, until, actor, outlet, incident, place=place)
     stmt = "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
     with store.engine.connect() as conn:
         return conn.execute(sql(stmt), params).scalar()
 
 
-def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=None) -> tuple[list[str], dict]:
+def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=None, place=None) -> tuple[list[str], dict]:
     where, params = _conditions(
-        ("doc", doc, "e.doc_id = :doc"),
+        ("doc", doc, "e.doc_id = :doc"), ("place", place, "e.place = :place"),
         ("entity", entity, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)"),
         ("actor", actor, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')"),
         ("etype", etype.upper() if etype else None, "e.type = :etype"), ("outlet", outlet, "d.outlet = :outlet"),

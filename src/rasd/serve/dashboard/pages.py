@@ -9,21 +9,41 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from rasd.errors import RasdError
-from rasd.serve.dashboard import render
+from rasd.serve.dashboard import geo, i18n, render
 from rasd.store import query
 
 router = APIRouter(include_in_schema=False)
 _env = render.environment()
 _STATIC = {p.name: p for p in (render.HERE / "static").iterdir() if p.is_file()}
-_MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+_MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
+          ".json": "application/json", ".txt": "text/plain; charset=utf-8"}
+_YEAR = 365 * 24 * 3600
+
 
 def _store(request: Request):
     return request.app.state.store
 
 
+def _switch(request: Request, **change: str) -> str:
+    """This page's address with a setting changed (the other query parameters kept)."""
+    from urllib.parse import urlencode
+
+    params = dict(request.query_params)
+    params.update(change)
+    return request.url.path + "?" + urlencode(params)
+
+
 def _html(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
-    body = _env.get_template(template).render(request=request, nav=template.split(".")[0], **ctx)
-    return HTMLResponse(body, status_code=status, headers=render.HEADERS)
+    settings, chosen = i18n.from_request(request.query_params, request.cookies)
+    other = {"lang": "en" if settings.lang == "ar" else "ar",
+             "digits": "western" if settings.digits == "arabic" else "arabic"}
+    body = _env.get_template(template).render(request=request, nav=template.split(".")[0], settings=settings,
+                                              switch={k: _switch(request, **{k: v}) for k, v in other.items()},
+                                              other=other, **ctx)
+    response = HTMLResponse(body, status_code=status, headers=render.HEADERS)
+    for name, value in chosen.items():
+        response.set_cookie(name, value, max_age=_YEAR, samesite="lax", httponly=True)
+    return response
 
 
 def _view(request: Request, template: str, build) -> HTMLResponse:
@@ -90,11 +110,15 @@ def _newest(disagreements: list[dict], n: int) -> list[dict]:
 def overview(request: Request):
     def build():
         store = _store(request)
-        dis = query.disagreements(store, limit=query.MAX_LIMIT, count=True)
+        try:  # the newest of every disagreement: computed once per state of the store, in the background
+            dis = query.disagreements(store, limit=query.MAX_LIMIT, count=True, wait=False)
+            newest, total, pending = _newest(dis.items, 6), dis.total, False
+        except query.Pending:
+            newest, total, pending = [], None, True
         return {"stats": query.stats(store),
                 "stories": query.stories(store, min_documents=2, limit=10).items or query.stories(store, limit=10).items,
                 "incidents": query.incidents(store, limit=10).items,
-                "disagreements": _newest(dis.items, 6), "disagreement_total": dis.total,
+                "disagreements": newest, "disagreement_total": total, "pending": pending,
                 "timeline": _day_table(query.event_days(store), days=28)}
     return _view(request, "overview.html", build)
 
@@ -151,9 +175,14 @@ def document(request: Request, doc_id: Annotated[str, Path(max_length=64)]):
 CLAIM_FILTERS = ("subject", "unit", "outlet", "since", "until")
 
 
-def _disputed(store, subject, unit) -> set[int]:
+def _disputed(store, subject, unit) -> set[int] | None:
+    """The claim ids on a side of a disagreement (None while they are being computed)."""
     ids = set()
-    for d in query.disagreements(store, subject=subject, unit=unit, limit=query.MAX_LIMIT).items:
+    try:
+        found = query.disagreements(store, subject=subject, unit=unit, limit=query.MAX_LIMIT, wait=False).items
+    except query.Pending:
+        return None
+    for d in found:
         ids.update(s["claim_id"] for s in d["sides"] if "claim_id" in s)
     return ids
 
@@ -166,7 +195,8 @@ def claims(request: Request):
     def build():
         store = _store(request)
         page = query.claims(store, limit=_limit(args), cursor=cursor, count=True, **_filters(args))
-        return {"args": args, "page": page, "disputed": _disputed(store, args.get("subject"), args.get("unit"))}
+        disputed = _disputed(store, args.get("subject"), args.get("unit"))
+        return {"args": args, "page": page, "disputed": disputed or set(), "pending": disputed is None}
     return _view(request, "claims.html", build)
 
 
@@ -176,8 +206,12 @@ def disagreements(request: Request):
     cursor = request.query_params.get("cursor") or None
 
     def build():
-        page = query.disagreements(_store(request), limit=_limit(args), cursor=cursor, count=True, **_filters(args))
-        return {"args": args, "page": page}
+        try:
+            page = query.disagreements(_store(request), limit=_limit(args), cursor=cursor, count=True, wait=False,
+                                       **_filters(args))
+        except query.Pending:
+            return {"args": args, "page": None, "pending": True}
+        return {"args": args, "page": page, "pending": False}
     return _view(request, "disagreements.html", build)
 
 
@@ -221,3 +255,40 @@ def timeline(request: Request):
                                   cursor=cursor, count=True)
         return {"args": args, "day": day, "events": events, **table}
     return _view(request, "timeline.html", build)
+
+
+MAP_FILTERS = ("type", "actor", "outlet", "since", "until")
+
+
+@router.get("/map/world.svg")
+def world_svg():
+    """The world outline (Natural Earth 1:110m, vendored as static/world-110m.json), projected once."""
+    return Response(geo.world_svg(), media_type="image/svg+xml",
+                    headers={**render.HEADERS, "Cache-Control": "max-age=86400"})
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request):
+    args = _args(request, *MAP_FILTERS, "limit")
+    place = render.clean(request.query_params.get("place", "")).strip() or None
+    whole = request.query_params.get("view") == "world"
+    cursor = request.query_params.get("cursor") or None
+
+    def build():
+        store = _store(request)
+        found = query.event_places(store, **_filters(args))
+        points = []
+        for p in found["places"]:
+            x, y = geo.project(p["lat"], p["lon"])
+            points.append({**p, "x": x, "y": y})
+        view = geo.WHOLE if whole else geo.fit([(p["x"], p["y"]) for p in points])
+        for p in points:
+            p["r"] = geo.radius(p["reports"], view)
+        events = chosen = None
+        if place:
+            events = query.events(store, **_filters(args), place=place, limit=_limit(args), cursor=cursor, count=True)
+            chosen = next((p for p in points if p["id"] == place), {"id": place, "name": place, "name_ar": None})
+        # the largest drawn last, so a small point near a big one can still be clicked
+        return {"args": args, "view": view, "whole": whole, "points": sorted(points, key=lambda p: -p["r"]),
+                "ranked": points, "unplaced": found["unplaced"], "place": chosen, "events": events}
+    return _view(request, "map.html", build)

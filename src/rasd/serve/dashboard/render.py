@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 HERE = Path(__file__).parent
@@ -94,9 +94,50 @@ def is_day(value) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")))
 
 
+def count(value, style: str = "western") -> str:
+    """A whole number with thousands separators, in the digits chosen (Arabic-Indic with the Arabic separator)."""
+    from rasd.serve.dashboard.i18n import digits
+
+    if not isinstance(value, int):
+        return digits(clean(value), style)
+    text = f"{value:,}"
+    return digits(text, style).replace(",", "\u066c") if style == "arabic" else text
+
+
+# The filters that follow the page's settings (``settings`` in the template context: language, digits).
+@pass_context
+def _count(ctx, value) -> str:
+    return count(value, ctx["settings"].digits)
+
+
+@pass_context
+def _num(ctx, value) -> str:
+    from rasd.serve.dashboard.i18n import digits
+
+    text = num(value)
+    style = ctx["settings"].digits
+    return digits(text, style).replace(",", "\u066c") if style == "arabic" else text
+
+
+@pass_context
+def _date(ctx, value) -> Markup:
+    """A date or day the dashboard shows (untrusted: escaped, isolated), in the digits chosen."""
+    from rasd.serve.dashboard.i18n import digits
+
+    return Markup("<bdi>%s</bdi>") % digits(clean(value), ctx["settings"].digits)
+
+
+@pass_context
+def _message(ctx, key: str, **values) -> Markup:
+    from rasd.serve.dashboard.i18n import message
+
+    return message(key, ctx["settings"].lang, **values)
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True,
                       default_for_string=True), trim_blocks=True, lstrip_blocks=True)
     env.tests["day"] = is_day
-    env.filters.update(t=bdi, http_url=http_url, snippet=snippet, num=num)
+    env.filters.update(t=bdi, http_url=http_url, snippet=snippet, num=_num, n=_count, d=_date)
+    env.globals["_"] = _message
     return env
