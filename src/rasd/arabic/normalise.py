@@ -47,7 +47,19 @@ _DELETED.update({"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u
 _DELETED.update(chr(c) for c in range(0x202A, 0x202F))
 _DELETED.update(chr(c) for c in range(0x2066, 0x206A))
 
-_TABLE = str.maketrans({**_ONE_TO_ONE, **{c: None for c in _DELETED}})
+
+def _lookup_table(mapping: dict[int, int | None]) -> tuple[int | None, ...]:
+    """``mapping`` as a tuple indexed by code point (identity where it says nothing): str.translate
+    indexes a tuple without hashing and without raising a LookupError for every unmapped character,
+    about three times faster than a dict on Arabic text. Code points past its end stay as they are."""
+    table: list[int | None] = list(range(max(mapping) + 1))
+    for k, v in mapping.items():
+        table[k] = v
+    return tuple(table)
+
+
+_TABLE = _lookup_table({ord(k): (ord(v) if v is not None else None)
+                        for k, v in {**_ONE_TO_ONE, **{c: None for c in _DELETED}}.items()})
 _DELETED_RUN = re.compile("[" + "".join(re.escape(c) for c in sorted(_DELETED)) + "]+")
 # For regular expressions written in Arabic: the same rules, but ASCII (regex syntax such as \S, \W,
 # (?P<name>...)) is left alone. Latin words in such patterns are written in lower case.

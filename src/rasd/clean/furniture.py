@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
-from rasd.arabic.normalise import key, normalise, normalise_pattern
+from rasd.arabic.normalise import Normalised, key, normalise, normalise_pattern
 
 KINDS = ("drop", "meta", "label", "end", "bio", "related")
 
@@ -33,7 +33,7 @@ class Furniture:
 
     def match(self, line: str) -> LineMatch | None:
         """The first rule a (whitespace-collapsed) line matches, with its fields in original spelling."""
-        norm = normalise(line)
+        norm = _normalised_line(line)
         for rule in self.rules:
             m = rule.pattern.search(norm.text)
             if m:
@@ -49,7 +49,19 @@ class Furniture:
 
     def outlet_name(self, line: str) -> str | None:
         """The canonical outlet when the whole line is an outlet's name."""
-        return self.outlets.get(key(line))
+        return self.outlets.get(line_key(line))
+
+
+# Cleaning looks at each line three times (furniture rules, outlet names, repeated lines): it is
+# normalised once. Bounded, so a long stream of articles does not keep its lines alive.
+@lru_cache(maxsize=4096)
+def _normalised_line(line: str) -> Normalised:
+    return normalise(line)
+
+
+def line_key(line: str) -> str:
+    """``key(line)``, from the line's normalised form computed once."""
+    return " ".join(_normalised_line(line).text.split())
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from rasd.arabic.normalise import key
-from rasd.clean.furniture import Furniture, furniture
+from rasd.clean.furniture import Furniture, furniture, line_key
 from rasd.extract.dates import dateline, parse_date
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -222,7 +222,7 @@ def _find_title(kept: list[_Line], dropped: list[str]) -> str | None:
 def _drop_repeats(kept: list[_Line], title: str | None, dropped: list[str]) -> list[_Line]:
     """Drop repeated headlines, captions printed twice, and later copies of any line."""
     title_key = key(title) if title else None
-    keys = [key(x.text) for x in kept]
+    keys = [line_key(x.text) for x in kept]
     caption = set()
     for a in range(len(kept) - 1):
         if keys[a] == keys[a + 1] and not kept[a + 1].blank_before and is_headline(kept[a].text):

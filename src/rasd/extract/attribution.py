@@ -458,12 +458,19 @@ class SentenceModality:
         deny = inf
         self._deny_at: set[int] = set()
         longest = max((len(w) for w in lex.deny), default=0) + 1  # +1: a conjunction before it
-        for m in re.finditer(r"\S+", n_sent):
+        prefixes, lengths = _deny_prefixes()
+        # a word that is, or is cut from, a deny word (with its conjunction) holds one: none, nothing to find
+        words = _WORD_RUN.finditer(n_sent) if any(d in n_sent for d in lex.deny) else ()
+        for m in words:
             w = m.group()
             if deny == inf and strip_conj(w) in lex.deny:
                 deny = m.end()
-            self._deny_at.update(m.start() + k for k in range(1, min(len(w) - 1, longest) + 1)
-                                 if strip_conj(w[:k]) in lex.deny)
+            top = min(len(w) - 1, longest)
+            for k in lengths:  # the cut prefixes w[:k], 1 <= k <= top, that strip_conj makes a deny word
+                if k > top:
+                    break
+                if w[:k] in prefixes:
+                    self._deny_at.add(m.start() + k)
         self._deny = min(deny, _first_end(_NEGATION, n_sent, inf))
         hyp = _first_end(_CONDITION, n_sent, inf)
         for p in lex.hypothetical:
@@ -488,6 +495,19 @@ class SentenceModality:
         if self._expected_end <= pos or pos in self._expected_at:
             return "expected"
         return "reported" if attributed else "asserted"
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=1)
+def _deny_prefixes() -> tuple[frozenset[str], tuple[int, ...]]:
+    """Every string ``p`` with ``strip_conj(p)`` a deny word (a deny word, or a conjunction and one),
+    and their lengths in order: a set lookup per length instead of ``strip_conj`` per prefix."""
+    deny = lexicon().deny
+    candidates = {*deny, *(c + d for c in conjunctions() for d in deny)}
+    found = frozenset(p for p in candidates if strip_conj(p) in deny)
+    return found, tuple(sorted({len(p) for p in found}))
 
 
 @lru_cache(maxsize=1)

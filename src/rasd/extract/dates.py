@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from rasd import resources
 from rasd.arabic.normalise import Normalised, key, normalise
 from rasd.model import DateRef
@@ -36,7 +38,11 @@ class _Lexicon:
     relative: dict[str, tuple[str, int]]
     seasons: dict[str, tuple[int, int]]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
-    anything: re.Pattern[str]  # cheap pre-check: a digit or any date word at all
+    # What each pattern cannot match without (a digit, or a word of one of its lists), and one
+    # Aho-Corasick pass that says which of those words a text holds: a pattern whose words are
+    # absent is not run (ten regex scans of every sentence were most of the time spent on dates).
+    needs: tuple[frozenset[str], ...]
+    words: ahocorasick.Automaton
 
 
 def _alt(words: list[str]) -> str:
@@ -81,9 +87,30 @@ def lexicon() -> _Lexicon:
         ("weekday", re.compile(rf"{b}(?:(?P<pre>اليوم|امس|يوم|صباح|مساء|ليله|صباح يوم|مساء يوم|ليل|ظهر|عصر|فجر|ظهر يوم|عصر يوم|فجر يوم|نهار)\s*/?\s*)?{wd}(?!\s+(?:{_alt(not_weekday)}){e})\s*/?(?:\s+{rel})?{e}")),
         ("relative", re.compile(rf"{b}(?P<phrase>{_alt(list(relative))}){e}")),
     )
-    words = [*months, *weekdays, *relative, *seasons, "عام", "سنه"]
-    anything = re.compile(rf"\d|{_alt(words)}")
-    return _Lexicon(months, frozenset(ambiguous), weekdays, relative, seasons, patterns, anything)
+    # the same order as ``patterns``; every name in a pattern's required alternation is a literal
+    needs = tuple(frozenset(n) for n in (
+        ("digit",), ("digit",), ("digit", "month"), ("digit", "month"), ("month",), ("season",),
+        ("digit", "year_word"), ("digit",), ("weekday",), ("relative",),
+    ))
+    assert len(needs) == len(patterns)
+    words = ahocorasick.Automaton()
+    for cat, names in (("month", months), ("weekday", weekdays), ("relative", relative), ("season", seasons),
+                       ("year_word", ("عام", "سنه"))):
+        for name in names:
+            words.add_word(name, (*words.get(name, ()), cat))
+    words.make_automaton()
+    return _Lexicon(months, frozenset(ambiguous), weekdays, relative, seasons, patterns, needs, words)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _present(text: str, lex: _Lexicon) -> set[str]:
+    """The kinds of date word in ``text`` (as substrings), and "digit" if it has one."""
+    found = {cat for _, cats in lex.words.iter(text) for cat in cats}
+    if _DIGIT.search(text):
+        found.add("digit")
+    return found
 
 
 def parse_date(text: str, reference: dt.date | None = None) -> tuple[str | None, str | None]:
@@ -100,16 +127,29 @@ def find_dates(text: str | Normalised, reference: dt.date | None = None, normali
 
     ``normalised``: the caller's normalised form of ``text``, reused when it maps one-to-one."""
     if isinstance(text, Normalised):
-        norm = text
-    elif normalised is not None and len(normalised) == len(text):
-        norm = Normalised(normalised, text)
-    else:
-        norm = normalise(text)
+        return _find_dates(text, reference)
+    if normalised is not None and len(normalised) != len(text):
+        normalised = None
+    return list(_find_dates_cached(text, reference, normalised))
+
+
+# Claims, events and attribution each look for the dates of the same sentence: the last few hundred
+# answers are kept (a pure function of its arguments; DateMention is immutable).
+@lru_cache(maxsize=512)
+def _find_dates_cached(text: str, reference: dt.date | None, normalised: str | None) -> tuple[DateMention, ...]:
+    norm = Normalised(normalised, text) if normalised is not None else normalise(text)
+    return tuple(_find_dates(norm, reference))
+
+
+def _find_dates(norm: Normalised, reference: dt.date | None) -> list[DateMention]:
     lex = lexicon()
-    if not lex.anything.search(norm.text):
+    present = _present(norm.text, lex)
+    if not present:
         return []
     candidates: list[tuple[int, int, str | None, str | None]] = []
-    for kind, pattern in lex.patterns:
+    for (kind, pattern), needs in zip(lex.patterns, lex.needs, strict=True):
+        if not needs <= present:
+            continue
         for m in pattern.finditer(norm.text):
             resolved = _resolve(kind, m, lex, reference)
             if resolved is None:

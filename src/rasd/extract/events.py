@@ -452,8 +452,10 @@ def _requirement_met(n_sent: str, start: int, end: int, trig: Trigger) -> bool:
         return True
     before = n_sent[:start].split()[-8:]
     after = n_sent[end:].split()[:8]
-    words = before + after
-    return any(any(w.endswith(r) or w.startswith(r) or r in w for w in words) for r in trig.requires)
+    # "r in w" for some word w, as one search of the words joined by spaces (a match cannot span a
+    # space when r has none; a requirement with a space is never inside one word)
+    words = " ".join(before + after)
+    return any(" " not in r and r in words for r in trig.requires)
 
 
 def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:

@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -35,6 +32,10 @@ from rasd.entities.kb import KB_VERSION
 from rasd.errors import RasdError
 from rasd.store.schema import meta
 from rasd.store.search_text import SEARCH_VERSION
+
+if TYPE_CHECKING:  # Alembic is imported only when a store is not at this Rasd's schema (see _at_head)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 DEFAULT_DB = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "rasd" / "rasd.db"
 # What shapes stored results; a store is never read with other settings than the ones that built it.
@@ -201,20 +202,63 @@ def _sqlite_events(engine: Engine, writer: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """The head revisions of the migration scripts, read from their files: importing Alembic and
+    loading its scripts costs more than the rest of a search command, so a store that is up to date
+    is opened without it (any other store goes through Alembic as before)."""
+    revs, downs = set(), set()
+    for f in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(f.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        revs.add(found["revision"].strip().strip("\"'"))
+        downs.update(re.findall(r"[\"']([^\"']+)[\"']", found.get("down_revision", "")))
+    return frozenset(revs - downs)
+
+
+_HAS_VERSIONS = {
+    "sqlite": "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'",
+    "postgresql": "SELECT count(*) FROM information_schema.tables WHERE table_name = 'alembic_version' "
+                  "AND table_schema = current_schema()",
+}
+
+
+def _at_head(conn: Connection) -> bool:
+    """Is the store at this Rasd's schema (its one revision is the one head)? Two plain queries."""
+    probe = _HAS_VERSIONS.get(conn.dialect.name)
+    if probe is None or not conn.execute(text(probe)).scalar():
+        return False
+    current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    heads = _heads()
+    return len(heads) == 1 and current == heads
+
+
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def _versions(conn: Connection) -> tuple[str | None, tuple[str, ...], ScriptDirectory]:
     """The store's schema revision (None if it has none) and this Rasd's heads."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_config())
     current = MigrationContext.configure(conn).get_current_revision()
     return current, tuple(script.get_heads()), script
 
 
 def _known(script: ScriptDirectory, rev: str) -> bool:
+    from alembic.util.exc import CommandError
+
     try:
         return script.get_revision(rev) is not None
     except CommandError:
@@ -231,8 +275,13 @@ def _newer(where: str, rev: str) -> StoreError:
 def _migrate(store: Store) -> None:
     """Create or upgrade the schema under the write lock, re-reading the version once the lock is held."""
     def work() -> None:
-        cfg = _config()
         with store.write() as conn:
+            if _at_head(conn):
+                _check_settings(store, conn, write=True)
+                return
+            from alembic import command
+
+            cfg = _config()
             current, heads, script = _versions(conn)
             if current is None:
                 foreign = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
@@ -251,6 +300,10 @@ def _migrate(store: Store) -> None:
 def _check(store: Store) -> None:
     """A reader's check: the store exists, has this Rasd's schema and settings; nothing is written."""
     with store.engine.connect() as conn:
+        if _at_head(conn):
+            _check_settings(store, conn)
+            conn.rollback()
+            return
         current, heads, script = _versions(conn)
         if current is None:
             raise StoreError(f"{store.where}: no Rasd store there (empty or not made by Rasd; `rasd ingest` creates one)")
