@@ -118,6 +118,10 @@ def test_dashboard_in_chromium(server, browser, shots):
     browser.get(base + "/search")
     box = browser.find_element(By.NAME, "q")
     box.send_keys("كورسك", Keys.ENTER)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the form submits asynchronously: wait for the results page, not the page it was typed on
+    WebDriverWait(browser, 30).until(lambda b: "q=" in b.current_url and b.find_elements(By.CSS_SELECTOR, "ol.results h3 a"))
     results = browser.find_elements(By.CSS_SELECTOR, "ol.results h3 a")
     assert results and "q=" in browser.current_url and browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
     browser.save_screenshot(str(shots / "dashboard-search.png"))
