@@ -253,9 +253,9 @@ def cross_validate(data: Data, folds: int = 5, **kw) -> dict:
         honest = np.zeros(3, np.int64)
         chosen = []
         for f in range(folds):
-            th = best([x for x in xs if x[0] != f])
-            chosen.append(th)
-            honest += counts(th, [x for x in xs if x[0] == f])
+            fold_th = best([x for x in xs if x[0] != f])
+            chosen.append(fold_th)
+            honest += counts(fold_th, [x for x in xs if x[0] == f])
         th_all = best(xs)
         out[etype] = {"at_0.5": _prf(*counts(0.5, xs)), "cv": _prf(*honest), "fold_thresholds": chosen,
                       "threshold": th_all, "at_threshold": _prf(*counts(th_all, xs))}
