@@ -74,3 +74,13 @@ def test_cross_validation_chooses_each_folds_threshold_without_its_labels():
     assert a["cv"]["f1"] > 0.9  # literal and figurative are told apart on held-out sentences
     # PROTEST here is a coin toss (the same words, either label): held-out F1 cannot be high
     assert out["PROTEST"]["cv"]["f1"] < 0.8 or out["PROTEST"]["cv"]["precision"] < 0.8
+
+
+def test_the_shipped_model_records_the_command_that_rebuilds_it_and_its_cv_figures():
+    info = shipped_model().info["source"]
+    assert "rasd train events" in info and "cv_f1" in info
+    # its gates are thresholds chosen in cross-validation, from the grid, for the OEDA types only
+    model = shipped_model()
+    for etype in ("ASSAULT", "PROTEST"):
+        assert float(model.thresholds[model.types.index(etype)]) in {float(np.float32(t)) for t in GRID}
+    assert float(model.thresholds[model.types.index("CONSULT")]) == 0.0
