@@ -7,7 +7,8 @@ Training data, each sentence labelled for some types only (a mask says which):
            that best fits it (a trigger of its type, its participants' forms, its date words); every
            sentence of those articles is labelled for every type (the gold lists all events)
   silver   ANT articles run through Rasd's rules: a sentence with a rule event is a positive for its
-           type, a sentence with no trigger a negative for every type (at a lower weight)
+           type (not for the gated ASSAULT and PROTEST: judged data only), a sentence with no trigger
+           a negative for every type (at a lower weight)
 The model is a multi-label logistic regression (Adam, L2) on the features of rasd.extract.event_model,
 in NumPy. ``cross_validate`` gives the 5-fold figures on the OEDA half quoted in README.md.
 """
@@ -48,6 +49,8 @@ class Data:
         self.mask: list[np.ndarray] = []
         self.weight: list[float] = []
         self.group: list[str] = []
+        self.text: list[str] = []
+        self.lex: list[set[str]] = []
 
     def add(self, n_sent: str, pos: set[str], labelled: set[str], weight: float, group: str) -> None:
         y = np.zeros(len(TYPES), np.float32)
@@ -58,7 +61,10 @@ class Data:
         for t in pos:
             if t in _T:
                 y[_T[t]] = m[_T[t]] = 1
-        self.feats.append(features(n_sent, lexicon_types(n_sent)))
+        lex = lexicon_types(n_sent)
+        self.text.append(n_sent)
+        self.lex.append(lex)
+        self.feats.append(features(n_sent, lex))
         self.y.append(y)
         self.mask.append(m)
         self.weight.append(weight)
@@ -146,7 +152,10 @@ def _silver(data: Data, corpus: Path, articles: int, weight: float, every_plain:
                 by_sent.setdefault(ev.start, set()).add(ev.type)
             for j, s in enumerate(doc.sentence_spans):
                 n_sent = key(doc.text[s.start:s.end])
-                got = {t for st, ts in by_sent.items() if s.start <= st < s.end for t in ts}
+                # The rules' ASSAULT and PROTEST are what the model is there to judge (their triggers
+                # fire on the figurative, denied and planned uses the OEDA negatives show): no silver
+                # positives for the gated types, which learn from judged sentences only.
+                got = {t for st, ts in by_sent.items() if s.start <= st < s.end for t in ts} - set(GATED)
                 lex = lexicon_types(n_sent)
                 if got:
                     data.add(n_sent, got, got, weight, f"silver:{n}")
@@ -158,7 +167,7 @@ def _silver(data: Data, corpus: Path, articles: int, weight: float, every_plain:
     return n
 
 
-def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float = 1e-3, lr: float = 0.1,
+def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float = 3e-3, lr: float = 0.1,
         min_count: int = 1) -> EventModel:
     rows = list(range(len(data))) if rows is None else rows
     counts = Counter(f for r in rows for f in set(data.feats[r]))
@@ -219,34 +228,46 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 
 
 def cross_validate(data: Data, folds: int = 5, **kw) -> dict:
-    """5-fold cross-validation over the OEDA sentences (split at random, seed 0; the other data always
-    in training): sentence-level P/R/F1 for ASSAULT and PROTEST at the threshold 0.5, and at the
-    threshold of best out-of-fold F1 (the one the shipped model uses; chosen on these same folds, so
-    slightly optimistic)."""
+    """5-fold cross-validation over the OEDA sentences (split at random, seed 0, as the OEDA halves are
+    split by sentence; the other data always in training): sentence-level P/R/F1 for ASSAULT and
+    PROTEST at the threshold 0.5, and ``cv``: each fold scored at the threshold that is best on the
+    out-of-fold scores of the OTHER folds, so no fold's labels choose its own threshold (the honest
+    figure). ``threshold`` (best on all out-of-fold scores) is the one the shipped model uses."""
     oeda = [i for i, g in enumerate(data.group) if g.startswith("oeda:")]
     rest = [i for i, g in enumerate(data.group) if not g.startswith("oeda:")]
     rng = np.random.default_rng(0)
     fold_of = dict(zip(oeda, rng.permutation(len(oeda)) % folds, strict=True))
-    scored: dict[str, list[tuple[bool, float]]] = {"ASSAULT": [], "PROTEST": []}
+    scored: dict[str, list[tuple[int, bool, float]]] = {"ASSAULT": [], "PROTEST": []}
     for f in range(folds):
         model = fit(data, rest + [i for i in oeda if fold_of[i] != f], **kw)
         for i in oeda:
             if fold_of[i] == f:
                 etype = data.group[i].split(":")[1]
                 col = _T[etype]
-                scored[etype].append((bool(data.y[i][col] > 0), float(model.scores(data.feats[i])[col])))
+                scored[etype].append((f, bool(data.y[i][col] > 0), float(model.scores(data.feats[i])[col])))
     out = {}
     for etype, xs in scored.items():
-        def at(th: float, xs=xs) -> dict:
-            return _prf(sum(g and p >= th for g, p in xs), sum(not g and p >= th for g, p in xs),
-                        sum(g and p < th for g, p in xs))
-        best = max(GRID, key=lambda th: at(th)["f1"])
-        out[etype] = {"at_0.5": at(0.5), "threshold": best, "at_threshold": at(best)}
+        def counts(th: float, rows) -> tuple[int, int, int]:
+            return (sum(g and p >= th for _, g, p in rows), sum(not g and p >= th for _, g, p in rows),
+                    sum(g and p < th for _, g, p in rows))
+
+        def best(rows) -> float:
+            return max(GRID, key=lambda th: _prf(*counts(th, rows))["f1"])
+
+        honest = np.zeros(3, np.int64)
+        chosen = []
+        for f in range(folds):
+            fold_th = best([x for x in xs if x[0] != f])
+            chosen.append(fold_th)
+            honest += counts(fold_th, [x for x in xs if x[0] == f])
+        th_all = best(xs)
+        out[etype] = {"at_0.5": _prf(*counts(0.5, xs)), "cv": _prf(*honest), "fold_thresholds": chosen,
+                      "threshold": th_all, "at_threshold": _prf(*counts(th_all, xs))}
     return out
 
 
 GATED = ("ASSAULT", "PROTEST")
-GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+GRID = tuple(round(0.05 * i, 2) for i in range(1, 17))  # 0.05 … 0.8
 
 
 def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60) -> dict:
@@ -277,6 +298,8 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
         report["cv_oeda"] = cross_validate(data, epochs=epochs)
         for etype, r in report["cv_oeda"].items():
             model.thresholds[_T[etype]] = r["threshold"]
+    model.info.update(command=f"rasd train events --silver {silver_articles} --epochs {epochs}",
+                      cv_f1={t: r["cv"]["f1"] for t, r in report.get("cv_oeda", {}).items()})
     model.save(out)
     report.update(features=len(model.vocab), out=str(out), seconds=round(time.perf_counter() - t0, 1))
     return report

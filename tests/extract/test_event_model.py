@@ -4,7 +4,7 @@ import numpy as np
 
 from rasd.arabic.normalise import key
 from rasd.extract.event_model import EventModel, features, shipped_model
-from rasd.train_events import TYPES, Data, fit
+from rasd.train_events import GRID, TYPES, Data, cross_validate, fit
 
 
 def test_features_are_words_stems_pairs_and_lexicon_types():
@@ -41,3 +41,67 @@ def test_the_shipped_model_covers_every_plover_type_the_devset_uses():
     assert model is not None, "resources/events_model.npz is missing: run `rasd train events`"
     assert set(model.types) == set(TYPES) and len(TYPES) == 16
     assert model.weights.shape == (len(model.vocab), 16) and np.isfinite(model.weights).all()
+
+
+def test_letter_grams_tie_the_forms_of_one_root_together():
+    # "تظاهر" (verb) and "المتظاهرين" (participle) share no word or stem feature, but share letter grams
+    verb, noun = set(features(key("تظاهر"))), set(features(key("المتظاهرين")))
+    shared = {f for f in verb & noun if f.startswith("c")}
+    assert "cظاه" in shared and "cتظا" in shared
+    assert not {f for f in verb & noun if f[0] in "wspe"}
+
+
+def _oeda_toy() -> Data:
+    d = Data()
+    rng = np.random.default_rng(1)
+    for i in range(60):
+        noise = " ".join(rng.choice(["اليوم", "امس", "في", "المدينة", "الشمال"], 3))
+        if i % 3 == 0:
+            d.add(key(f"قصفت الطائرات القرية {noise}"), {"ASSAULT"}, {"ASSAULT"}, 1.0, f"oeda:ASSAULT:{i}")
+        else:
+            d.add(key(f"قصف الشاعر خصومه بالكلمات {noise}"), set(), {"ASSAULT"}, 1.0, f"oeda:ASSAULT:{i}")
+        d.add(key(f"تظاهر الطلاب {noise}"), {"PROTEST"} if i % 2 else set(), {"PROTEST"}, 1.0,
+              f"oeda:PROTEST:{i}")
+    return d
+
+
+def test_cross_validation_chooses_each_folds_threshold_without_its_labels():
+    out = cross_validate(_oeda_toy(), folds=3, epochs=30)
+    a = out["ASSAULT"]
+    assert len(a["fold_thresholds"]) == 3 and all(t in GRID for t in a["fold_thresholds"])
+    # every labelled sentence is scored once, out of fold
+    assert a["cv"]["tp"] + a["cv"]["fn"] == 20 and a["cv"]["fp"] + a["cv"]["tp"] <= 60
+    assert a["cv"]["f1"] > 0.9  # literal and figurative are told apart on held-out sentences
+    # PROTEST here is a coin toss (the same words, either label): held-out F1 cannot be high
+    assert out["PROTEST"]["cv"]["f1"] < 0.8 or out["PROTEST"]["cv"]["precision"] < 0.8
+
+
+def test_the_shipped_model_records_the_command_that_rebuilds_it_and_its_cv_figures():
+    info = shipped_model().info["source"]
+    assert "rasd train events" in info and "cv_f1" in info
+    # its gates are thresholds chosen in cross-validation, from the grid, for the OEDA types only
+    model = shipped_model()
+    for etype in ("ASSAULT", "PROTEST"):
+        assert float(model.thresholds[model.types.index(etype)]) in {float(np.float32(t)) for t in GRID}
+    assert float(model.thresholds[model.types.index("CONSULT")]) == 0.0
+
+
+def test_silver_labels_give_no_positives_for_the_types_the_model_gates(tmp_path):
+    import gzip
+    import json
+
+    from rasd.train_events import _T, GATED, add_silver
+
+    text = ("قصفت الطائرات الإسرائيلية مدينة غزة يوم الاثنين. "
+            "والتقى الرئيس الأمريكي دونالد ترامب الرئيس الروسي فلاديمير بوتين في هلسنكي. "
+            "وتظاهر آلاف الطلاب في القاهرة احتجاجا على الغلاء.")
+    corpus = tmp_path / "ant.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"title": "", "text": text, "category": "politics"}, ensure_ascii=False) + "\n")
+    d = Data()
+    assert add_silver(d, corpus, 1) == 1
+    assert any(y[_T["CONSULT"]] for y in d.y)  # the rules' other events are silver positives
+    for y, m in zip(d.y, d.mask, strict=True):
+        for etype in GATED:
+            assert not y[_T[etype]]
+            assert not m[_T[etype]] or not any(y)  # labelled for a gated type only as a plain negative

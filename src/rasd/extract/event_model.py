@@ -1,7 +1,7 @@
 """The learned event detector: for a sentence, the probability that it reports each PLOVER type.
 
 A multi-label logistic model over sparse features of the normalised sentence (words, words without
-their proclitic, their first and last four letters, word pairs, and one feature per trigger-lexicon
+their proclitic, their first and last four letters, their letter 3- and 4-grams, word pairs, and one feature per trigger-lexicon
 type found), trained by ``rasd train events`` (rasd.train_events) and shipped as
 resources/events_model.npz; it runs on NumPy alone. The rules (extract/events.py) still find the
 actor, target, place, date and source; the model says whether and which event a sentence reports.
@@ -37,7 +37,15 @@ def _word_features(w: str) -> tuple[str, ...]:
         if w.startswith(p) and len(w) - len(p) >= 3:
             stem = w[len(p):]
             break
-    return ("w" + w, "s" + stem, "p" + stem[:4], "e" + stem[-4:]) if len(stem) > 4 else ("w" + w, "s" + stem)
+    base = ("w" + w, "s" + stem, "p" + stem[:4], "e" + stem[-4:]) if len(stem) > 4 else ("w" + w, "s" + stem)
+    return base + _char_grams(stem)
+
+
+def _char_grams(stem: str) -> tuple[str, ...]:
+    """Letter 3- and 4-grams of a stem, its edges marked: they tie together the forms of one root that
+    the word features keep apart (تظاهر، متظاهرين، التظاهرات), which matters with few positives."""
+    s = "<" + stem + ">"
+    return tuple("c" + s[i:i + n] for n in (3, 4) for i in range(len(s) - n + 1))
 
 
 def features(n_sent: str, lexicon_types: frozenset[str] | set[str] = frozenset()) -> list[str]:
