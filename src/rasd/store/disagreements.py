@@ -48,8 +48,10 @@ MAX_RATIO = 4.0
 # Money figures (deals, budgets, aid) are too varied for a kind word to pin down: two are compared only
 # when their sentences say nearly the same thing (this share of their content words in common).
 MONEY_OVERLAP = 0.4  # Jaccard
+DENIAL_WORDS = 8  # words after a denying word that say what it denies
 KIND_WINDOW = 6  # words either side of a figure searched for its kind
 PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a price/rate/part word
+BREAKDOWN_WINDOW = 12  # words before a figure, in its sentence, searched for the start of a breakdown
 COMPARED_MODALITIES = ("asserted", "reported")
 _CLAUSE = re.compile(r"[،,؛;:.!?؟()\[\]«»\"]")
 _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
@@ -67,6 +69,10 @@ class Cues:
     many: list[tuple[str, ...]]
     topics: dict[str, str]  # content word -> topic
     at_least: list[tuple[str, ...]]
+    breakdown: list[tuple[str, ...]]  # "بينهم": what follows is a part of a whole
+    denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
+    blame: list[tuple[str, ...]]
+    dispute: list[tuple[str, ...]]
 
 
 def _forms(cell: str) -> list[tuple[str, ...]]:
@@ -78,6 +84,7 @@ def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
     part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
+    breakdown, blame, dispute, denies = [], [], [], defaultdict(list)
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -99,11 +106,20 @@ def cues() -> Cues:
             many += _forms(forms)
         elif cls == "event":
             event_kinds |= set(forms.split("|"))
+        elif cls == "of":
+            breakdown += _forms(forms)
+        elif cls == "denies":
+            denies[value] += _forms(forms)
+        elif cls == "blame":
+            blame += _forms(forms)
+        elif cls == "dispute":
+            dispute += _forms(forms)
         else:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, at_least)
+    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, at_least,
+                breakdown, dict(denies), blame, dispute)
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -195,7 +211,8 @@ def specific(words: Iterable[str]) -> list[str]:
 
 
 def _content_form(word: str) -> str:
-    return _ENCLITIC.sub("", stem(word))
+    w = _ENCLITIC.sub("", stem(word))
+    return w[:-1] if len(w) > 4 and w.endswith("ا") else w  # accusative: هجوما = هجوم
 
 
 
@@ -292,12 +309,15 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
     near = words[max(0, i0 - PART_BEFORE):i0] + words[i1:i1 + PART_AFTER]
     if _has(near, cue.part):
         return None
+    if _has([key(w) for w in _WORD.findall(sent[:start])][-BREAKDOWN_WINDOW:], cue.breakdown):
+        return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
     if rule not in ("", "?"):
         return rule
     kinds = cue.kinds["money" if _is_money(unit) else "count"]
     forms = [f for f, _ in kinds]
-    # the unit's own noun first ("نازحين"), then the nearest word either side
-    order = list(range(i0, i1)) + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
+    # the word that governs the figure first ("عودة مليون لاجئ": returned, not refugees), then the unit's
+    # own noun ("نازحين"), then the nearest word either side
+    order = [i0 - 1, *range(i0, i1)] + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
     for j in order:
         if 0 <= j < len(words):
             f = _match_at(words, j, forms)
@@ -381,6 +401,11 @@ def _same_statement(a: dict, b: dict) -> bool:
     return not (sa and sb and sa != sb)
 
 
+def _says_also(same_sentence: list[Figure], other: Figure) -> bool:
+    """Whether a sentence gives, beside one figure, another that the other side's figure fits."""
+    return any(f.lo <= other.hi and other.lo <= f.hi for f in same_sentence)
+
+
 def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for c in claims:
@@ -391,11 +416,20 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
         figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
+        said = defaultdict(list)  # what each sentence says of this subject and unit, every figure of it
+        for f in figs:
+            said[(f.claim["id"], f.claim["sentence"], f.count)].append(f)
         for a, b in combinations(figs, 2):
             if a.count != b.count or _same_statement(a.claim, b.claim) or not _overlap(a.period, b.period):
                 continue
             if a.places and b.places and not a.places & b.places:
                 continue
+            if bool(a.places) != bool(b.places) and a.count not in cues().event_kinds:
+                continue  # Syrian refugees in Lebanon vs Syrian refugees in all: a place on one side only is
+                # another scope (a toll of an incident may still be tied by its words, below)
+            if _says_also(said[(a.claim["id"], a.claim["sentence"], a.count)], b) or \
+                    _says_also(said[(b.claim["id"], b.claim["sentence"], b.count)], a):
+                continue  # "650 ألف مسجلين ... والإجمالي 1.3 مليون": the sentence itself gives the other figure
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
                 continue
             if a.count in cues().event_kinds and not (a.places & b.places or specific(a.words & b.words)):
@@ -467,29 +501,47 @@ def _deny_at(words: list[str]) -> int | None:
     return next((i for i in range(len(words)) if _match_at(words, i, deny)), None)
 
 
-def _denial_content(ev: dict, docs: _Docs) -> frozenset[str] | None:
-    """What a denial denies (the content words after its denying word), or None when the event is no
-    denial: a REJECT whose trigger denies ("نفت", not "رفضت"), or an event reported negated in a
-    sentence that denies it."""
+def _denial_content(ev: dict, docs: _Docs) -> tuple[frozenset[str], list[str]] | None:
+    """What a denial denies — the content words, and the normalised words, of the few words after its
+    denying word — or None when the event is no denial: a REJECT whose trigger denies ("نفت", not
+    "رفضت"), or an event reported negated in a sentence that denies it."""
+    text = docs.texts.get(ev["id"])
+    sent, s, _ = _locate(text, ev)
+    sent_start = ev["start"] - s
     if ev["type"] == "REJECT" and not ev["negated"]:
         trig = [key(w) for w in _WORD.findall(ev.get("trigger") or "")]
         if not (trig and _match_at(trig, 0, cues().deny)):
             return None
-        cut = ev["start"]
+        at = max(0, s)
     elif ev["negated"]:
-        words = [key(w) for w in _WORD.findall(ev["sentence"] or "")]
-        if _deny_at(words) is None:
+        words = [m for m in _WORD.finditer(sent)]
+        i = _deny_at([key(m.group()) for m in words])
+        if i is None:
             return None
-        cut = None
+        at = words[i].start()
     else:
         return None
-    text = docs.texts.get(ev["id"])
-    sent, s, _ = _locate(text, ev)
-    sent_start = ev["start"] - s
-    if cut is not None:
-        rest = sent[max(0, cut - sent_start):]
-        return content_words(rest, sent_start + max(0, cut - sent_start), docs.mentions.get(ev["id"], []))
-    return content_words(sent, sent_start, docs.mentions.get(ev["id"], []))
+    # "نفت الصين أن قوانينها تشترط نقل التكنولوجيا وهددت بالرد على أي تعريفات جمركية": what is denied is
+    # what follows the denying word, not the rest of the sentence
+    window = list(_WORD.finditer(sent, at))[:DENIAL_WORDS + 1]
+    end = window[-1].end() if window else at
+    content = content_words(sent[at:end], sent_start + at, docs.mentions.get(ev["id"], []))
+    return content, [key(m.group()) for m in window[1:]]
+
+
+def _denies_type(words: list[str], etype: str) -> bool:
+    """Whether a denial's words speak of an event of this type (a deal, an attack) or of blame."""
+    d = cues().denies
+    return _has(words, d.get(etype, []) + d.get("any", []))
+
+
+def blamed(a: dict, deniers: set[str]) -> bool:
+    """Whether an assertion lays its event on one who denies: that one is its actor, or is named in a
+    sentence that blames ("ألقيت مسؤوليته على روسيا")."""
+    if set(a["actors"]) & deniers:
+        return True
+    words = [key(w) for w in _WORD.findall(a["sentence"] or "")]
+    return bool((set(a["targets"]) & deniers) and _has(words, cues().blame))
 
 
 def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
@@ -503,26 +555,33 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
     events = sorted(events, key=lambda e: (e["id"], e["start"], e["end"], e["type"]))
     candidates = [e for e in events if e["type"] == "REJECT" or e["negated"]]
     docs.load(e["id"] for e in candidates)
-    denials = [(d, w) for d in candidates if (w := _denial_content(d, docs)) is not None]
+    denials = [(d, *w) for d in candidates if (w := _denial_content(d, docs)) is not None]
     by_type = defaultdict(list)
-    for e in events:  # assertions: not negated, and not in a sentence that denies
-        if not e["negated"] and e["type"] != "REJECT" and _deny_at([key(w) for w in _WORD.findall(e["sentence"] or "")]) is None:
+    for e in events:  # assertions: not negated, and not in a sentence that denies or doubts what it reports
+        words = [key(w) for w in _WORD.findall(e["sentence"] or "")]
+        if not e["negated"] and e["type"] != "REJECT" and not _has(words, cue.deny) and not _has(words, cue.dispute):
             by_type[e["type"]].append(e)
     out: dict[tuple, dict] = {}
-    for d, denied_words in denials:
+    for d, denied_words, denial_text in denials:
         party = set(d["actors"]) | set(d["targets"])
         types = [d["type"]] if d["negated"] else sorted(cue.deniable)
         for etype in types:
+            if not _denies_type(denial_text, etype):
+                continue  # "تنفي طهران السعي لامتلاك أسلحة نووية" denies no supply of weapons
             for a in by_type[etype]:
                 if a["id"] == d["id"] and a["sentence"] == d["sentence"]:
                     continue
                 sa, st = set(a["actors"]) & party, set(a["targets"]) & party
                 if d["negated"]:
                     sa, st = set(a["actors"]) & set(d["actors"]), set(a["targets"]) & set(d["targets"])
-                if not any(x != y for x in sa for y in st):
+                if a["targets"] and not any(x != y for x in sa for y in st):
                     continue  # the denial names the event's actor and its target
+                if not a["targets"] and not sa:
+                    continue  # an event with no target: the one denying must be its actor
                 if not set(d["actors"]) & (set(a["actors"]) | set(a["targets"])):
                     continue  # and the one denying is a party to it
+                if not blamed(a, set(d["actors"])):
+                    continue  # one denies having done a thing: the assertion must say they did it
                 pa, la = period(a["date"], a["source_document"]["published"])
                 pd, ld = period(d["date"], d["source_document"]["published"])
                 if not _overlap(pa, pd):
