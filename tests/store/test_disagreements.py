@@ -227,17 +227,17 @@ def test_a_denial_by_the_target_needs_an_assertion_that_blames_it():
 def test_a_sentence_that_doubts_the_attack_asserts_nothing_to_deny(db_url):
     store = build(db_url,
                   ("doubt.txt", "2018-04-12",
-                   "وقال مسؤولون إن سوريا شنت هجوما كيميائيا مفترضا على دوما."),
-                  ("deny.txt", "2018-04-13", "ونفت الحكومة السورية أن تكون وراء أي هجوم كيميائي على دوما."))
+                   "وقال ناشطون إن الطائرات الإسرائيلية استهدفت مخازن إيران في سوريا في هجوم مفترض."),
+                  ("deny.txt", "2018-04-13", "ونفت إسرائيل أي تورط في الهجوم على مخازن إيران في سوريا."))
     assert denials(store) == []
 
 
-def test_a_denial_of_an_attack_the_assertion_blames_on_the_denier_is_flagged(db_url):
+def test_a_denial_of_an_attack_laid_on_the_denier_is_flagged(db_url):
     store = build(db_url,
-                  ("blame.txt", "2018-04-12", "وقال مسؤولون أمريكيون إن سوريا شنت هجوما كيميائيا على دوما."),
-                  ("deny.txt", "2018-04-13", "ونفت الحكومة السورية أن تكون وراء أي هجوم كيميائي على دوما."))
+                  ("blame.txt", "2018-04-12", "وقال الجيش إن الطائرات الإسرائيلية استهدفت مخازن إيران في سوريا."),
+                  ("deny.txt", "2018-04-13", "ونفت إسرائيل أي تورط في الهجوم على مخازن إيران في سوريا."))
     [d] = denials(store)
-    assert d["type"] == "ASSAULT" and "syria" in d["denied_by"]
+    assert d["type"] == "ASSAULT" and d["denied_by"] == ["israel"]
 
 
 def test_a_part_of_a_whole_is_not_another_count_of_the_whole(db_url):

@@ -54,6 +54,7 @@ PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a pri
 BREAKDOWN_WINDOW = 12  # words before a figure, in its sentence, searched for the start of a breakdown
 COMPARED_MODALITIES = ("asserted", "reported")
 _CLAUSE = re.compile(r"[،,؛;:.!?؟()\[\]«»\"]")
+_NEW_CLAUSE = re.compile(r"[،,]\s*و|[؛;.!?؟]")
 _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
 
 
@@ -68,6 +69,7 @@ class Cues:
     event_kinds: frozenset[str]
     many: list[tuple[str, ...]]
     topics: dict[str, str]  # content word -> topic
+    topic_types: dict[str, frozenset[str]]  # topic -> event types it ties a denial to ("any": all)
     at_least: list[tuple[str, ...]]
     breakdown: list[tuple[str, ...]]  # "بينهم": what follows is a part of a whole
     denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
@@ -84,7 +86,7 @@ def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
     part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
-    breakdown, blame, dispute, denies = [], [], [], defaultdict(list)
+    breakdown, blame, dispute, denies, topic_types = [], [], [], defaultdict(list), {}
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -100,6 +102,7 @@ def cues() -> Cues:
             deniable |= set(forms.split("|"))
         elif cls == "topic":
             topics.update({_content_form(key(w)): value for w in forms.split("|") if " " not in w})
+            topic_types[value] = frozenset((scope or "any").split("|"))
         elif cls == "atleast":
             at_least += _forms(forms)
         elif cls == "many":
@@ -118,8 +121,8 @@ def cues() -> Cues:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, at_least,
-                breakdown, dict(denies), blame, dispute)
+    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, topic_types,
+                at_least, breakdown, dict(denies), blame, dispute)
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -302,7 +305,7 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
     a rate, a change or an increment, or a generic unit (money, people) without a word saying what."""
     cue = cues()
     unit = c["unit"]
-    rule = cue.unit_rules.get(unit, "?" if _is_money(unit) else "")
+    rule = cue.unit_rules.get(unit, "?")
     if rule == "-":
         return None
     words, i0, i1 = _clause_words(sent, start, end)
@@ -311,7 +314,7 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         return None
     if _has([key(w) for w in _WORD.findall(sent[:start])][-BREAKDOWN_WINDOW:], cue.breakdown):
         return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
-    if rule not in ("", "?"):
+    if rule not in ("?", "+"):
         return rule
     kinds = cue.kinds["money" if _is_money(unit) else "count"]
     forms = [f for f, _ in kinds]
@@ -323,7 +326,7 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
             f = _match_at(words, j, forms)
             if f:
                 return next(k for form, k in kinds if form == f)
-    return None if rule == "?" else "total"
+    return "total" if rule == "+" else None
 
 
 def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str]) -> frozenset[str]:
@@ -523,7 +526,8 @@ def _denial_content(ev: dict, docs: _Docs) -> tuple[frozenset[str], list[str]] |
         return None
     # "نفت الصين أن قوانينها تشترط نقل التكنولوجيا وهددت بالرد على أي تعريفات جمركية": what is denied is
     # what follows the denying word, not the rest of the sentence
-    window = list(_WORD.finditer(sent, at))[:DENIAL_WORDS + 1]
+    m = _NEW_CLAUSE.search(sent, at)  # "وتنفي إيران السعي إلى تطوير أسلحة نووية، وقد وافقت ...": not denied
+    window = list(_WORD.finditer(sent, at, m.start() if m else len(sent)))[:DENIAL_WORDS + 1]
     end = window[-1].end() if window else at
     content = content_words(sent[at:end], sent_start + at, docs.mentions.get(ev["id"], []))
     return content, [key(m.group()) for m in window[1:]]
@@ -574,10 +578,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
                 sa, st = set(a["actors"]) & party, set(a["targets"]) & party
                 if d["negated"]:
                     sa, st = set(a["actors"]) & set(d["actors"]), set(a["targets"]) & set(d["targets"])
-                if a["targets"] and not any(x != y for x in sa for y in st):
+                if not any(x != y for x in sa for y in st):
                     continue  # the denial names the event's actor and its target
-                if not a["targets"] and not sa:
-                    continue  # an event with no target: the one denying must be its actor
                 if not set(d["actors"]) & (set(a["actors"]) | set(a["targets"])):
                     continue  # and the one denying is a party to it
                 if not blamed(a, set(d["actors"])):
@@ -590,7 +592,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
                 if sig in out:
                     continue
                 docs.load([a["id"]])
-                shared = specific(denied_words & _event_words(a, docs))
+                shared = [w for w in specific(denied_words & _event_words(a, docs))
+                          if not w.startswith("#") or cue.topic_types.get(w[1:], frozenset()) & {"any", a["type"]}]
                 if not shared:
                     continue  # the denial speaks of something else
                 out[sig] = {
