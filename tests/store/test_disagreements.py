@@ -289,3 +289,12 @@ def test_the_word_governing_a_figure_says_what_it_counts():
     sent = "وتحدث المسؤولون عن ضرورة عودة مليون لاجئ سوري إلى بلدهم."
     at = sent.index("مليون")
     assert count_kind({"unit": "refugees", "qualifier": "exact", "value": 1e6}, sent, at, at + len("مليون لاجئ")) == "returned"
+
+
+def test_a_running_count_told_higher_days_later_has_grown(db_url):
+    # 270,000 displaced on 2 July, 320,000 on 10 July: the count grew; 150,000 on 10 July disagrees with both
+    store = build(db_url,
+                  ("a.txt", "2018-07-02", "قالت الأمم المتحدة إن نحو 270 ألف شخص نزحوا من منازلهم في جنوب سوريا."),
+                  ("b.txt", "2018-07-10", "وأدت العمليات العسكرية في جنوب سوريا إلى نزوح حوالي 320 ألف شخص من منازلهم."),
+                  ("c.txt", "2018-07-10", "وقال ناشطون إن العمليات العسكرية في جنوب سوريا أدت إلى نزوح 150 ألف شخص من منازلهم."))
+    assert sorted(sorted(s["value"] for s in d["sides"]) for d in figures(store)) == [[150000, 270000], [150000, 320000]]

@@ -67,6 +67,7 @@ class Cues:
     since: list[tuple[str, ...]]
     deniable: frozenset[str]
     event_kinds: frozenset[str]
+    rising: frozenset[str]  # kinds of running counts, which grow from day to day
     many: list[tuple[str, ...]]
     topics: dict[str, str]  # content word -> topic
     topic_types: dict[str, frozenset[str]]  # topic -> event types it ties a denial to ("any": all)
@@ -86,7 +87,7 @@ def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
     part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
-    breakdown, blame, dispute, denies, topic_types = [], [], [], defaultdict(list), {}
+    breakdown, blame, dispute, denies, topic_types, rising = [], [], [], defaultdict(list), {}, set()
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -109,6 +110,8 @@ def cues() -> Cues:
             many += _forms(forms)
         elif cls == "event":
             event_kinds |= set(forms.split("|"))
+        elif cls == "rising":
+            rising |= set(forms.split("|"))
         elif cls == "of":
             breakdown += _forms(forms)
         elif cls == "denies":
@@ -121,7 +124,7 @@ def cues() -> Cues:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, topic_types,
+    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), frozenset(rising), many, topics, topic_types,
                 at_least, breakdown, dict(denies), blame, dispute)
 
 
@@ -404,9 +407,20 @@ def _same_statement(a: dict, b: dict) -> bool:
     return not (sa and sb and sa != sb)
 
 
-def _says_also(same_sentence: list[Figure], other: Figure) -> bool:
+def _says_also(same_sentence: list[tuple[float, float]], other: Figure) -> bool:
     """Whether a sentence gives, beside one figure, another that the other side's figure fits."""
-    return any(f.lo <= other.hi and other.lo <= f.hi for f in same_sentence)
+    return any(lo <= other.hi and other.lo <= hi for lo, hi in same_sentence)
+
+
+def _grew(a: Figure, b: Figure) -> bool:
+    """A running count (the displaced, the dead) told on two different days, the later one higher: the
+    count grew, both can be true."""
+    if a.count not in cues().rising or a.period is None or b.period is None:
+        return False
+    if a.period[0] == b.period[0]:
+        return False
+    early, late = (a, b) if a.period[0] < b.period[0] else (b, a)
+    return late.lo >= early.lo
 
 
 def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
@@ -416,12 +430,14 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
             groups[(c["subject"], c["unit"])].append(c)
     groups = {k: v for k, v in groups.items() if len({c["id"] for c in v}) > 1 or len(v) > 1}
     docs.load(c["id"] for cs in groups.values() for c in cs)
+    # every figure each sentence gives (any unit but money and shares: "النازحين 200 ألف ... تجاوز 270 ألف شخص")
+    said: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
+    for c in claims:
+        if not _is_money(c["unit"]) and cues().unit_rules.get(c["unit"]) != "-":
+            said[(c["id"], c["sentence"])].append(interval(c))
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
         figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
-        said = defaultdict(list)  # what each sentence says of this subject and unit, every figure of it
-        for f in figs:
-            said[(f.claim["id"], f.claim["sentence"], f.count)].append(f)
         for a, b in combinations(figs, 2):
             if a.count != b.count or _same_statement(a.claim, b.claim) or not _overlap(a.period, b.period):
                 continue
@@ -430,9 +446,10 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
             if bool(a.places) != bool(b.places) and a.count not in cues().event_kinds:
                 continue  # Syrian refugees in Lebanon vs Syrian refugees in all: a place on one side only is
                 # another scope (a toll of an incident may still be tied by its words, below)
-            if _says_also(said[(a.claim["id"], a.claim["sentence"], a.count)], b) or \
-                    _says_also(said[(b.claim["id"], b.claim["sentence"], b.count)], a):
+            if _says_also(said[(a.claim["id"], a.claim["sentence"])], b) or _says_also(said[(b.claim["id"], b.claim["sentence"])], a):
                 continue  # "650 ألف مسجلين ... والإجمالي 1.3 مليون": the sentence itself gives the other figure
+            if _grew(a, b):
+                continue
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
                 continue
             if a.count in cues().event_kinds and not (a.places & b.places or specific(a.words & b.words)):
