@@ -298,3 +298,42 @@ def test_a_running_count_told_higher_days_later_has_grown(db_url):
                   ("b.txt", "2018-07-10", "وأدت العمليات العسكرية في جنوب سوريا إلى نزوح حوالي 320 ألف شخص من منازلهم."),
                   ("c.txt", "2018-07-10", "وقال ناشطون إن العمليات العسكرية في جنوب سوريا أدت إلى نزوح 150 ألف شخص من منازلهم."))
     assert sorted(sorted(s["value"] for s in d["sides"]) for d in figures(store)) == [[150000, 270000], [150000, 320000]]
+
+
+@pytest.mark.parametrize("part_sentence,part", [
+    ("وتقول الأمم المتحدة إن لبنان يستضيف نحو مليون لاجئ سوري مسجل لديها.", "registered"),
+    ("وقال ناشطون إن 11 مدنيا قتلوا في غارة على عفرين.", "civilians"),
+    ("وأطلقت الدفاعات السورية 40 صاروخا أرض جو.", "air_defence"),
+])
+def test_a_figure_of_a_part_of_its_kind_says_which_part(part_sentence, part):
+    import re
+
+    from rasd.store.disagreements import subset
+
+    m = re.search(r"\d+|مليون", part_sentence)
+    assert subset(part_sentence, m.start(), m.end()) == part
+    assert subset("وتقول الحكومة إنها تستضيف 1.5 مليون لاجئ سوري.", 26, 36) is None
+
+
+def test_registered_refugees_are_not_compared_with_all_refugees(db_url):
+    store = build(db_url,
+                  ("un.txt", "2018-06-08", "وتقول الأمم المتحدة إن لبنان يستضيف نحو مليون لاجئ سوري مسجل لديها."),
+                  ("gov.txt", "2018-06-09", "وتقول الحكومة اللبنانية إن لبنان يستضيف 1.5 مليون لاجئ سوري."))
+    assert figures(store) == []
+
+
+def test_tolls_of_two_days_are_two_incidents(db_url):
+    store = build(db_url,
+                  ("sat.txt", "2018-03-17", "وقال المرصد إن 11 شخصا قتلوا يوم السبت في غارة تركية على عفرين."),
+                  ("fri.txt", "2018-03-17", "وقال ناشطون إن 16 شخصا قتلوا يوم الجمعة في غارة تركية على عفرين."))
+    assert figures(store) == []
+
+
+def test_a_denial_of_involvement_needs_an_assertion_that_blames():
+    from rasd.store.disagreements import blamed
+
+    probe = {"actors": ["russia"], "targets": ["united-kingdom"],
+             "sentence": "يحقق ضباط مكافحة الإرهاب لمعرفة مصدر غاز الأعصاب الذي استخدم في محاولة قتل الجاسوس الروسي."}
+    assert blamed(probe, {"russia"}) and not blamed(probe, {"russia"}, by_words=True)
+    accuse = probe | {"sentence": "واتهمت بريطانيا روسيا بمحاولة قتل الجاسوس الروسي."}
+    assert blamed(accuse, {"russia"}, by_words=True)

@@ -76,6 +76,7 @@ class Cues:
     denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
     blame: list[tuple[str, ...]]
     dispute: list[tuple[str, ...]]
+    subsets: list[tuple[tuple[str, ...], str]]  # (form, part) — "مسجلين": registered refugees
 
 
 def _forms(cell: str) -> list[tuple[str, ...]]:
@@ -87,7 +88,7 @@ def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
     part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
-    breakdown, blame, dispute, denies, topic_types, rising = [], [], [], defaultdict(list), {}, set()
+    breakdown, blame, dispute, denies, topic_types, rising, subsets = [], [], [], defaultdict(list), {}, set(), []
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -120,12 +121,14 @@ def cues() -> Cues:
             blame += _forms(forms)
         elif cls == "dispute":
             dispute += _forms(forms)
+        elif cls == "subset":
+            subsets += [(f, value) for f in _forms(forms)]
         else:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
     return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), frozenset(rising), many, topics, topic_types,
-                at_least, breakdown, dict(denies), blame, dispute)
+                at_least, breakdown, dict(denies), blame, dispute, sorted(subsets, key=lambda fs: -len(fs[0])))
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -174,6 +177,7 @@ class Figure:
     lo: float
     hi: float
     words: frozenset[str]
+    day: str | None = None  # its own date, when that is a day ("يوم السبت"), not its article's
 
 
 @lru_cache(maxsize=1)
@@ -367,13 +371,31 @@ class _Docs:
                     self.mentions[d].append((s, e, eid, etype))
 
 
+def subset(sent: str, start: int, end: int) -> str | None:
+    """The part of its kind a figure counts (registered, civilians, surface-to-air ...), from the words of
+    its clause; None when it counts the whole."""
+    words, _, _ = _clause_words(sent, start, end)
+    forms = cues().subsets
+    for j in range(len(words)):
+        f = _match_at(words, j, [f for f, _ in forms])
+        if f:
+            return next(part for form, part in forms if form == f)
+    return None
+
+
 def figure(c: dict, docs: _Docs) -> Figure:
     text = docs.texts.get(c["id"])
     sent, s, e = _locate(text, c)
     kind = count_kind(c, sent, s, e)
-    window = EVENT_WINDOW if kind in cues().event_kinds else DAY_WINDOW
-    span, label = period(c["date"], c["source_document"]["published"], window)
-    if kind in cues().event_kinds and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
+    if kind and (part := subset(sent, s, e)):
+        kind = f"{kind}/{part}"
+    incident = (kind or "").split("/")[0] in cues().event_kinds
+    window = EVENT_WINDOW if incident else DAY_WINDOW
+    own = c["date"]
+    if own and own.get("text") and re.search(r"منذ\s*" + re.escape(own["text"]), sent):
+        own = None  # "المستمرة منذ 30 مارس": a running total current at publication, not at that day
+    span, label = period(own, c["source_document"]["published"], window)
+    if incident and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
         kind = None  # a toll of "February" or "2018" cannot be tied to one incident
     sent_start = c["start"] - s
     exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
@@ -386,7 +408,8 @@ def figure(c: dict, docs: _Docs) -> Figure:
     words, _, i1 = _clause_words(sent, s, e)
     if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
         hi = math.inf  # "66 شخصا على الأقل": at least 66
-    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments))
+    day = own["value"] if own and len(own.get("value") or "") == 10 else None
+    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day)
 
 
 def _canonical(c: dict) -> tuple:
@@ -415,7 +438,7 @@ def _says_also(same_sentence: list[tuple[float, float]], other: Figure) -> bool:
 def _grew(a: Figure, b: Figure) -> bool:
     """A running count (the displaced, the dead) told on two different days, the later one higher: the
     count grew, both can be true."""
-    if a.count not in cues().rising or a.period is None or b.period is None:
+    if a.count.split("/")[0] not in cues().rising or a.period is None or b.period is None:
         return False
     if a.period[0] == b.period[0]:
         return False
@@ -443,7 +466,8 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 continue
             if a.places and b.places and not a.places & b.places:
                 continue
-            if bool(a.places) != bool(b.places) and a.count not in cues().event_kinds:
+            incident = a.count.split("/")[0] in cues().event_kinds
+            if bool(a.places) != bool(b.places) and not incident:
                 continue  # Syrian refugees in Lebanon vs Syrian refugees in all: a place on one side only is
                 # another scope (a toll of an incident may still be tied by its words, below)
             if _says_also(said[(a.claim["id"], a.claim["sentence"])], b) or _says_also(said[(b.claim["id"], b.claim["sentence"])], a):
@@ -452,7 +476,9 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 continue
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
                 continue
-            if a.count in cues().event_kinds and not (a.places & b.places or specific(a.words & b.words)):
+            if incident and a.day and b.day and a.day != b.day:
+                continue  # "قتل 11 مدنيا السبت" and "قتل 16 مدنيا الجمعة": two days, two incidents
+            if incident and not (a.places & b.places or specific(a.words & b.words)):
                 continue  # two tolls are of one incident only if they name its place or its words
             small, big = (a, b) if a.hi < b.lo else (b, a) if b.hi < a.lo else (None, None)
             if small is None or small.hi <= 0 or big.lo / small.hi > MAX_RATIO:
@@ -550,19 +576,23 @@ def _denial_content(ev: dict, docs: _Docs) -> tuple[frozenset[str], list[str]] |
     return content, [key(m.group()) for m in window[1:]]
 
 
-def _denies_type(words: list[str], etype: str) -> bool:
-    """Whether a denial's words speak of an event of this type (a deal, an attack) or of blame."""
+def _denies_type(words: list[str], etype: str) -> str | None:
+    """What a denial's words deny of an event of this type: "event" (a deal, an attack), "blame" (an
+    involvement in an attack, "تورطها") or None."""
     d = cues().denies
-    return _has(words, d.get(etype, []) + d.get("any", []))
+    if _has(words, d.get(etype, [])):
+        return "event"
+    return "blame" if etype == "ASSAULT" and _has(words, d.get("blame", [])) else None
 
 
-def blamed(a: dict, deniers: set[str]) -> bool:
+def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
     """Whether an assertion lays its event on one who denies: that one is its actor, or is named in a
-    sentence that blames ("ألقيت مسؤوليته على روسيا")."""
-    if set(a["actors"]) & deniers:
-        return True
+    sentence that blames ("ألقيت مسؤوليته على روسيا"). A denial of involvement needs the blame itself:
+    "an investigation into the attack on the spy" is no accusation of the spy's country."""
     words = [key(w) for w in _WORD.findall(a["sentence"] or "")]
-    return bool((set(a["targets"]) & deniers) and _has(words, cues().blame))
+    if _has(words, cues().blame):
+        return bool((set(a["actors"]) | set(a["targets"])) & deniers)
+    return not by_words and bool(set(a["actors"]) & deniers)
 
 
 def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
@@ -587,7 +617,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
         party = set(d["actors"]) | set(d["targets"])
         types = [d["type"]] if d["negated"] else sorted(cue.deniable)
         for etype in types:
-            if not _denies_type(denial_text, etype):
+            denies = _denies_type(denial_text, etype)
+            if not denies:
                 continue  # "تنفي طهران السعي لامتلاك أسلحة نووية" denies no supply of weapons
             for a in by_type[etype]:
                 if a["id"] == d["id"] and a["sentence"] == d["sentence"]:
@@ -599,7 +630,7 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
                     continue  # the denial names the event's actor and its target
                 if not set(d["actors"]) & (set(a["actors"]) | set(a["targets"])):
                     continue  # and the one denying is a party to it
-                if not blamed(a, set(d["actors"])):
+                if not blamed(a, set(d["actors"]), by_words=denies == "blame"):
                     continue  # one denies having done a thing: the assertion must say they did it
                 pa, la = period(a["date"], a["source_document"]["published"])
                 pd, ld = period(d["date"], d["source_document"]["published"])
