@@ -76,7 +76,7 @@ class Cues:
     denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
     blame: list[tuple[str, ...]]
     dispute: list[tuple[str, ...]]
-    subsets: list[tuple[tuple[str, ...], str]]  # (form, part) — "مسجلين": registered refugees
+    subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
 def _forms(cell: str) -> list[tuple[str, ...]]:
@@ -122,7 +122,7 @@ def cues() -> Cues:
         elif cls == "dispute":
             dispute += _forms(forms)
         elif cls == "subset":
-            subsets += [(f, value) for f in _forms(forms)]
+            subsets += [(f, value, scope) for f in _forms(forms)]
         else:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
@@ -371,11 +371,11 @@ class _Docs:
                     self.mentions[d].append((s, e, eid, etype))
 
 
-def subset(sent: str, start: int, end: int) -> str | None:
+def subset(sent: str, start: int, end: int, unit: str | None = None) -> str | None:
     """The part of its kind a figure counts (registered, civilians, surface-to-air ...), from the words of
-    its clause; None when it counts the whole."""
+    its clause; None when it counts the whole (of its unit: soldiers are the whole of troops)."""
     words, _, _ = _clause_words(sent, start, end)
-    forms = cues().subsets
+    forms = [(f, part) for f, part, own in cues().subsets if own != unit]
     for j in range(len(words)):
         f = _match_at(words, j, [f for f, _ in forms])
         if f:
@@ -387,7 +387,7 @@ def figure(c: dict, docs: _Docs) -> Figure:
     text = docs.texts.get(c["id"])
     sent, s, e = _locate(text, c)
     kind = count_kind(c, sent, s, e)
-    if kind and (part := subset(sent, s, e)):
+    if kind and (part := subset(sent, s, e, c["unit"])):
         kind = f"{kind}/{part}"
     incident = (kind or "").split("/")[0] in cues().event_kinds
     window = EVENT_WINDOW if incident else DAY_WINDOW
