@@ -189,6 +189,8 @@ def test_a_running_total_is_current_at_publication_not_at_its_start():
     ("وزعت الشركة أرباحا قدرها 2 دولار للسهم", "money_usd", None),
     ("تبلغ تكلفة الكهرباء 5 دولارات للكيلوواط", "money_usd", None),
     ("وعرضت 16 دولة دعمها", "countries", None),
+    ("وهبطت العقود الآجلة للخام الأميركي 1.83 دولار، أو 2.7 بالمئة، إلى 66.05 دولار للبرميل", "money_usd", None),
+    ("وشارك 55 ألف شخص في مسيرات عيد العمال", "people", None),
     ("أسفر عن مقتل 20 شخصا", "deaths", "killed"),
 ])
 def test_kind_of_count(sentence, unit, kind):
@@ -235,7 +237,7 @@ def test_a_sentence_that_doubts_the_attack_asserts_nothing_to_deny(db_url):
 def test_a_denial_of_an_attack_laid_on_the_denier_is_flagged(db_url):
     store = build(db_url,
                   ("blame.txt", "2018-04-12", "وقال الجيش إن الطائرات الإسرائيلية استهدفت مخازن إيران في سوريا."),
-                  ("deny.txt", "2018-04-13", "ونفت إسرائيل أي تورط في الهجوم على مخازن إيران في سوريا."))
+                  ("deny.txt", "2018-04-13", "ونفت إسرائيل أن تكون طائراتها استهدفت مخازن إيران في سوريا."))
     [d] = denials(store)
     assert d["type"] == "ASSAULT" and d["denied_by"] == ["israel"]
 
@@ -337,3 +339,4 @@ def test_a_denial_of_involvement_needs_an_assertion_that_blames():
     assert blamed(probe, {"russia"}) and not blamed(probe, {"russia"}, by_words=True)
     accuse = probe | {"sentence": "واتهمت بريطانيا روسيا بمحاولة قتل الجاسوس الروسي."}
     assert blamed(accuse, {"russia"}, by_words=True)
+

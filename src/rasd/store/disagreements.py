@@ -76,6 +76,7 @@ class Cues:
     denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
     blame: list[tuple[str, ...]]
     dispute: list[tuple[str, ...]]
+    market: list[tuple[str, ...]]
     subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
@@ -88,7 +89,7 @@ def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
     part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
-    breakdown, blame, dispute, denies, topic_types, rising, subsets = [], [], [], defaultdict(list), {}, set(), []
+    breakdown, blame, dispute, denies, topic_types, rising, subsets, market = [], [], [], defaultdict(list), {}, set(), [], []
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -121,6 +122,8 @@ def cues() -> Cues:
             blame += _forms(forms)
         elif cls == "dispute":
             dispute += _forms(forms)
+        elif cls == "market":
+            market += _forms(forms)
         elif cls == "subset":
             subsets += [(f, value, scope) for f in _forms(forms)]
         else:
@@ -128,7 +131,7 @@ def cues() -> Cues:
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
     return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), frozenset(rising), many, topics, topic_types,
-                at_least, breakdown, dict(denies), blame, dispute, sorted(subsets, key=lambda fs: -len(fs[0])))
+                at_least, breakdown, dict(denies), blame, dispute, market, sorted(subsets, key=lambda fs: -len(fs[0])))
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -321,6 +324,8 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         return None
     if _has([key(w) for w in _WORD.findall(sent[:start])][-BREAKDOWN_WINDOW:], cue.breakdown):
         return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
+    if _is_money(unit) and _has([key(w) for w in _WORD.findall(sent)], cue.market):
+        return None  # "هبطت العقود الآجلة للخام 1.83 دولار ... إلى 66.05 دولار للبرميل": a market move
     if rule not in ("?", "+"):
         return rule
     kinds = cue.kinds["money" if _is_money(unit) else "count"]
@@ -400,7 +405,12 @@ def figure(c: dict, docs: _Docs) -> Figure:
     sent_start = c["start"] - s
     exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
     ments = docs.mentions.get(c["id"], [])
-    pl = places(ments, sent_start, sent_start + len(sent), exclude) if text else frozenset()
+    # the places of the figure's clause when it names some ("46 في أوتار براديش، و31 في راجستان"), else its sentence's
+    left = max((m.end() for m in _CLAUSE.finditer(sent, 0, s)), default=0)
+    m = _CLAUSE.search(sent, e)
+    pl = places(ments, sent_start + left, sent_start + (m.start() if m else len(sent)), exclude) if text else frozenset()
+    if text and not pl:
+        pl = places(ments, sent_start, sent_start + len(sent), exclude)
     lo, hi = interval(c)
     first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
     if first and _match_at(first, 0, cues().many):
@@ -440,9 +450,12 @@ def _grew(a: Figure, b: Figure) -> bool:
     count grew, both can be true."""
     if a.count.split("/")[0] not in cues().rising or a.period is None or b.period is None:
         return False
-    if a.period[0] == b.period[0]:
+    pa, pb = a.claim["source_document"]["published"] or "", b.claim["source_document"]["published"] or ""
+    if a.period[0] == b.period[0] and pa[:10] == pb[:10]:
         return False
-    early, late = (a, b) if a.period[0] < b.period[0] else (b, a)
+    # the later report — by its own date, else by publication ("131 dead" on 8 August, "more than 460" on
+    # 30 September, both of the quake of 5 August)
+    early, late = (a, b) if (a.period[0], pa) < (b.period[0], pb) else (b, a)
     return late.lo >= early.lo
 
 
@@ -453,10 +466,10 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
             groups[(c["subject"], c["unit"])].append(c)
     groups = {k: v for k, v in groups.items() if len({c["id"] for c in v}) > 1 or len(v) > 1}
     docs.load(c["id"] for cs in groups.values() for c in cs)
-    # every figure each sentence gives (any unit but money and shares: "النازحين 200 ألف ... تجاوز 270 ألف شخص")
+    # every figure each sentence gives (any unit but shares: "النازحين 200 ألف ... تجاوز 270 ألف شخص")
     said: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
     for c in claims:
-        if not _is_money(c["unit"]) and cues().unit_rules.get(c["unit"]) != "-":
+        if cues().unit_rules.get(c["unit"]) != "-":
             said[(c["id"], c["sentence"])].append(interval(c))
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
@@ -478,6 +491,8 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 continue
             if incident and a.day and b.day and a.day != b.day:
                 continue  # "قتل 11 مدنيا السبت" and "قتل 16 مدنيا الجمعة": two days, two incidents
+            if incident and any(x.day and x.day > (y.claim["source_document"]["published"] or "9")[:10] for x, y in ((a, b), (b, a))):
+                continue  # an article cannot count the dead of a day after it was published
             if incident and not (a.places & b.places or specific(a.words & b.words)):
                 continue  # two tolls are of one incident only if they name its place or its words
             small, big = (a, b) if a.hi < b.lo else (b, a) if b.hi < a.lo else (None, None)
@@ -580,9 +595,9 @@ def _denies_type(words: list[str], etype: str) -> str | None:
     """What a denial's words deny of an event of this type: "event" (a deal, an attack), "blame" (an
     involvement in an attack, "تورطها") or None."""
     d = cues().denies
-    if _has(words, d.get(etype, [])):
-        return "event"
-    return "blame" if etype == "ASSAULT" and _has(words, d.get("blame", [])) else None
+    if etype == "ASSAULT" and _has(words, d.get("blame", [])):
+        return "blame"  # "تنفي تورطها في الهجوم": the involvement is denied, whatever words follow
+    return "event" if _has(words, d.get(etype, [])) else None
 
 
 def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
