@@ -97,6 +97,8 @@ def test_decimal_comma_joined_noun_fractions_and_trailing_qualifiers(text, expec
         ("ثلاثة ملايين ونصف مليون لاجئ", 3_500_000),
         ("ألفين وخمسمائة جندي", 2_500),
         ("ملياران دولار", 2_000_000_000),
+        ("مليارين وخمس مئة مليون دولار", 2_500_000_000),  # "خمس مئة" in two words: 500, not 105
+        ("ثلاث مئة جندي", 300),
     ],
 )
 def test_a_fraction_after_a_dual_scale_is_of_one(text, value):

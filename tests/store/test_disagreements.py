@@ -191,6 +191,7 @@ def test_a_running_total_is_current_at_publication_not_at_its_start():
     ("وعرضت 16 دولة دعمها", "countries", None),
     ("وهبطت العقود الآجلة للخام الأميركي 1.83 دولار، أو 2.7 بالمئة، إلى 66.05 دولار للبرميل", "money_usd", None),
     ("وشارك 55 ألف شخص في مسيرات عيد العمال", "people", None),
+    ("أطلقوا أكثر من 180 صاروخا وقذيفة هاون على إسرائيل", "missiles", None),
     ("أسفر عن مقتل 20 شخصا", "deaths", "killed"),
 ])
 def test_kind_of_count(sentence, unit, kind):
@@ -340,3 +341,11 @@ def test_a_denial_of_involvement_needs_an_assertion_that_blames():
     accuse = probe | {"sentence": "واتهمت بريطانيا روسيا بمحاولة قتل الجاسوس الروسي."}
     assert blamed(accuse, {"russia"}, by_words=True)
 
+
+
+def test_a_toll_reported_higher_in_a_later_article_has_grown(db_url):
+    # both count the dead of the quake of 5 August; the later article's toll is higher
+    store = build(db_url,
+                  ("a.txt", "2018-08-08", "وقالت السلطات إن 131 شخصا قتلوا في الزلزال الذي ضرب إندونيسيا يوم الأحد 5 أغسطس."),
+                  ("b.txt", "2018-09-30", "وخلف الزلزال الذي ضرب إندونيسيا في 5 أغسطس أكثر من 460 قتيلا."))
+    assert figures(store) == []

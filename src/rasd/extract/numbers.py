@@ -84,6 +84,7 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
         return (float(Decimal(repr(base)) * Decimal(repr(scale))), None, None) if scale else (None, None, None)
     total = current = 0.0
     vague: float | None = None
+    prev_kind, prev_value = "", 0.0
     for w in re.sub(r"(^|\s)و", r"\1", text).split():
         if w not in lex.words:
             return None, None, None
@@ -96,8 +97,11 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
             else:
                 total += (current or 1.0) * v
                 current = 0.0
+        elif kind == "hundred" and v == 100 and prev_kind == "unit" and 0 < prev_value < 10:
+            current += prev_value * 99  # "خمس مئة" (two words): five hundreds, not 5 + 100
         else:
             current += v
+        prev_kind, prev_value = kind, v
     if vague is not None:
         return None, 2 * vague, 10 * vague - 1
     total += current

@@ -397,8 +397,8 @@ def figure(c: dict, docs: _Docs) -> Figure:
     incident = (kind or "").split("/")[0] in cues().event_kinds
     window = EVENT_WINDOW if incident else DAY_WINDOW
     own = c["date"]
-    if own and own.get("text") and re.search(r"منذ\s*" + re.escape(own["text"]), sent):
-        own = None  # "المستمرة منذ 30 مارس": a running total current at publication, not at that day
+    if own and own.get("text") and re.search(r"منذ(?:\s+\S+){0,4}?\s*" + re.escape(own["text"]), sent):
+        own = None  # "منذ بداية العمليات الشهر الماضي": a running total current at publication, not at that day
     span, label = period(own, c["source_document"]["published"], window)
     if incident and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
         kind = None  # a toll of "February" or "2018" cannot be tied to one incident
@@ -450,12 +450,12 @@ def _grew(a: Figure, b: Figure) -> bool:
     count grew, both can be true."""
     if a.count.split("/")[0] not in cues().rising or a.period is None or b.period is None:
         return False
-    pa, pb = a.claim["source_document"]["published"] or "", b.claim["source_document"]["published"] or ""
-    if a.period[0] == b.period[0] and pa[:10] == pb[:10]:
+    pa, pb = (a.claim["source_document"]["published"] or "")[:10], (b.claim["source_document"]["published"] or "")[:10]
+    if not pa or not pb or pa == pb:
         return False
-    # the later report — by its own date, else by publication ("131 dead" on 8 August, "more than 460" on
-    # 30 September, both of the quake of 5 August)
-    early, late = (a, b) if (a.period[0], pa) < (b.period[0], pb) else (b, a)
+    # the later report is the later publication, whatever day it counts ("131 dead" on 8 August, "more
+    # than 460" on 30 September, both of the quake of 5 August)
+    early, late = (a, b) if pa < pb else (b, a)
     return late.lo >= early.lo
 
 
