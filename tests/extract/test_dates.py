@@ -74,6 +74,12 @@ def test_parse_publication_line():
     assert parse_date("الأربعاء 5 نوفمبر 2025 - 10:30 ص") == ("2025-11-05", "day")
 
 
+def test_a_month_after_a_preposition_with_a_conjunction_is_a_date():
+    # "وفي نيسان/أبريل، قتل انفجاران في كابول 26 شخصا": the toll is April's, not the publication day's
+    assert resolved("وفي نيسان/أبريل، قتل انفجاران في كابول") == ("2023-04", "month")
+    assert resolved("وخلال مارس قتل") == ("2023-03", "month")
+
+
 def test_a_month_given_in_two_namings_is_one_date():
     assert resolved("13 مايو/ أيار 2018") == ("2018-05-13", "day")
     assert resolved("في 9 سبتمبر / أيلول") == ("2023-09-09", "day")

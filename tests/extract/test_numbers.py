@@ -87,6 +87,24 @@ def test_decimal_comma_joined_noun_fractions_and_trailing_qualifiers(text, expec
     assert one(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("مليون ونصف مليون لاجئ", 1_500_000),
+        ("مليونين ونصف مليون لاجئ", 2_500_000),  # the half is of a million, not of two
+        ("مليونان ونصف المليون لاجئ", 2_500_000),
+        ("مليونين ونصف", 2_500_000),
+        ("ثلاثة ملايين ونصف مليون لاجئ", 3_500_000),
+        ("ألفين وخمسمائة جندي", 2_500),
+        ("ملياران دولار", 2_000_000_000),
+        ("مليارين وخمس مئة مليون دولار", 2_500_000_000),  # "خمس مئة" in two words: 500, not 105
+        ("ثلاث مئة جندي", 300),
+    ],
+)
+def test_a_fraction_after_a_dual_scale_is_of_one(text, value):
+    assert one(text)[0] == value
+
+
 def test_a_plural_scale_alone_is_a_vague_magnitude():
     [q] = find_quantities(key("آلاف اللاجئين"))
     assert q.vague and (q.low, q.high) == (2000, 9999)

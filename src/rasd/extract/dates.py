@@ -79,7 +79,7 @@ def lexicon() -> _Lexicon:
         ("dmy_num", re.compile(rf"{b}(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d){e}")),
         ("dmy", re.compile(rf"{b}{day}\s*,?\s*(?:من\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
         ("mdy", re.compile(rf"{b}{month}\s+{day},?\s+{year}{e}")),
-        ("my", re.compile(rf"{b}(?:(?P<ctx>{_CONTEXT_BEFORE})\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
+        ("my", re.compile(rf"{b}(?:[وف]?(?P<ctx>{_CONTEXT_BEFORE})\s+)?(?:شهر\s+)?{month}{also}(?:\s*,?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year}|\s+{rel})?{e}")),
         ("season", re.compile(rf"{b}(?:في\s+)?(?P<season>{_alt(list(seasons))})(?:\s*(?:عام\s+)?{year}|\s+{rel}){e}")),
         ("year", re.compile(rf"{b}(?:(?:في|منذ|خلال|حتي|مطلع|بدايه|نهايه)\s+)?(?:عام|العام|سنه|السنه)\s+{year}{e}")),
         # "في 2013", "منذ2014": a bare year after a preposition of time

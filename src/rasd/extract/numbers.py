@@ -47,7 +47,7 @@ def lexicon() -> _Lex:
     # 13,000 / 2.5 / 2,5 (a decimal comma: one or two digits after it)
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
     word = f"(?:{_alt(w for w, (_, k) in words.items() if k != 'fraction')})"
-    scales = _alt(w for w, (_, k) in words.items() if k in ("scale", "vague"))
+    scales = _alt(w for w, (_, k) in words.items() if k in ("scale", "vague", "dual"))
     fractions = _alt(w for w, (_, k) in words.items() if k == "fraction")
     fraction = rf"(?:\s+و(?:{fractions})(?:\s+(?:ال)?(?:{scales}))?)?"
     # one number: digits or words, optionally followed by scale words ("3 آلاف", "سبعة آلاف", "1.5 مليون")
@@ -64,10 +64,12 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
     """(value, low, high) of one number expression in normalised spelling; vague words give a range."""
     lex = lexicon()
     text = text.strip()
-    half = re.fullmatch(r"(.+?)\s+و(\S+)(?:\s+\S+)?", text)
+    half = re.fullmatch(r"(.+?)\s+و(\S+)(?:\s+(\S+))?", text)
     if half and lex.words.get(half.group(2), (0, ""))[1] == "fraction":
         value, _, _ = parse_number(half.group(1))
-        scale = _trailing_scale(half.group(1)) or 1.0
+        # "مليونين ونصف مليون": the half is of the scale it names, else of the scale before it
+        own = half.group(3) and (_trailing_scale(half.group(3)) or _trailing_scale(re.sub(r"^ال", "", half.group(3))))
+        scale = own or _trailing_scale(half.group(1)) or 1.0
         return ((value + lex.words[half.group(2)][0] * scale) if value is not None else None), None, None
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
     if m:
@@ -82,20 +84,24 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
         return (float(Decimal(repr(base)) * Decimal(repr(scale))), None, None) if scale else (None, None, None)
     total = current = 0.0
     vague: float | None = None
+    prev_kind, prev_value = "", 0.0
     for w in re.sub(r"(^|\s)و", r"\1", text).split():
         if w not in lex.words:
             return None, None, None
         v, kind = lex.words[w]
         if kind == "vague" and (vague is not None or current == 0):
             vague = (vague or 1.0) * v
-        elif kind in ("scale", "vague"):
+        elif kind in ("scale", "vague", "dual"):
             if vague is not None:
                 vague *= v
             else:
                 total += (current or 1.0) * v
                 current = 0.0
+        elif kind == "hundred" and v == 100 and prev_kind == "unit" and 0 < prev_value < 10:
+            current += prev_value * 99  # "خمس مئة" (two words): five hundreds, not 5 + 100
         else:
             current += v
+        prev_kind, prev_value = kind, v
     if vague is not None:
         return None, 2 * vague, 10 * vague - 1
     total += current
@@ -106,7 +112,7 @@ def _scale(words: str) -> float | None:
     lex = lexicon()
     scale = 1.0
     for w in words.split():
-        if w not in lex.words or lex.words[w][1] not in ("scale", "vague"):
+        if w not in lex.words or lex.words[w][1] not in ("scale", "vague", "dual"):
             return None
         scale *= lex.words[w][0]
     return scale
@@ -155,4 +161,6 @@ def _trailing_scale(text: str) -> float | None:
     last = text.split()[-1]
     if last in words and words[last][1] in ("scale", "vague"):
         return words[last][0]
+    if last in words and words[last][1] == "dual":
+        return words[last][0] / 2  # the scale of one: مليونين -> a million
     return None

@@ -48,10 +48,13 @@ MAX_RATIO = 4.0
 # Money figures (deals, budgets, aid) are too varied for a kind word to pin down: two are compared only
 # when their sentences say nearly the same thing (this share of their content words in common).
 MONEY_OVERLAP = 0.4  # Jaccard
+DENIAL_WORDS = 8  # words after a denying word that say what it denies
 KIND_WINDOW = 6  # words either side of a figure searched for its kind
 PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a price/rate/part word
+BREAKDOWN_WINDOW = 12  # words before a figure, in its sentence, searched for the start of a breakdown
 COMPARED_MODALITIES = ("asserted", "reported")
 _CLAUSE = re.compile(r"[،,؛;:.!?؟()\[\]«»\"]")
+_NEW_CLAUSE = re.compile(r"[،,]\s*و|[؛;.!?؟]")
 _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
 
 
@@ -64,9 +67,17 @@ class Cues:
     since: list[tuple[str, ...]]
     deniable: frozenset[str]
     event_kinds: frozenset[str]
+    rising: frozenset[str]  # kinds of running counts, which grow from day to day
     many: list[tuple[str, ...]]
     topics: dict[str, str]  # content word -> topic
+    topic_types: dict[str, frozenset[str]]  # topic -> event types it ties a denial to ("any": all)
     at_least: list[tuple[str, ...]]
+    breakdown: list[tuple[str, ...]]  # "بينهم": what follows is a part of a whole
+    denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
+    blame: list[tuple[str, ...]]
+    dispute: list[tuple[str, ...]]
+    market: list[tuple[str, ...]]
+    subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
 def _forms(cell: str) -> list[tuple[str, ...]]:
@@ -78,6 +89,7 @@ def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
     part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
+    breakdown, blame, dispute, denies, topic_types, rising, subsets, market = [], [], [], defaultdict(list), {}, set(), [], []
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
         if cls == "unit":
             unit_rules[value] = forms
@@ -93,17 +105,33 @@ def cues() -> Cues:
             deniable |= set(forms.split("|"))
         elif cls == "topic":
             topics.update({_content_form(key(w)): value for w in forms.split("|") if " " not in w})
+            topic_types[value] = frozenset((scope or "any").split("|"))
         elif cls == "atleast":
             at_least += _forms(forms)
         elif cls == "many":
             many += _forms(forms)
         elif cls == "event":
             event_kinds |= set(forms.split("|"))
+        elif cls == "rising":
+            rising |= set(forms.split("|"))
+        elif cls == "of":
+            breakdown += _forms(forms)
+        elif cls == "denies":
+            denies[value] += _forms(forms)
+        elif cls == "blame":
+            blame += _forms(forms)
+        elif cls == "dispute":
+            dispute += _forms(forms)
+        elif cls == "market":
+            market += _forms(forms)
+        elif cls == "subset":
+            subsets += [(f, value, scope) for f in _forms(forms)]
         else:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), many, topics, at_least)
+    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), frozenset(rising), many, topics, topic_types,
+                at_least, breakdown, dict(denies), blame, dispute, market, sorted(subsets, key=lambda fs: -len(fs[0])))
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -152,6 +180,7 @@ class Figure:
     lo: float
     hi: float
     words: frozenset[str]
+    day: str | None = None  # its own date, when that is a day ("يوم السبت"), not its article's
 
 
 @lru_cache(maxsize=1)
@@ -195,7 +224,8 @@ def specific(words: Iterable[str]) -> list[str]:
 
 
 def _content_form(word: str) -> str:
-    return _ENCLITIC.sub("", stem(word))
+    w = _ENCLITIC.sub("", stem(word))
+    return w[:-1] if len(w) > 4 and w.endswith("ا") else w  # accusative: هجوما = هجوم
 
 
 
@@ -285,25 +315,30 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
     a rate, a change or an increment, or a generic unit (money, people) without a word saying what."""
     cue = cues()
     unit = c["unit"]
-    rule = cue.unit_rules.get(unit, "?" if _is_money(unit) else "")
+    rule = cue.unit_rules.get(unit, "?")
     if rule == "-":
         return None
     words, i0, i1 = _clause_words(sent, start, end)
     near = words[max(0, i0 - PART_BEFORE):i0] + words[i1:i1 + PART_AFTER]
     if _has(near, cue.part):
         return None
-    if rule not in ("", "?"):
+    if _has([key(w) for w in _WORD.findall(sent[:start])][-BREAKDOWN_WINDOW:], cue.breakdown):
+        return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
+    if _is_money(unit) and _has([key(w) for w in _WORD.findall(sent)], cue.market):
+        return None  # "هبطت العقود الآجلة للخام 1.83 دولار ... إلى 66.05 دولار للبرميل": a market move
+    if rule not in ("?", "+"):
         return rule
     kinds = cue.kinds["money" if _is_money(unit) else "count"]
     forms = [f for f, _ in kinds]
-    # the unit's own noun first ("نازحين"), then the nearest word either side
-    order = list(range(i0, i1)) + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
+    # the word that governs the figure first ("عودة مليون لاجئ": returned, not refugees), then the unit's
+    # own noun ("نازحين"), then the nearest word either side
+    order = [i0 - 1, *range(i0, i1)] + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
     for j in order:
         if 0 <= j < len(words):
             f = _match_at(words, j, forms)
             if f:
                 return next(k for form, k in kinds if form == f)
-    return None if rule == "?" else "total"
+    return "total" if rule == "+" else None
 
 
 def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str]) -> frozenset[str]:
@@ -341,18 +376,41 @@ class _Docs:
                     self.mentions[d].append((s, e, eid, etype))
 
 
+def subset(sent: str, start: int, end: int, unit: str | None = None) -> str | None:
+    """The part of its kind a figure counts (registered, civilians, surface-to-air ...), from the words of
+    its clause; None when it counts the whole (of its unit: soldiers are the whole of troops)."""
+    words, _, _ = _clause_words(sent, start, end)
+    forms = [(f, part) for f, part, own in cues().subsets if own != unit]
+    for j in range(len(words)):
+        f = _match_at(words, j, [f for f, _ in forms])
+        if f:
+            return next(part for form, part in forms if form == f)
+    return None
+
+
 def figure(c: dict, docs: _Docs) -> Figure:
     text = docs.texts.get(c["id"])
     sent, s, e = _locate(text, c)
     kind = count_kind(c, sent, s, e)
-    window = EVENT_WINDOW if kind in cues().event_kinds else DAY_WINDOW
-    span, label = period(c["date"], c["source_document"]["published"], window)
-    if kind in cues().event_kinds and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
+    if kind and (part := subset(sent, s, e, c["unit"])):
+        kind = f"{kind}/{part}"
+    incident = (kind or "").split("/")[0] in cues().event_kinds
+    window = EVENT_WINDOW if incident else DAY_WINDOW
+    own = c["date"]
+    if own and own.get("text") and re.search(r"منذ(?:\s+\S+){0,4}?\s*" + re.escape(own["text"]), sent):
+        own = None  # "منذ بداية العمليات الشهر الماضي": a running total current at publication, not at that day
+    span, label = period(own, c["source_document"]["published"], window)
+    if incident and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
         kind = None  # a toll of "February" or "2018" cannot be tied to one incident
     sent_start = c["start"] - s
     exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
     ments = docs.mentions.get(c["id"], [])
-    pl = places(ments, sent_start, sent_start + len(sent), exclude) if text else frozenset()
+    # the places of the figure's clause when it names some ("46 في أوتار براديش، و31 في راجستان"), else its sentence's
+    left = max((m.end() for m in _CLAUSE.finditer(sent, 0, s)), default=0)
+    m = _CLAUSE.search(sent, e)
+    pl = places(ments, sent_start + left, sent_start + (m.start() if m else len(sent)), exclude) if text else frozenset()
+    if text and not pl:
+        pl = places(ments, sent_start, sent_start + len(sent), exclude)
     lo, hi = interval(c)
     first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
     if first and _match_at(first, 0, cues().many):
@@ -360,7 +418,8 @@ def figure(c: dict, docs: _Docs) -> Figure:
     words, _, i1 = _clause_words(sent, s, e)
     if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
         hi = math.inf  # "66 شخصا على الأقل": at least 66
-    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments))
+    day = own["value"] if own and len(own.get("value") or "") == 10 else None
+    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day)
 
 
 def _canonical(c: dict) -> tuple:
@@ -381,6 +440,25 @@ def _same_statement(a: dict, b: dict) -> bool:
     return not (sa and sb and sa != sb)
 
 
+def _says_also(same_sentence: list[tuple[float, float]], other: Figure) -> bool:
+    """Whether a sentence gives, beside one figure, another that the other side's figure fits."""
+    return any(lo <= other.hi and other.lo <= hi for lo, hi in same_sentence)
+
+
+def _grew(a: Figure, b: Figure) -> bool:
+    """A running count (the displaced, the dead) told on two different days, the later one higher: the
+    count grew, both can be true."""
+    if a.count.split("/")[0] not in cues().rising or a.period is None or b.period is None:
+        return False
+    pa, pb = (a.claim["source_document"]["published"] or "")[:10], (b.claim["source_document"]["published"] or "")[:10]
+    if not pa or not pb or pa == pb:
+        return False
+    # the later report is the later publication, whatever day it counts ("131 dead" on 8 August, "more
+    # than 460" on 30 September, both of the quake of 5 August)
+    early, late = (a, b) if pa < pb else (b, a)
+    return late.lo >= early.lo
+
+
 def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for c in claims:
@@ -388,6 +466,11 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
             groups[(c["subject"], c["unit"])].append(c)
     groups = {k: v for k, v in groups.items() if len({c["id"] for c in v}) > 1 or len(v) > 1}
     docs.load(c["id"] for cs in groups.values() for c in cs)
+    # every figure each sentence gives (any unit but shares: "النازحين 200 ألف ... تجاوز 270 ألف شخص")
+    said: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
+    for c in claims:
+        if cues().unit_rules.get(c["unit"]) != "-":
+            said[(c["id"], c["sentence"])].append(interval(c))
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
         figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
@@ -396,9 +479,21 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 continue
             if a.places and b.places and not a.places & b.places:
                 continue
+            incident = a.count.split("/")[0] in cues().event_kinds
+            if bool(a.places) != bool(b.places) and not incident:
+                continue  # Syrian refugees in Lebanon vs Syrian refugees in all: a place on one side only is
+                # another scope (a toll of an incident may still be tied by its words, below)
+            if _says_also(said[(a.claim["id"], a.claim["sentence"])], b) or _says_also(said[(b.claim["id"], b.claim["sentence"])], a):
+                continue  # "650 ألف مسجلين ... والإجمالي 1.3 مليون": the sentence itself gives the other figure
+            if _grew(a, b):
+                continue
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
                 continue
-            if a.count in cues().event_kinds and not (a.places & b.places or specific(a.words & b.words)):
+            if incident and a.day and b.day and a.day != b.day:
+                continue  # "قتل 11 مدنيا السبت" and "قتل 16 مدنيا الجمعة": two days, two incidents
+            if incident and any(x.day and x.day > (y.claim["source_document"]["published"] or "9")[:10] for x, y in ((a, b), (b, a))):
+                continue  # an article cannot count the dead of a day after it was published
+            if incident and not (a.places & b.places or specific(a.words & b.words)):
                 continue  # two tolls are of one incident only if they name its place or its words
             small, big = (a, b) if a.hi < b.lo else (b, a) if b.hi < a.lo else (None, None)
             if small is None or small.hi <= 0 or big.lo / small.hi > MAX_RATIO:
@@ -467,29 +562,52 @@ def _deny_at(words: list[str]) -> int | None:
     return next((i for i in range(len(words)) if _match_at(words, i, deny)), None)
 
 
-def _denial_content(ev: dict, docs: _Docs) -> frozenset[str] | None:
-    """What a denial denies (the content words after its denying word), or None when the event is no
-    denial: a REJECT whose trigger denies ("نفت", not "رفضت"), or an event reported negated in a
-    sentence that denies it."""
+def _denial_content(ev: dict, docs: _Docs) -> tuple[frozenset[str], list[str]] | None:
+    """What a denial denies — the content words, and the normalised words, of the few words after its
+    denying word — or None when the event is no denial: a REJECT whose trigger denies ("نفت", not
+    "رفضت"), or an event reported negated in a sentence that denies it."""
+    text = docs.texts.get(ev["id"])
+    sent, s, _ = _locate(text, ev)
+    sent_start = ev["start"] - s
     if ev["type"] == "REJECT" and not ev["negated"]:
         trig = [key(w) for w in _WORD.findall(ev.get("trigger") or "")]
         if not (trig and _match_at(trig, 0, cues().deny)):
             return None
-        cut = ev["start"]
+        at = max(0, s)
     elif ev["negated"]:
-        words = [key(w) for w in _WORD.findall(ev["sentence"] or "")]
-        if _deny_at(words) is None:
+        words = [m for m in _WORD.finditer(sent)]
+        i = _deny_at([key(m.group()) for m in words])
+        if i is None:
             return None
-        cut = None
+        at = words[i].start()
     else:
         return None
-    text = docs.texts.get(ev["id"])
-    sent, s, _ = _locate(text, ev)
-    sent_start = ev["start"] - s
-    if cut is not None:
-        rest = sent[max(0, cut - sent_start):]
-        return content_words(rest, sent_start + max(0, cut - sent_start), docs.mentions.get(ev["id"], []))
-    return content_words(sent, sent_start, docs.mentions.get(ev["id"], []))
+    # "نفت الصين أن قوانينها تشترط نقل التكنولوجيا وهددت بالرد على أي تعريفات جمركية": what is denied is
+    # what follows the denying word, not the rest of the sentence
+    m = _NEW_CLAUSE.search(sent, at)  # "وتنفي إيران السعي إلى تطوير أسلحة نووية، وقد وافقت ...": not denied
+    window = list(_WORD.finditer(sent, at, m.start() if m else len(sent)))[:DENIAL_WORDS + 1]
+    end = window[-1].end() if window else at
+    content = content_words(sent[at:end], sent_start + at, docs.mentions.get(ev["id"], []))
+    return content, [key(m.group()) for m in window[1:]]
+
+
+def _denies_type(words: list[str], etype: str) -> str | None:
+    """What a denial's words deny of an event of this type: "event" (a deal, an attack), "blame" (an
+    involvement in an attack, "تورطها") or None."""
+    d = cues().denies
+    if etype == "ASSAULT" and _has(words, d.get("blame", [])):
+        return "blame"  # "تنفي تورطها في الهجوم": the involvement is denied, whatever words follow
+    return "event" if _has(words, d.get(etype, [])) else None
+
+
+def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
+    """Whether an assertion lays its event on one who denies: that one is its actor, or is named in a
+    sentence that blames ("ألقيت مسؤوليته على روسيا"). A denial of involvement needs the blame itself:
+    "an investigation into the attack on the spy" is no accusation of the spy's country."""
+    words = [key(w) for w in _WORD.findall(a["sentence"] or "")]
+    if _has(words, cues().blame):
+        return bool((set(a["actors"]) | set(a["targets"])) & deniers)
+    return not by_words and bool(set(a["actors"]) & deniers)
 
 
 def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
@@ -503,16 +621,20 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
     events = sorted(events, key=lambda e: (e["id"], e["start"], e["end"], e["type"]))
     candidates = [e for e in events if e["type"] == "REJECT" or e["negated"]]
     docs.load(e["id"] for e in candidates)
-    denials = [(d, w) for d in candidates if (w := _denial_content(d, docs)) is not None]
+    denials = [(d, *w) for d in candidates if (w := _denial_content(d, docs)) is not None]
     by_type = defaultdict(list)
-    for e in events:  # assertions: not negated, and not in a sentence that denies
-        if not e["negated"] and e["type"] != "REJECT" and _deny_at([key(w) for w in _WORD.findall(e["sentence"] or "")]) is None:
+    for e in events:  # assertions: not negated, and not in a sentence that denies or doubts what it reports
+        words = [key(w) for w in _WORD.findall(e["sentence"] or "")]
+        if not e["negated"] and e["type"] != "REJECT" and not _has(words, cue.deny) and not _has(words, cue.dispute):
             by_type[e["type"]].append(e)
     out: dict[tuple, dict] = {}
-    for d, denied_words in denials:
+    for d, denied_words, denial_text in denials:
         party = set(d["actors"]) | set(d["targets"])
         types = [d["type"]] if d["negated"] else sorted(cue.deniable)
         for etype in types:
+            denies = _denies_type(denial_text, etype)
+            if not denies:
+                continue  # "تنفي طهران السعي لامتلاك أسلحة نووية" denies no supply of weapons
             for a in by_type[etype]:
                 if a["id"] == d["id"] and a["sentence"] == d["sentence"]:
                     continue
@@ -523,6 +645,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
                     continue  # the denial names the event's actor and its target
                 if not set(d["actors"]) & (set(a["actors"]) | set(a["targets"])):
                     continue  # and the one denying is a party to it
+                if not blamed(a, set(d["actors"]), by_words=denies == "blame"):
+                    continue  # one denies having done a thing: the assertion must say they did it
                 pa, la = period(a["date"], a["source_document"]["published"])
                 pd, ld = period(d["date"], d["source_document"]["published"])
                 if not _overlap(pa, pd):
@@ -531,7 +655,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
                 if sig in out:
                     continue
                 docs.load([a["id"]])
-                shared = specific(denied_words & _event_words(a, docs))
+                shared = [w for w in specific(denied_words & _event_words(a, docs))
+                          if not w.startswith("#") or cue.topic_types.get(w[1:], frozenset()) & {"any", a["type"]}]
                 if not shared:
                     continue  # the denial speaks of something else
                 out[sig] = {
