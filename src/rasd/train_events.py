@@ -7,8 +7,7 @@ Training data, each sentence labelled for some types only (a mask says which):
            that best fits it (a trigger of its type, its participants' forms, its date words); every
            sentence of those articles is labelled for every type (the gold lists all events)
   silver   ANT articles run through Rasd's rules: a sentence with a rule event is a positive for its
-           type (not for the gated ASSAULT and PROTEST: judged data only), a sentence with no trigger
-           a negative for every type (at a lower weight)
+           type, a sentence with no trigger a negative for every type (at a lower weight)
 The model is a multi-label logistic regression (Adam, L2) on the features of rasd.extract.event_model,
 in NumPy. ``cross_validate`` gives the 5-fold figures on the OEDA half quoted in README.md.
 """
@@ -152,10 +151,7 @@ def _silver(data: Data, corpus: Path, articles: int, weight: float, every_plain:
                 by_sent.setdefault(ev.start, set()).add(ev.type)
             for j, s in enumerate(doc.sentence_spans):
                 n_sent = key(doc.text[s.start:s.end])
-                # The rules' ASSAULT and PROTEST are what the model is there to judge (their triggers
-                # fire on the figurative, denied and planned uses the OEDA negatives show): no silver
-                # positives for the gated types, which learn from judged sentences only.
-                got = {t for st, ts in by_sent.items() if s.start <= st < s.end for t in ts} - set(GATED)
+                got = {t for st, ts in by_sent.items() if s.start <= st < s.end for t in ts}
                 lex = lexicon_types(n_sent)
                 if got:
                     data.add(n_sent, got, got, weight, f"silver:{n}")

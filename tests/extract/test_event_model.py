@@ -84,24 +84,3 @@ def test_the_shipped_model_records_the_command_that_rebuilds_it_and_its_cv_figur
     for etype in ("ASSAULT", "PROTEST"):
         assert float(model.thresholds[model.types.index(etype)]) in {float(np.float32(t)) for t in GRID}
     assert float(model.thresholds[model.types.index("CONSULT")]) == 0.0
-
-
-def test_silver_labels_give_no_positives_for_the_types_the_model_gates(tmp_path):
-    import gzip
-    import json
-
-    from rasd.train_events import _T, GATED, add_silver
-
-    text = ("قصفت الطائرات الإسرائيلية مدينة غزة يوم الاثنين. "
-            "والتقى الرئيس الأمريكي دونالد ترامب الرئيس الروسي فلاديمير بوتين في هلسنكي. "
-            "وتظاهر آلاف الطلاب في القاهرة احتجاجا على الغلاء.")
-    corpus = tmp_path / "ant.jsonl.gz"
-    with gzip.open(corpus, "wt", encoding="utf-8") as fh:
-        fh.write(json.dumps({"title": "", "text": text, "category": "politics"}, ensure_ascii=False) + "\n")
-    d = Data()
-    assert add_silver(d, corpus, 1) == 1
-    assert any(y[_T["CONSULT"]] for y in d.y)  # the rules' other events are silver positives
-    for y, m in zip(d.y, d.mask, strict=True):
-        for etype in GATED:
-            assert not y[_T[etype]]
-            assert not m[_T[etype]] or not any(y)  # labelled for a gated type only as a plain negative
