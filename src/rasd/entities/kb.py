@@ -87,7 +87,7 @@ class KnowledgeBase:
         base = key(surface.replace("-", " "))
         if not base:
             return
-        variants = {base} if generated else _variants(base, self.entities[entity])
+        variants = {base} if generated else _variants(base, self.entities[entity], kind == NISBA)
         for variant in variants:
             if generated and any(not f.generated for f in self.forms.get(variant, ())):
                 continue  # a curated spelling stays the curated entity's
@@ -122,15 +122,17 @@ class KnowledgeBase:
         self.automaton = a
 
 
-def _variants(base: str, entity: KBEntity) -> set[str]:
-    """Transliteration variants of a foreign name: غ/ج/ق/ك for g, and multi-word names written as one."""
+def _variants(base: str, entity: KBEntity, nisba: bool = False) -> set[str]:
+    """Transliteration variants of a foreign name: غ/ج/ق/ك for g, and multi-word names written as one.
+    A nisba is an Arabic word built on the name and varies only غ/ج: with ق or ك it is another word
+    or a place (قانية is not غانية, Ghanaian)."""
     out = {base}
     foreign = entity.type != "ORG" and (entity.country or entity.id) not in arab_states()
     if not foreign:
         return out
     # Only letters that already spell a g (غ or ج) vary; a ك or ق in a name is usually a k or q.
     positions = [i for i, c in enumerate(base) if c in "غج"][:3]
-    for combo in itertools.product("غجقك", repeat=len(positions)):
+    for combo in itertools.product("غج" if nisba else "غجقك", repeat=len(positions)):
         chars = list(base)
         for pos, c in zip(positions, combo, strict=True):
             chars[pos] = c
