@@ -167,3 +167,11 @@ def test_a_nisba_does_not_vary_g_to_q():
 def test_a_state_named_inside_an_organisation_is_mentioned_too():
     found = names("وقال متحدث باسم الجيش اليمني إن القوات تقدمت.")
     assert "Yemen" in found and found["Yemen"] == ["اليمني"]
+
+
+def test_a_ministry_is_named_by_its_portfolio_and_state():
+    found = names("وقالت وزارة الداخلية اليمنية إن الهجوم أحبط.")
+    assert found["Ministry of Interior (Yemen)"] == ["وزارة الداخلية اليمنية"] and "Yemen" in found
+    assert "Ministry of Finance (Jordan)" in names("وأعلنت وزارة المالية في الأردن الأرقام.")
+    # a curated ministry keeps its own identity
+    assert "Ministry of Foreign Affairs (Russia)" in names("وقالت وزارة الخارجية الروسية إن الوفد وصل.")
