@@ -175,3 +175,9 @@ def test_a_ministry_is_named_by_its_portfolio_and_state():
     assert "Ministry of Finance (Jordan)" in names("وأعلنت وزارة المالية في الأردن الأرقام.")
     # a curated ministry keeps its own identity
     assert "Ministry of Foreign Affairs (Russia)" in names("وقالت وزارة الخارجية الروسية إن الوفد وصل.")
+
+
+def test_a_nisba_or_place_before_a_family_name_is_a_first_name():
+    assert "Turkey" not in names("وقال تركي المالكي إن الصاروخ اعترض.")
+    assert "Riyadh" not in names("وقالت الوزارة في بيان لرياض المالكي إن الوفد وصل.")
+    assert "Turkey" in names("وقال مسؤول تركي إن الوفد وصل.")

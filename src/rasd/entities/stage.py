@@ -110,6 +110,8 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
+        if _first_name(text, start, end, k, valid, kb):
+            continue
         found.append((start, end, valid))
     found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
@@ -151,6 +153,20 @@ def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: li
     # the longest reading of each (اليمني, not the يمني inside it)
     out = [(s, e, f) for s, e, f in out if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _f in out)]
     return [Candidate(*doc.norm.span_to_original(s, e), f.entity, f.kind) for s, e, f in out]
+
+
+_FAMILY_NAME = re.compile(r"\s+(ال\w{3,}ي)(?!\w)")
+
+
+def _first_name(text: str, start: int, end: int, k: str, forms: tuple, kb: KnowledgeBase) -> bool:
+    """A state's one-word nisba or name without the article that a family name follows is a first
+    name (تركي المالكي، رياض المالكي): an indefinite adjective does not take a definite -ي word
+    after it, a surname does. Not when that word is itself a nisba (عربي الأصل is rare, الروسي
+    would agree)."""
+    if " " in k or k.startswith("ال") or not all(kb.entities[f.entity].type == "GPE" for f in forms):
+        return False
+    m = _FAMILY_NAME.match(text, end)
+    return bool(m) and m.group(1) not in kb.forms
 
 
 def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> list[tuple[int, int, tuple]]:
