@@ -88,3 +88,20 @@ def test_train_kb_command(tmp_path):
     empty.mkdir()
     result = CliRunner().invoke(main, ["train", "kb", "--names", str(empty), "--ant", str(ant), "--out", str(out)])
     assert result.exit_code != 0 and "lacks arwikicats_names.tsv.gz" in result.output
+
+
+def test_an_admin_unit_in_both_lists_is_one_entity_that_links_alone(tmp_path):
+    names, ant = _fixture(tmp_path)
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "saada governorate", "محافظة صعدة", "MISC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [
+        ("Q1", "Sa`dah", "صعدة|محافظة صعدة", "region:YE"),
+        ("Q5", "Al Qa'iq", "محافظة القاعق", "county:YE"),
+    ])
+    out = tmp_path / "names_generated.tsv"
+    build(names, ant, out)
+    rows = _rows(out)
+    # one entity, with the WOF Wikidata id, not two that make the spelling ambiguous
+    assert "sa-dah-governorate" not in rows
+    assert rows["saada-governorate"]["wikidata"] == "Q1" and rows["saada-governorate"]["link"] == LINK_ALONE
+    # a spelling with its own admin word is its context, even from WOF
+    assert rows["al-qa-iq-governorate"]["link"] == LINK_ALONE

@@ -151,3 +151,33 @@ def test_unknown_name_after_a_title_and_an_apposition_comma():
 def test_common_words_learned_from_the_corpus_are_not_names(text, not_a_name):
     doc = extract_text(f"{text}\n{PAD}")
     assert not_a_name not in {m.text for e in doc.entities for m in e.mentions}
+
+
+def test_names_joined_in_a_hashtag_link():
+    found = names("وكتب الناشطون على تويتر #فلاديمير_بوتين و#كيم_جونغ_أون بعد القمة.")
+    assert found["Vladimir Putin"] == ["فلاديمير_بوتين"] and "Kim Jong Un" in found
+
+
+def test_a_nisba_does_not_vary_g_to_q():
+    # غانية is Ghanaian; قانية (a village, "second") is not
+    assert "Ghana" not in names("وصلت القوات إلى قرية قانية صباح اليوم.")
+    assert "Ghana" in names("وقال مسؤول في الحكومة الغانية إن الوفد وصل.")
+
+
+def test_a_state_named_inside_an_organisation_is_mentioned_too():
+    found = names("وقال متحدث باسم الجيش اليمني إن القوات تقدمت.")
+    assert "Yemen" in found and found["Yemen"] == ["اليمني"]
+
+
+def test_a_ministry_is_named_by_its_portfolio_and_state():
+    found = names("وقالت وزارة الداخلية اليمنية إن الهجوم أحبط.")
+    assert found["Ministry of Interior (Yemen)"] == ["وزارة الداخلية اليمنية"] and "Yemen" in found
+    assert "Ministry of Finance (Jordan)" in names("وأعلنت وزارة المالية في الأردن الأرقام.")
+    # a curated ministry keeps its own identity
+    assert "Ministry of Foreign Affairs (Russia)" in names("وقالت وزارة الخارجية الروسية إن الوفد وصل.")
+
+
+def test_a_nisba_or_place_before_a_family_name_is_a_first_name():
+    assert "Turkey" not in names("وقال تركي المالكي إن الصاروخ اعترض.")
+    assert "Riyadh" not in names("وقالت الوزارة في بيان لرياض المالكي إن الوفد وصل.")
+    assert "Turkey" in names("وقال مسؤول تركي إن الوفد وصل.")

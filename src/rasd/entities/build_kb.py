@@ -67,6 +67,7 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
     curated_en, curated_forms, countries_en = curated_names()
     rows: dict[str, dict] = {}
     by_en: dict[str, str] = {}
+    by_form: dict[str, str] = {}
     stats: Counter = Counter()
 
     def add(src_id: str, english: str, forms: list[str], etype: str, wikidata: str, country: str, source: str) -> None:
@@ -103,6 +104,10 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
             stats["no usable Arabic"] += 1
             return
         eid = by_en.get(en.casefold())
+        if eid is None and source == "wof":
+            # The same admin unit under another English spelling (Sa'dah / Saada Governorate): one
+            # entity, not two that make each other's spelling ambiguous.
+            eid = next((by_form[k] for k in map(_form_key, keep) if k in by_form), None)
         if eid is None:
             eid = _slug(en)
             if eid in rows or eid in curated_en:
@@ -112,6 +117,8 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
         r = rows[eid]
         r["wikidata"] = r["wikidata"] or wikidata
         r["forms"] += [f for f in keep if f not in r["forms"]]
+        for f in keep:
+            by_form.setdefault(_form_key(f), eid)
 
     with gzip.open(names_dir / "arwikicats_names.tsv.gz", "rt", encoding="utf-8") as fh:
         next(fh)
@@ -154,7 +161,9 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
             link = []
             for f in r["forms"]:
                 k = key(f.replace("-", " "))
-                alone = (r["source"] == "awc" and len(owners[k]) == 1
+                # A spelling that carries its own admin word (محافظة صعدة، مديرية السوادية) is its
+                # context, whichever list it comes from.
+                alone = ((r["source"] == "awc" or k.startswith(_ADMIN_AR)) and len(owners[k]) == 1
                          and not _needs_context(k, r["type"], nouns, frequent, counts, after_place))
                 link.append(LINK_ALONE if alone else CONTEXT)
             stats[f"{r['source']} {r['type']}"] += 1
@@ -199,6 +208,10 @@ def _arwikicats_type(english: str, arabic: str, kind: str, countries_en: dict[st
     if kind == "MISC" and _GEO_EN.search(en) and not _SPORTS_EN.search(en):
         return ("LOC" if _LOC_NATURAL.search(en) else "GPE"), country
     return None
+
+
+def _form_key(form: str) -> str:
+    return key(form.replace("-", " "))
 
 
 def _noun(word: str, nouns: frozenset[str], counts: Counter) -> bool:

@@ -87,7 +87,7 @@ class KnowledgeBase:
         base = key(surface.replace("-", " "))
         if not base:
             return
-        variants = {base} if generated else _variants(base, self.entities[entity])
+        variants = {base} if generated else _variants(base, self.entities[entity], kind == NISBA)
         for variant in variants:
             if generated and any(not f.generated for f in self.forms.get(variant, ())):
                 continue  # a curated spelling stays the curated entity's
@@ -122,15 +122,17 @@ class KnowledgeBase:
         self.automaton = a
 
 
-def _variants(base: str, entity: KBEntity) -> set[str]:
-    """Transliteration variants of a foreign name: غ/ج/ق/ك for g, and multi-word names written as one."""
+def _variants(base: str, entity: KBEntity, nisba: bool = False) -> set[str]:
+    """Transliteration variants of a foreign name: غ/ج/ق/ك for g, and multi-word names written as one.
+    A nisba is an Arabic word built on the name and varies only غ/ج: with ق or ك it is another word
+    or a place (قانية is not غانية, Ghanaian)."""
     out = {base}
     foreign = entity.type != "ORG" and (entity.country or entity.id) not in arab_states()
     if not foreign:
         return out
     # Only letters that already spell a g (غ or ج) vary; a ك or ق in a name is usually a k or q.
     positions = [i for i, c in enumerate(base) if c in "غج"][:3]
-    for combo in itertools.product("غجقك", repeat=len(positions)):
+    for combo in itertools.product("غج" if nisba else "غجقك", repeat=len(positions)):
         chars = list(base)
         for pos, c in zip(positions, combo, strict=True):
             chars[pos] = c
@@ -187,6 +189,7 @@ def knowledge_base() -> KnowledgeBase:
         if cap_en:
             for alias in [cap_ar, *filter(None, cap_aliases.split("|"))]:
                 kb.add_form(alias, _capital_id(cap_en), NAME)
+    _add_ministries(kb, countries)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
     kb.roles = dict(office_titles())
@@ -197,6 +200,26 @@ def knowledge_base() -> KnowledgeBase:
     load_generated(kb, resources.path(GENERATED_FILE))
     kb.build()
     return kb
+
+
+def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
+    """Every state's ministries by portfolio (resources/kb/ministries.tsv): وزارة الداخلية اليمنية is
+    Ministry of Interior (Yemen). A spelling a curated entity already has stays the curated one's."""
+    portfolios = list(resources.read_tsv(resources.path("kb/ministries.tsv"), 2))
+    for cid, _wd, name, name_ar, _aliases, nisba, *_rest in countries:
+        stems = [s for s in nisba.split("|") if s]
+        for ar, en in portfolios:
+            forms = []
+            for p in ar.split("|"):
+                forms += [f"وزارة {p} {nisba_forms(stem)[3]}" for stem in stems]  # the definite feminine
+                forms.append(f"وزارة {p} في {name_ar}")
+            forms = [f for f in forms if key(f) not in kb.forms]
+            if not forms:
+                continue
+            eid = f"ministry-{_capital_id(en).removeprefix('city-')}-{cid}"
+            kb.entities[eid] = KBEntity(eid, "ORG", f"Ministry of {en} ({name})", forms[0], None, cid)
+            for f in forms:
+                kb.add_form(f, eid, NAME)
 
 
 GENERATED_COLUMNS = ("id", "type", "wikidata", "name_en", "forms_ar", "link", "country", "source")

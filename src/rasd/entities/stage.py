@@ -51,7 +51,7 @@ class Candidate:
 
 def link_entities(doc: Document) -> Document:
     kb = knowledge_base()
-    text = doc.norm.text.replace("-", " ")
+    text = scan_text(doc)
     hits = _SCANNED.pop(doc.text, None)
     if hits is None:
         hits = kb_scan(text, kb)
@@ -65,6 +65,16 @@ def link_entities(doc: Document) -> Document:
     if doc.keywords_raw and not keywords:
         keywords = tuple(segment_keywords(doc.keywords_raw, kb))
     return doc.replace(entities=entities, keywords=keywords)
+
+
+def scan_text(doc: Document) -> str:
+    """The text the KB automaton reads: the normalised text with hyphens and underscores as spaces,
+    so that names joined into a hashtag (#فلاديمير_بوتين، تحالف_دعم_الشرعية) or hyphenated are
+    whole words. Same length as the normalised text, so offsets map back unchanged."""
+    return doc.norm.text.translate(_JOINERS)
+
+
+_JOINERS = str.maketrans({"-": " ", "_": " "})
 
 
 def _clitic_ok(text: str, start: int, lil: bool) -> bool:
@@ -100,12 +110,15 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
+        if _first_name(text, start, end, k, valid, kb):
+            continue
         found.append((start, end, valid))
     found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []  # disjoint spans, sorted: an overlap can only be with a neighbour
     context = _context_entities(found, kb)
     out: list[Candidate] = []
+    inner: list[tuple[int, int]] = []  # spans of names that are not places, for the states inside them
     for start, end, forms in found:
         i = bisect.bisect_left(taken, (start, end))
         if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
@@ -114,7 +127,46 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
         taken.insert(i, (start, end))
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
+        if kb.entities[form.entity].type != "GPE":
+            inner.append((start, end))
+    out += _states_inside(doc, found, inner, kb)
     return out
+
+
+def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: list[tuple[int, int]],
+                   kb: KnowledgeBase) -> list[Candidate]:
+    """A state named inside a longer name (الجيش اليمني، تحالف دعم الشرعية في اليمن، وكالة الأنباء
+    السعودية) is also mentioned: the organisation is that state's. Only states, by their name or
+    nisba, and only inside the name of something that is not itself a place."""
+    if not spans:
+        return []
+    spans.sort()
+    starts = [s for s, _e in spans]
+    out = []
+    for start, end, forms in found:
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0 or end > spans[i][1] or (start, end) == spans[i]:
+            continue
+        states = [f for f in forms if kb.entities[f.entity].type == "GPE" and kb.entities[f.entity].country == f.entity]
+        if len(states) == len(forms) and len({f.entity for f in states}) == 1:
+            out.append((start, end, states[0]))
+    # the longest reading of each (اليمني, not the يمني inside it)
+    out = [(s, e, f) for s, e, f in out if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _f in out)]
+    return [Candidate(*doc.norm.span_to_original(s, e), f.entity, f.kind) for s, e, f in out]
+
+
+_FAMILY_NAME = re.compile(r"\s+(ال\w{3,}ي)(?!\w)")
+
+
+def _first_name(text: str, start: int, end: int, k: str, forms: tuple, kb: KnowledgeBase) -> bool:
+    """A state's one-word nisba or name without the article that a family name follows is a first
+    name (تركي المالكي، رياض المالكي): an indefinite adjective does not take a definite -ي word
+    after it, a surname does. Not when that word is itself a nisba (عربي الأصل is rare, الروسي
+    would agree)."""
+    if " " in k or k.startswith("ال") or not all(kb.entities[f.entity].type == "GPE" for f in forms):
+        return False
+    m = _FAMILY_NAME.match(text, end)
+    return bool(m) and m.group(1) not in kb.forms
 
 
 def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> list[tuple[int, int, tuple]]:
@@ -532,7 +584,7 @@ def pretag(docs: list[Document]) -> None:
         return
     items = [d for doc in docs for d in (doc, *doc.embedded) if d.text]
     kb = knowledge_base()
-    scans = [kb_scan(d.norm.text.replace("-", " "), kb) for d in items]
+    scans = [kb_scan(scan_text(d), kb) for d in items]
     found = model.entities_many([(d.text, [(s.start, s.end) for s in d.sentence_spans]) for d in items],
                                 [_feature_hits(d, h) for d, h in zip(items, scans, strict=True)])
     if len(_PRETAGGED) + len(items) > _PRETAGGED_MAX:

@@ -92,17 +92,28 @@ def build(out: Path | None = None) -> dict:
     iso_by_name = {v["name"].lower(): iso for iso, v in countries.items()}
     iso_by_capital = {v["capital"].lower(): iso for iso, v in countries.items() if v.get("capital")}
 
+    # Indexes by (country, name) and (None, name), built once: looking each KB place up by scanning
+    # every city's alternate names was quadratic (minutes once the KB grew). The most populous city
+    # wins; on a tie the first in GeoNames order, as max() over the scan gave.
+    by_name_en: dict[tuple[str | None, str], dict] = {}
+    by_name_ar: dict[tuple[str | None, str], dict] = {}
+
+    def _index(index: dict, k: str, c: dict) -> None:
+        for ik in ((c["countrycode"], k), (None, k)):
+            if ik not in index or index[ik]["population"] < c["population"]:
+                index[ik] = c
+
+    for c in cities:
+        for n in {c["name"].lower(), *(a.lower() for a in c["alternatenames"])}:
+            _index(by_name_en, n, c)
+        for k in {key(a) for a in c["alternatenames"] if _ARABIC.search(a)}:
+            _index(by_name_ar, k, c)
+
     def city_named(name: str, cc: str | None) -> dict | None:
-        n = name.lower()
-        pool = by_cc.get(cc, []) if cc else cities
-        found = [c for c in pool if c["name"].lower() == n or n in (a.lower() for a in c["alternatenames"])]
-        return max(found, key=lambda c: c["population"]) if found else None
+        return by_name_en.get((cc, name.lower()))
 
     def city_arabic(name_ar: str, cc: str | None) -> dict | None:
-        k = key(name_ar)
-        pool = by_cc.get(cc, []) if cc else cities
-        found = [c for c in pool if any(_ARABIC.search(a) and key(a) == k for a in c["alternatenames"])]
-        return max(found, key=lambda c: c["population"]) if found else None
+        return by_name_ar.get((cc, key(name_ar)))
 
     # Each KB state's ISO code: by its English name, else by its capital's.
     iso: dict[str, str] = {}

@@ -16,7 +16,7 @@ from sqlalchemy import text as sql
 
 from rasd.arabic.normalise import normalise
 from rasd.entities.kb import knowledge_base
-from rasd.entities.stage import gazetteer_candidates
+from rasd.entities.stage import gazetteer_candidates, scan_text
 from rasd.errors import RasdError
 from rasd.model import Document
 from rasd.store.db import Store
@@ -112,8 +112,7 @@ def _entities_in(text: str, kb) -> list[tuple[int, int, str]]:
     if not text:
         return []
     doc = Document(text=text)
-    norm_text = doc.norm.text.replace("-", " ")
-    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, norm_text, kb)]
+    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, scan_text(doc), kb)]
 
 
 def _fts5(groups: list[list[Term]]) -> str:
