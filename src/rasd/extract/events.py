@@ -601,7 +601,7 @@ def _that_words() -> re.Pattern[str]:
     return speech().that_re
 
 
-_SPEAKER_PRONOUN = re.compile(r"(?:^|\s)(?:ب|ف)?(?:ان|أن|إن)(?:ه|ها|هم)\s+(?:قد\s+|لم\s+|لن\s+)?$")
+_SPEAKER_PRONOUN = re.compile(rf"(?:^|\s){clitic_group()}(?:ان|أن|إن)(?:ه|ها|هم)\s+(?:قد\s+|لم\s+|لن\s+)?$")  # بأنه, فإنها: clitics.tsv
 
 
 def _speaker_is_subject(before: str) -> bool:
