@@ -161,3 +161,18 @@ def test_documents_filters(store):
     assert 0 < china.total < len(every)
     russia = query.documents(store, entity="Russia", since="2024-11-05", until="2024-11-06", limit=1000).items
     assert russia and all("2024-11-05" <= d["published"][:10] <= "2024-11-06" for d in russia)
+
+
+def test_co_occurring_entities_count_documents_not_mention_pairs(db_url):
+    """Two mentions of each name in one article are one shared document, as the entity page says."""
+    from rasd.pipeline import extract_text
+    from rasd.store.analysis import entity_profile
+
+    s = open_store(db_url)
+    texts = ["التقى بوتين في موسكو مع كيم جونغ أون، وقال بوتين إن موسكو ترحب بكيم جونغ أون.",
+             "وصل كيم جونغ أون إلى موسكو يوم الثلاثاء.",
+             "أعلنت بكين يوم الأحد أن الصين تدعم الحوار."]
+    ingest(s, [extract_text(x, published="2024-06-1" + str(i), path=f"co{i}.txt") for i, x in enumerate(texts)])
+    co = {c["id"]: c["documents"] for c in entity_profile(s, "city-moscow")["co_occurring"]}
+    s.close()
+    assert co.get("kim-jong-un") == 2 and "city-beijing" not in co and "city-moscow" not in co
