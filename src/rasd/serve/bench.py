@@ -23,7 +23,9 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 
 def _loopback(url: str) -> tuple[str, int]:
@@ -157,16 +159,22 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("give --url or --db")
     if not 1 <= a.requests <= 20_000:
         ap.error("--requests must be between 1 and 20,000")
-    proc = None
-    url = a.url
-    if a.db:
-        proc, url = _serve(a.db)
-    try:
+    with serving(a.url, a.db) as url:
         print(json.dumps(run(url, a.requests, a.concurrency), indent=2))
+
+
+@contextmanager
+def serving(url: str | None, db: str | None) -> Iterator[str]:
+    """The address to drive: ``url`` as given, or a rasd serve started on ``db`` for the block's length."""
+    if not db:
+        yield url
+        return
+    proc, started = _serve(db)
+    try:
+        yield started
     finally:
-        if proc:
-            proc.terminate()
-            proc.wait(30)
+        proc.terminate()
+        proc.wait(30)
 
 
 if __name__ == "__main__":

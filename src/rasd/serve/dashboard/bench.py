@@ -20,7 +20,7 @@ import statistics
 import time
 import urllib.parse
 
-from rasd.serve.bench import Client, _loopback, _serve
+from rasd.serve.bench import Client, _loopback, _q, serving
 
 BUDGET_MS = 300.0
 
@@ -37,10 +37,6 @@ def _server_ms(client: Client, path: str) -> tuple[int, float, bytes]:
     timing = r.getheader("Server-Timing") or ""
     m = re.search(r"dur=([\d.]+)", timing)
     return r.status, float(m.group(1)) if m else float("nan"), body
-
-
-def _q(path: str, **params) -> str:
-    return path + ("?" + urllib.parse.urlencode(params) if params else "")
 
 
 def pages(client: Client) -> list[tuple[str, str]]:
@@ -135,16 +131,8 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("give --url or --db")
     if not 1 <= a.rounds <= 200:
         ap.error("--rounds must be between 1 and 200")
-    proc = None
-    url = a.url
-    if a.db:
-        proc, url = _serve(a.db)
-    try:
+    with serving(a.url, a.db) as url:
         print(json.dumps(run(url, a.rounds, a.wait), indent=2, ensure_ascii=False))
-    finally:
-        if proc:
-            proc.terminate()
-            proc.wait(30)
 
 
 if __name__ == "__main__":
