@@ -6,6 +6,7 @@ Tags are brought to one scheme, BIO over PERS, LOC, ORG and MISC: AQMAR's PER an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def read_conll(path: Path, wojood: bool = False) -> list[Sentence]:
         parts = line.split()
         if not parts:
             if toks:
-                out.append(Sentence(tuple(toks), tuple(_repair(tags))))
+                out.append(Sentence(tuple(toks), tuple(repair_bio(tags))))
                 toks, tags = [], []
             continue
         toks.append(parts[0])
@@ -53,11 +54,11 @@ def read_conll(path: Path, wojood: bool = False) -> list[Sentence]:
                 break
         tags.append(tag)
     if toks:
-        out.append(Sentence(tuple(toks), tuple(_repair(tags))))
+        out.append(Sentence(tuple(toks), tuple(repair_bio(tags))))
     return out
 
 
-def _repair(tags: list[str]) -> list[str]:
+def repair_bio(tags: Sequence[str]) -> list[str]:
     """An I- tag that follows nothing of its type starts an entity (the corpora have a few)."""
     fixed = []
     prev = "O"

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rasd.ner.corpus import repair_bio
+
 META = "\u2581"
 IGNORE = -100
 
@@ -106,11 +108,4 @@ def chunks(word_pieces: Sequence[Sequence[int]], limit: int) -> list[tuple[int, 
 def word_tags(first_labels: Sequence[str]) -> list[str]:
     """BIO tags from each word's first-sub-word label, repaired: an I- that follows nothing of its
     type starts an entity (what the scorer does anyway; done here so propagation sees clean spans)."""
-    out = []
-    prev = "O"
-    for t in first_labels:
-        if t.startswith("I-") and prev[2:] != t[2:]:
-            t = "B-" + t[2:]
-        out.append(t)
-        prev = t
-    return out
+    return repair_bio(first_labels)
