@@ -84,54 +84,42 @@ def _forms(cell: str) -> list[tuple[str, ...]]:
     return [tuple(key(w) if not w.endswith("*") else key(w[:-1]) + "*" for w in f.split()) for f in cell.split("|") if f.strip()]
 
 
+# Classes of disagreement_cues.tsv whose last column is only a list of word forms (or a set of words).
+_FORM_CLASSES = ("part", "deny", "since", "atleast", "many", "of", "blame", "dispute", "market")
+_WORD_CLASSES = ("deniable", "event", "rising")
+
+
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     unit_rules: dict[str, str] = {}
     kinds: dict[str, list] = defaultdict(list)
-    part, deny, since, deniable, event_kinds, many, topics, at_least = [], [], [], set(), set(), [], {}, []
-    breakdown, blame, dispute, denies, topic_types, rising, subsets, market = [], [], [], defaultdict(list), {}, set(), [], []
+    forms_of: dict[str, list] = {c: [] for c in _FORM_CLASSES}
+    words_of: dict[str, set] = {c: set() for c in _WORD_CLASSES}
+    topics, topic_types, denies, subsets = {}, {}, defaultdict(list), []
     for cls, value, scope, forms in resources.read_tsv("disagreement_cues.tsv", 4):
-        if cls == "unit":
+        if cls in forms_of:
+            forms_of[cls] += _forms(forms)
+        elif cls in words_of:
+            words_of[cls] |= set(forms.split("|"))
+        elif cls == "unit":
             unit_rules[value] = forms
         elif cls == "kind":
             kinds[scope or "any"] += [(f, value) for f in _forms(forms)]
-        elif cls == "part":
-            part += _forms(forms)
-        elif cls == "deny":
-            deny += _forms(forms)
-        elif cls == "since":
-            since += _forms(forms)
-        elif cls == "deniable":
-            deniable |= set(forms.split("|"))
         elif cls == "topic":
             topics.update({_content_form(key(w)): value for w in forms.split("|") if " " not in w})
             topic_types[value] = frozenset((scope or "any").split("|"))
-        elif cls == "atleast":
-            at_least += _forms(forms)
-        elif cls == "many":
-            many += _forms(forms)
-        elif cls == "event":
-            event_kinds |= set(forms.split("|"))
-        elif cls == "rising":
-            rising |= set(forms.split("|"))
-        elif cls == "of":
-            breakdown += _forms(forms)
         elif cls == "denies":
             denies[value] += _forms(forms)
-        elif cls == "blame":
-            blame += _forms(forms)
-        elif cls == "dispute":
-            dispute += _forms(forms)
-        elif cls == "market":
-            market += _forms(forms)
         elif cls == "subset":
             subsets += [(f, value, scope) for f in _forms(forms)]
         else:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    return Cues(unit_rules, dict(kinds), part, deny, since, frozenset(deniable), frozenset(event_kinds), frozenset(rising), many, topics, topic_types,
-                at_least, breakdown, dict(denies), blame, dispute, market, sorted(subsets, key=lambda fs: -len(fs[0])))
+    f, w = forms_of, words_of
+    return Cues(unit_rules, dict(kinds), f["part"], f["deny"], f["since"], frozenset(w["deniable"]), frozenset(w["event"]),
+                frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"], dict(denies), f["blame"],
+                f["dispute"], f["market"], sorted(subsets, key=lambda fs: -len(fs[0])))
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
