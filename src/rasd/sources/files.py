@@ -7,38 +7,22 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from rasd import resources
 from rasd.errors import InputError
+from rasd.sources.article import DEFAULT_MAX_BYTES, JSONL_SUFFIXES, RawArticle, is_jsonl
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+__all__ = [
+    "ARTICLE_SUFFIXES", "DEFAULT_MAX_BYTES", "JSONL_SUFFIXES", "RawArticle", "decode_article", "decode_bytes",
+    "is_jsonl", "iter_paths", "read_input", "read_inputs",
+]
+
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".md", ""}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|div|p|meta)[\s>/]", re.I)
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
-
-
-@dataclass(frozen=True, slots=True)
-class RawArticle:
-    """An input decoded to text, before cleaning."""
-
-    where: str  # path, or '-' for standard input
-    content: str
-    is_html: bool
-    encoding: str
-    url: str | None = None
-    meta: dict | None = None  # title, published, url, outlet, author given beside the text (a JSON Lines record)
-
-
-# JSON Lines batches: one article per line (sources/jsonl.py).
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
-
-
-def is_jsonl(path: str) -> bool:
-    return path != "-" and path.lower().endswith(JSONL_SUFFIXES)
 
 
 def iter_paths(inputs: list[str], on_skip: Callable[[str], None] | None = None) -> Iterator[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rasd.errors import InputError
-from rasd.sources.files import DEFAULT_MAX_BYTES, JSONL_SUFFIXES, RawArticle, is_jsonl
+from rasd.sources.article import DEFAULT_MAX_BYTES, JSONL_SUFFIXES, RawArticle, is_jsonl
 
 __all__ = ["FIELDS", "JSONL_SUFFIXES", "is_jsonl", "iter_jsonl", "parse_line", "record_to_raw", "to_iso_date"]
 # field of the document <- names a record may use for it, first found wins

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rasd.errors import InputError
-from rasd.sources.files import DEFAULT_MAX_BYTES, RawArticle
+from rasd.sources.article import DEFAULT_MAX_BYTES, RawArticle
 
 SUFFIXES = (".parquet", ".pq")
 TEXT_COLUMNS = ("text", "content")
