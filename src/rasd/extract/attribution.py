@@ -151,7 +151,34 @@ def _sorted_mentions(entities: tuple) -> tuple[list[int], list[tuple[int, str, s
 def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     """The source of a sentence (``n_sent``: its normalised text, starting at normalised ``ns``): a
     speaker — a named person, organisation, state or outlet, or a speaker noun ("مصدر عسكري",
-    "محللون") — never a date, a number or a clause."""
+    "محللون") — never a date, a number or a clause.
+
+    Computed once per sentence of a document: the claims and events stages (and a later "وأضاف ..."
+    carrying a speaker) all ask for the same sentences."""
+    found = _sources_of(doc)
+    k = (ns, n_sent)
+    if k not in found:
+        found[k] = _attribution(doc, n_sent, ns)
+    return found[k]
+
+
+# The last document's sentence sources: (its normalised text, its entities, their sorted mentions, the
+# sources by (offset, sentence)). A source depends only on the text and the mentions, so a stage that
+# adds entities without mentions (claims' referenced states) keeps them.
+_SOURCES: list = [None, None, None, {}]
+
+
+def _sources_of(doc: Document) -> dict[tuple[int, str], Attribution | None]:
+    norm, entities, mentions, found = _SOURCES
+    if entities is not doc.entities or norm is not doc.norm:
+        now = _sorted_mentions(doc.entities)[1]
+        if norm is not doc.norm or now != mentions:
+            found = {}
+        _SOURCES[:] = [doc.norm, doc.entities, now, found]
+    return found
+
+
+def _attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     lex = lexicon()
     # "وفقا لـ X" / "بحسب X": X runs to the end of the clause
     for m in lex.according_re.finditer(n_sent):
@@ -265,8 +292,17 @@ def _unknown_name(n_text: str) -> bool:
 
 
 def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
-    """(start, end, entity id, type) of mentions inside an original span, in order."""
-    return sorted((m.start, m.end, e.id, e.type) for e in doc.entities for m in e.mentions if start <= m.start and m.end <= end)
+    """(start, end, entity id, type) of mentions inside an original span, in order (a binary search in
+    the document's sorted mentions, not a pass over all of them)."""
+    starts, mentions = _sorted_mentions(doc.entities)
+    out = []
+    for i in range(bisect.bisect_left(starts, start), len(mentions)):
+        m_start, eid, etype, m_end = mentions[i]
+        if m_start > end:
+            break
+        if m_end <= end:
+            out.append((m_start, m_end, eid, etype))
+    return sorted(out)
 
 
 def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
