@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rasd import resources
@@ -25,6 +25,7 @@ _LETTERS = alternation(letter_proclitics())
 # Limits, in words: a verb's subject before its complementiser (قال X إن), a subject before the verb
 # (صحيفة X تقول إن), and the words a speaker's name is looked for in.
 SUBJECT_MAX_WORDS = 14
+SHOW_SUBJECT_MAX_WORDS = 4  # "أظهرت دراسة حديثة أن": longer, the words before أن are the object's
 FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
 APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
@@ -53,6 +54,13 @@ class SpeechLexicon:
     trim: frozenset[str]  # words taken off the ends of a speaker's words
     antecedent_re: re.Pattern[str]  # an organisation or outlet noun that may stand for one named before
     link: frozenset[str]  # ب-words that continue a speaker's words (باسم)
+    relay: frozenset[str]  # "نقلت X عن Y": Y speaks
+    relay_end_re: re.Pattern[str]  # "قوله": where Y's words end
+    estimate: frozenset[str]  # "وضعت X عدد ...": a speech verb only with a count as object
+    counted_re: re.Pattern[str]  # the count word an estimate's subject runs to
+    issued_re: re.Pattern[str]  # "حصيلة أعلنتها X": a document, the verb that issued it, then its speaker
+    stop_re: re.Pattern[str]  # "في بيان", "طلب عدم ...", "لوكالة": where a speaker's words end
+    show: frozenset[str]  # "أظهرت البيانات ارتفاع ...": a verb whose object may be a noun
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -70,7 +78,8 @@ def lexicon() -> SpeechLexicon:
     speakers: dict[str, list[str]] = {}
     for kind, nouns in resources.read_tsv("speakers.tsv", 2):
         speakers.setdefault(kind, []).extend(key(n) for n in nouns.split("|"))
-    heads = [n for kind, nouns in speakers.items() if kind not in ("not", "document", "trim", "link") for n in nouns]
+    heads = [n for kind, nouns in speakers.items() if kind in ("person", "organisation", "outlet") for n in nouns]
+    rows["verb"] += rows.get("show", [])
     named_before = "|".join(map(re.escape, sorted(
         {*speakers["organisation"], *speakers["outlet"]} - set(speakers.get("document", [])), key=len, reverse=True)))
     documents = "|".join(map(re.escape, sorted(set(speakers.get("document", [])), key=len, reverse=True)))
@@ -79,7 +88,7 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows["verb"]), frozenset(rows["accuse"]), frozenset(rows["deny"]), frozenset(rows["carry"]),
         frozenset(rows["that"]), frozenset(rows["fronting"]),
         tuple(rows["modality_expected"]), tuple(rows["modality_hypothetical"]),
-        re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
+        re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(_according_alt(according))})\s*(?:ـ\s*)?"),
         re.compile("|".join(map(re.escape, after))),
         _words_re(rows["that"]),
         re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:\"]"),
@@ -90,7 +99,35 @@ def lexicon() -> SpeechLexicon:
         frozenset(speakers.get("trim", [])),
         re.compile(rf"^(?:ال)?(?:{named_before})$"),
         frozenset(speakers.get("link", [])),
+        frozenset(rows.get("relay", [])),
+        _words_re(rows.get("relay_end", [])),
+        frozenset(rows.get("estimate", [])),
+        _words_re(counted_words()),
+        re.compile(rf"\s*(?:{documents})(?:\s+\S+){{0,2}}?\s+(?:{_alt(speakers.get('issued', []))})\s+(?=\w)"),
+        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|(?:{_alt(speakers.get('anonymity', []))})"
+                   rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
+        frozenset(rows.get("show", [])),
     )
+
+
+def _alt(words) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+def _according_alt(according: list[str]) -> list[str]:
+    """An "according to" phrase that ends in the preposition ل runs into its complement (وفقا للوفد); any
+    other ends at a word end ("وفق X", not "وفقد")."""
+    return [re.escape(a) + ("" if a.endswith(("ل", "ـ")) or a in _ATTACHED else r"(?!\w)") for a in according]
+
+
+# phrases that were matched as prefixes before the word-end rule (بحسب in بحسبما) keep matching so
+_ATTACHED = frozenset({"بحسب", "حسب"})
+
+
+def counted_words() -> list[str]:
+    """The words that name the noun a count counts (claim_context.tsv, "counted")."""
+    return [key(w) for kind, pos, words in resources.read_tsv("claim_context.tsv", 3) if kind == "counted"
+            for w in words.split("|")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,18 +218,63 @@ def _sources_of(doc: Document) -> dict[tuple[int, str], Attribution | None]:
 def _attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     lex = lexicon()
     # "وفقا لـ X" / "بحسب X": X runs to the end of the clause
+    relayed = None
     for m in lex.according_re.finditer(n_sent):
         ref = _clause_ref(doc, n_sent, ns, m.end())
+        if ref and _relays_a_speaker(n_sent, m):
+            relayed = relayed or ref
+            continue
         if ref:
             return ref
-    # "هذا ما أعلنه X"
+    found = _verb_ref(doc, n_sent, ns)
+    return found or relayed
+
+
+def _relays_a_speaker(n_sent: str, m: re.Match[str]) -> bool:
+    """"أكدت مصادر طبية مقتل 6، وفق ما أفاد مراسل القناة": a report of what a speaker named before it says
+    ("وفق ما", "حسبما" after a speech verb) relays that speaker, who is the source."""
+    if not (re.match(r"\s*ما(?!\w)", n_sent[m.end():]) or m.group().strip().endswith("ما")):
+        return False
+    return _speech_verb_before(n_sent, m.start())
+
+
+def _verb_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    lex = lexicon()
+    # "هذا ما أعلنه X" (but "أكدت مصادر طبية ...، حسبما أفاد مراسل": the one who spoke first)
+    relayed = None
     for m in lex.after_re.finditer(n_sent):
         ref = _clause_ref(doc, n_sent, ns, m.end())
+        if ref and _speech_verb_before(n_sent, m.start()):
+            relayed = relayed or ref
+            continue
         if ref:
             return ref
+    return _subject_ref(doc, n_sent, ns) or relayed
+
+
+def _speech_verb_before(n_sent: str, pos: int) -> bool:
+    lex = lexicon()
+    return any(strip_conj(w) in lex.verbs or w in lex.verbs for w in n_sent[:pos].split())
+
+
+def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    lex = lexicon()
     # "قال X إن ..." / "اتهمت X Y بـ": the verb's subject; "صحيفة X تقول إن": a subject before the verb
     for m in re.finditer(r"\S+", n_sent):
         w = strip_conj(m.group())
+        if w in lex.relay:
+            ref = _relay_ref(doc, n_sent, ns, m.end())
+            if ref:
+                return ref
+            continue
+        if w in lex.estimate or m.group() in lex.estimate:  # وضعت: its و is no conjunction
+            # "وضعت وسائل الإعلام الكورية الجنوبية عدد الجنود في حوالي 1000": the subject, up to the count word
+            count = lex.counted_re.search(n_sent, m.end(), m.end() + 80)
+            if count and not _PUNCT_END.search(n_sent, m.end(), count.start()):
+                ref = _ref(doc, ns + m.end(), ns + count.start(), bounded=True)
+                if ref:
+                    return ref
+            continue
         if w in lex.verbs or w in lex.accuse or w in lex.deny:
             ref = _relative_ref(doc, n_sent, ns, m.start())
             if ref:
@@ -209,15 +291,22 @@ def _attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if ref:
                     return ref
                 continue
+            # "قالت الشرطة في بيان إن", "قال مسؤول طلب عدم نشر اسمه إن", "قالت مصادر لـ"...": the speaker's
+            # words end where the way or the addressee of the speech begins
+            subject_end = that.start() if that else 0
+            stop = lex.stop_re.search(tail, 0, subject_end) if that else None
+            if stop and tail[: stop.start()].strip():
+                subject_end = stop.start()
             # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
-            inner = tail[: that.start()].strip(" ،,") if that else ""
+            inner = tail[:subject_end].strip(" ،,") if that else ""
             if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
                 inner = inner.replace(",", " ").replace("،", " ")
-            bounded = w not in lex.deny and bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
+            longest = SHOW_SUBJECT_MAX_WORDS if w in lex.show else SUBJECT_MAX_WORDS
+            bounded = w not in lex.deny and bool(that) and len(tail[:subject_end].split()) <= longest and not _PUNCT_END.search(
                 inner)
             bounded_by_punct = False
             if bounded:
-                end = m.end() + that.start()
+                end = m.end() + subject_end
             else:
                 cut = lex.subject_end_re.search(tail)
                 end = m.end() + (cut.start() if cut and cut.start() < 120 else min(len(tail), 80))
@@ -225,9 +314,33 @@ def _attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
             ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
                        unknown_names=bounded or w in lex.accuse or bounded_by_punct)
+            if ref and bounded and subject_end < that.start():
+                # the way and the addressee ("لوكالة الأنباء الفرنسية") are no participant or subject either
+                ref = replace(ref, end=max(ref.end, doc.norm.span_to_original(ns + m.end(), ns + m.end() + that.start())[1]))
             if ref:
                 return ref
     return None
+
+
+RELAY_MAX_CHARS = 120  # how far after "نقلت" the "عن" of its speaker is looked for
+_RELAY_PUNCT = re.compile(r"[.,;:!?]")  # not brackets: "نقلت وكالة الأنباء السورية (سانا) عن"
+
+
+def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+    """"نقلت وكالة الأنباء عن مصدر عسكري قوله إن": the one quoted speaks (the relaying outlet when the one
+    quoted is no speaker). Both must be a name or a speaker noun: "نقلت القوات الجنود عن طريق البحر" is no
+    speech."""
+    lex = lexicon()
+    window = n_sent[pos: pos + RELAY_MAX_CHARS]
+    stop = _RELAY_PUNCT.search(window) or lex.that_re.search(window)
+    of = re.search(r"(?:^|\s)عن\s", window[: stop.start() if stop else len(window)])
+    if of is None:
+        return None
+    tail = n_sent[pos + of.end():]
+    ends = (lex.relay_end_re.search(tail), lex.that_re.search(tail), _RELAY_PUNCT.search(tail), lex.stop_re.search(tail, 1))
+    end = min((m.start() for m in ends if m), default=len(tail))
+    return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=False)
+            or _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False))
 
 
 def _after_fronting(n_sent: str, verb_start: int) -> int | None:
@@ -322,7 +435,7 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
 
     def framing(w: tuple[int, int, str]) -> bool:
         word = strip_conj(w[2])
-        if word in lex.verbs or word in lex.trim or w[2] in lex.trim or word in weekdays or word.strip("ـ") in ("", *lex.trim):
+        if word in lex.verbs or word in lex.relay or word in lex.trim or w[2] in lex.trim or word in weekdays or word.strip("ـ") in ("", *lex.trim):
             return True
         if word.startswith("لل") or word.startswith("لـ"):
             return True
@@ -333,8 +446,8 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
 
     while words and framing(words[0]):
         words.pop(0)
-    while words and framing(words[-1]):
-        words.pop()
+    while words and framing(words[-1]) and not (len(words) > 1 and lex.document_of_re.match(words[-2][2] + " " + words[-1][2])):
+        words.pop()  # but "بيان للجيش": the army's statement
     return (words[0][0], words[-1][1]) if words else None
 
 
@@ -346,8 +459,11 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     the object may follow the verb ("أعلنوا تنظيم مسيرة")."""
     lex = lexicon()
     of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
-    if of:
-        n_start = of.end()
+    if of and doc.norm.text[of.end():of.end() + 1] != "ل":
+        n_start = of.end()  # "تقرير لمرصد X": X (but "بيان للجيش" keeps its words: ل + الجيش cannot be cut apart)
+    issued = lex.issued_re.match(doc.norm.text, n_start, n_end)
+    if issued:
+        n_start = issued.end()  # "حصيلة جديدة أعلنتها وزارة الصحة": the ministry
     span = _trimmed(doc, n_start, n_end)
     if span is None:
         return None
@@ -357,7 +473,7 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     text = raw
     for d in find_dates(raw, None, doc.norm.text[n_start:n_end]):
         text = text.replace(d.text, " ")
-    text = " ".join(text.split()).strip(" ،,")
+    text = " ".join(text.split()).strip(" ،,-–")
     if not text or len(text.split()) > SUBJECT_MAX_WORDS:
         return None
     n_text = key(text)
