@@ -324,6 +324,14 @@ def test_a_title_and_its_holder_set_off_by_commas_are_one_speaker():
         ("وأظهرت أرقام رسمية أن 3000 شخص فقدوا وظائفهم.", "أرقام رسمية"),
         # a report of what a speaker named first says relays that speaker
         ("وأكدت مصادر طبية مقتل 6 أشخاص، وفق ما أفاد مراسل القناة.", "مصادر طبية"),
+        # a name the KB does not know and the title it holds; a dual speaker noun; "ما ورد في"
+        ("وقتل 62 شخصا، وفق ما أفاد أشرف القدرة الناطق باسم الوزارة.", "أشرف القدرة الناطق باسم الوزارة"),
+        ("وستبلغ قيمتها 245 مليون دولار، وفقا لما ذكره مصدران مقربان من القضية.", "مصدران مقربان من القضية"),
+        ("وتراجعت الأسعار بنسبة 19.9 في المئة، بحسب ما ورد في صحيفة الاقتصادية.", "صحيفة الاقتصادية"),
+        # a subject before its verb: after لكن, after إلى, inside quotes after كانت
+        ("لكن مصادر إعلامية ألمحت إلى أن قيمة العقد تصل إلى 3 ملايين دولار.", "مصادر إعلامية"),
+        ("وكانت جماعة \"الخوذ البيضاء\" أكدت أن 70 شخصا قتلوا.", "جماعة \"الخوذ البيضاء"),
+        ("ووثق التقرير مقتل 49 مدنيا خلال العام الماضي.", "التقرير"),
     ],
 )
 def test_relayed_issued_and_bounded_speakers(sentence, source_words):
@@ -339,6 +347,7 @@ def test_relayed_issued_and_bounded_speakers(sentence, source_words):
         "ووضعت الحكومة حدا للأزمة بعد وصول 300 جندي.",  # وضع without a count as its object
         "وصل 300 جندي، وفق ما أفاد مراسلنا.",  # the outlet's own reporter is the article's voice
         "وصل 300 جندي إلى الحدود وفقد الاتصال بهم.",  # وفق is a word, not the start of وفقد
+        "ويبلغ عدد سكان البلاد 9 ملايين نسمة، وتسعى إلى الإصلاح وفق توصيات صندوق النقد الدولي.",  # in accordance with
     ],
 )
 def test_no_speaker_in_transport_measures_or_the_own_reporter(sentence):

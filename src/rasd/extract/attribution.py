@@ -61,6 +61,7 @@ class SpeechLexicon:
     issued_re: re.Pattern[str]  # "حصيلة أعلنتها X": a document, the verb that issued it, then its speaker
     stop_re: re.Pattern[str]  # "في بيان", "طلب عدم ...", "لوكالة": where a speaker's words end
     show: frozenset[str]  # "أظهرت البيانات ارتفاع ...": a verb whose object may be a noun
+    title_re: re.Pattern[str]  # a person's speaker noun at the start of a span (a title after a name)
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -107,6 +108,7 @@ def lexicon() -> SpeechLexicon:
         re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|(?:{_alt(speakers.get('anonymity', []))})"
                    rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
         frozenset(rows.get("show", [])),
+        re.compile(rf"^(?:ال)?(?:{_alt(speakers['person'])})(?!\w)"),
     )
 
 
@@ -286,7 +288,7 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                     return ref
             tail = n_sent[m.end():]
             that = lex.that_re.search(tail)
-            if that and not tail[: that.start()].strip():
+            if that and tail[: that.start()].strip() in ("", "الي"):  # "مصادر ألمحت إلى أن": no subject after
                 ref = _fronted_ref(doc, n_sent, ns, m.start())
                 if ref:
                     return ref
@@ -349,7 +351,7 @@ def _after_fronting(n_sent: str, verb_start: int) -> int | None:
     before = n_sent[:verb_start]
     words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - 1:]
     for i, w in enumerate(words[:-1]):
-        if w.group() in lexicon().fronting and not _PUNCT_END.search(before[w.end():]):
+        if w.group() in lexicon().fronting and not _CLAUSE_PUNCT.search(before[w.end():]):  # a name may be quoted
             return words[i + 1].start()
     return None
 
@@ -402,6 +404,17 @@ def _unknown_name(n_text: str) -> bool:
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
         strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)
         for w in words)
+
+
+def _name_then_title(n_text: str) -> bool:
+    """"أشرف القدرة الناطق باسم وزارة الصحة": a name the KB does not know, then the title it holds (a person's
+    speaker noun: "توصيات صندوق النقد" is no name and its fund)."""
+    words = n_text.split()
+    lex = lexicon()
+    # the name's words: no word a speaker never has, no figure (a final ه may be ة here: القدرة)
+    return any(lex.title_re.search(" ".join(words[i:])) and not any(
+        strip_conj(w) in lex.not_speaker or w in lex.not_speaker or re.search(r"\d", w) for w in words[:i])
+        for i in range(1, min(UNKNOWN_NAME_MAX_WORDS, len(words) - 1) + 1))
 
 
 def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
@@ -487,7 +500,8 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         words_before = " ".join(doc.text[s:mentions[0][0]].split())
         if _unknown_name(key(words_before)):  # the accused (a name) bounds the accuser
             return _checked(Attribution(SourceRef(None, words_before), s, mentions[0][0]))
-    if not (starts_with_name or lex.speaker_re.search(n_text) or (unknown_names and _unknown_name(n_text))):
+    if not (starts_with_name or lex.speaker_re.search(n_text) or (unknown_names and _unknown_name(n_text))
+            or _name_then_title(n_text)):
         return None  # neither a name nor a speaker noun first: a clause, a pronoun, a date, an object
     if not bounded and not first_entity_only:
         # "نفت السلطات البريطانية الاتهامات", "أفاد الموقع بتراجع ...": the speaker, not the object after it
