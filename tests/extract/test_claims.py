@@ -319,6 +319,8 @@ def test_a_title_and_its_holder_set_off_by_commas_are_one_speaker():
         ("وقالت مصادر في المعارضة لـ\"سكاي نيوز عربية\" إن 30 مقاتلا قتلوا.", "مصادر في المعارضة"),
         ("وقال مسؤول أمريكي طلب عدم نشر اسمه إن 2000 جندي سيبقون.", "مسؤول أمريكي"),
         ("وقال بيان للجيش إن 30 مسلحا قتلوا.", "بيان للجيش"),
+        ("وقال مسؤول لوكالة رويترز إن 30 شخصا قتلوا.", "مسؤول"),
+        ("تقدر دراسة لوكالة بلومبرغ أن التكلفة تبلغ 14.5 مليار دولار.", "وكالة بلومبرغ"),  # a document's, no addressee
         # a verb that speaks only when a count is its object
         ("وضعت وسائل الإعلام المحلية عدد الجنود في حوالي 1000.", "وسائل الإعلام المحلية"),
         ("وأظهرت أرقام رسمية أن 3000 شخص فقدوا وظائفهم.", "أرقام رسمية"),
@@ -359,3 +361,9 @@ def test_an_accusative_nisba_is_people_of_that_state():
     doc, names = claims("وأعلنت السلطات اعتقال 14 إيرانيا. وقتل 30 فلسطينيا في غزة.")
     got = {(c.value, c.unit, names.get(c.subject, c.subject)) for c in doc.claims}
     assert (14, "prisoners", "Iran") in got and (30, "casualties_killed", "State of Palestine") in got
+
+
+def test_a_report_by_no_one_named_has_no_source_and_is_reported():
+    doc, _ = claims("وأفيد بمقتل 30 شخصا في الهجوم.")
+    [c] = doc.claims
+    assert c.source is None and c.modality == "reported"

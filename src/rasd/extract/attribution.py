@@ -62,6 +62,8 @@ class SpeechLexicon:
     stop_re: re.Pattern[str]  # "في بيان", "طلب عدم ...", "لوكالة": where a speaker's words end
     show: frozenset[str]  # "أظهرت البيانات ارتفاع ...": a verb whose object may be a noun
     title_re: re.Pattern[str]  # a person's speaker noun at the start of a span (a title after a name)
+    passive: frozenset[str]  # "أفيد بـ": reported, by no one named
+    documents: frozenset[str]  # what a speaker issues (تقرير، دراسة): "دراسة لوكالة بلومبرغ" is its speaker
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -109,6 +111,8 @@ def lexicon() -> SpeechLexicon:
                    rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
         frozenset(rows.get("show", [])),
         re.compile(rf"^(?:ال)?(?:{_alt(speakers['person'])})(?!\w)"),
+        frozenset(rows.get("passive", [])),
+        frozenset(speakers.get("document", [])),
     )
 
 
@@ -146,6 +150,12 @@ def strip_conj(word: str) -> str:
 def has_speech_verb(words: list[str]) -> bool:
     lex = lexicon()
     return any(strip_conj(w) in lex.verbs or w in lex.verbs for w in words)
+
+
+def reported_by_no_one(words: list[str]) -> bool:
+    """"أفيد بمقتل 30", "يقال إن": a sentence that reports without a speaker (source null, modality reported)."""
+    lex = lexicon()
+    return any(strip_conj(w) in lex.passive or w in lex.passive for w in words)
 
 
 def carries(words: list[str]) -> bool:
@@ -297,7 +307,8 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             # words end where the way or the addressee of the speech begins
             subject_end = that.start() if that else 0
             stop = lex.stop_re.search(tail, 0, subject_end) if that else None
-            if stop and tail[: stop.start()].strip():
+            before_stop = tail[: stop.start()].split() if stop else []
+            if before_stop and strip_conj(before_stop[-1]) not in lex.documents:  # "دراسة لوكالة بلومبرغ": whose
                 subject_end = stop.start()
             # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
             inner = tail[:subject_end].strip(" ،,") if that else ""

@@ -19,6 +19,7 @@ from rasd.extract.attribution import (
     entities_in,
     has_speech_verb,
     latest_speaker,
+    reported_by_no_one,
 )
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
@@ -113,6 +114,7 @@ def extract_claims(doc: Document) -> Document:
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
         modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
+        passive = source is None and reported_by_no_one(words)
         for q in quantities:
             found = _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
             prev_end = q.end
@@ -127,7 +129,7 @@ def extract_claims(doc: Document) -> Document:
                 unit_text=doc.text[us:ue],
                 subject=subject, source=source.ref if source else None,
                 date=nearest_date(dates, qs - sent.start),
-                modality=modalities.at(q.start, source is not None),
+                modality=modalities.at(q.start, source is not None or passive),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
