@@ -148,14 +148,33 @@ def strip_conj(word: str) -> str:
 
 
 def has_speech_verb(words: list[str]) -> bool:
+    return not _forms().speech.isdisjoint(words)
+
+
+@dataclass(frozen=True)
+class _Forms:
+    """Every word form (a conjunction before it or not) that ``strip_conj`` turns into a word of a set, or
+    that is one: one set lookup per word instead of stripping every word of every sentence."""
+    speech: frozenset[str]  # has_speech_verb
+    passive: frozenset[str]  # reported_by_no_one
+    subject: frozenset[str]  # a word _subject_ref acts on (speech, accuse, deny, relay, estimate verbs)
+
+
+def _stripped_to(words: frozenset[str]) -> frozenset[str]:
+    candidates = {*words, *(c + w for c in conjunctions() for w in words)}
+    return frozenset({w for w in candidates if strip_conj(w) in words} | words)
+
+
+@lru_cache(maxsize=1)
+def _forms() -> _Forms:
     lex = lexicon()
-    return any(strip_conj(w) in lex.verbs or w in lex.verbs for w in words)
+    acted_on = lex.verbs | lex.accuse | lex.deny | lex.relay | lex.estimate
+    return _Forms(_stripped_to(lex.verbs), _stripped_to(lex.passive), _stripped_to(acted_on))
 
 
 def reported_by_no_one(words: list[str]) -> bool:
     """"أفيد بمقتل 30", "يقال إن": a sentence that reports without a speaker (source null, modality reported)."""
-    lex = lexicon()
-    return any(strip_conj(w) in lex.passive or w in lex.passive for w in words)
+    return not _forms().passive.isdisjoint(words)
 
 
 def carries(words: list[str]) -> bool:
@@ -265,14 +284,16 @@ def _verb_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
 
 
 def _speech_verb_before(n_sent: str, pos: int) -> bool:
-    lex = lexicon()
-    return any(strip_conj(w) in lex.verbs or w in lex.verbs for w in n_sent[:pos].split())
+    return has_speech_verb(n_sent[:pos].split())
 
 
 def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     lex = lexicon()
     # "قال X إن ..." / "اتهمت X Y بـ": the verb's subject; "صحيفة X تقول إن": a subject before the verb
-    for m in re.finditer(r"\S+", n_sent):
+    acted_on = _forms().subject
+    for m in _WORD_RUN.finditer(n_sent):
+        if m.group() not in acted_on:
+            continue  # no verb of any kind below
         w = strip_conj(m.group())
         if w in lex.relay:
             ref = _relay_ref(doc, n_sent, ns, m.end())
