@@ -428,6 +428,7 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attrib
 
 
 UNKNOWN_NAME_MAX_WORDS = 3
+TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never stand inside a speaker's words
 
 
 def _unknown_name(n_text: str) -> bool:
@@ -477,6 +478,14 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     if cut is not None:
         words = words[:cut]
     weekdays = date_lexicon().weekdays
+    # after the speaker's first word, a day or a time frame ("محكمة الاستئناف الثلاثاء رفض ...", "قبل أشهر")
+    # or a verb joined by و ("أطباء ومسعفون واتهمت القوى الغربية") starts what is said or done, not who
+    acts = lex.verbs | lex.accuse | lex.deny
+    cut = next((i for i in range(lead + 1, len(words)) if strip_conj(words[i][2]) in weekdays
+                or words[i][2] in TIME_FRAME or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
+               None)
+    if cut is not None:
+        words = words[:cut]
 
     def framing(w: tuple[int, int, str]) -> bool:
         word = strip_conj(w[2])
