@@ -299,3 +299,75 @@ def test_a_title_and_its_holder_set_off_by_commas_are_one_speaker():
     doc, names = claims("وقال وزير الخارجية الروسي، سيرغي لافروف، إن أكثر من 300 صاروخ أطلقت على المدينة.")
     [c] = doc.claims
     assert names.get(c.source.entity) == "Sergey Lavrov"
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        # relayed: the one quoted speaks, not the outlet that passes it on
+        ("ونقلت الوكالة عن مسؤول في الوزارة قوله إن 30 شخصا اعتقلوا.", "مسؤول في الوزارة"),
+        ("ونقلت وكالة الأنباء الرسمية (سانا) عن مصدر عسكري قوله إن 30 مسلحا قتلوا.", "مصدر عسكري"),
+        ("ونقلت وكالة الأنباء عن مصادر قضائية- لم تذكر اسمها- قولها إن 15 موظفا اعتقلوا.", "مصادر قضائية"),
+        # "according to" forms without the preposition ل, and a document issued by a speaker
+        ("وبلغ عدد القتلى 30 شخصا وفق وزارة الصحة.", "وزارة الصحة"),
+        ("وقتل 30 شخصا، وفق حصيلة جديدة أعلنتها وزارة الصحة.", "وزارة الصحة"),
+        ("وقتل 30 مدنيا على الأقل بحسب حصيلة للمرصد السوري لحقوق الإنسان.",
+         "حصيلة للمرصد السوري لحقوق الإنسان"),
+        # the way and the addressee of the speech, and an anonymity clause, end the speaker's words
+        ("وقالت الشرطة في بيان إن 30 متظاهرا اعتقلوا.", "الشرطة"),
+        ("وأوضح المتحدث باسم الجيش في تصريح لوكالة رويترز أن 30 مسلحا قتلوا.", "المتحدث باسم الجيش"),
+        ("وقالت مصادر في المعارضة لـ\"سكاي نيوز عربية\" إن 30 مقاتلا قتلوا.", "مصادر في المعارضة"),
+        ("وقال مسؤول أمريكي طلب عدم نشر اسمه إن 2000 جندي سيبقون.", "مسؤول أمريكي"),
+        ("وقال بيان للجيش إن 30 مسلحا قتلوا.", "بيان للجيش"),
+        ("وقال مسؤول لوكالة رويترز إن 30 شخصا قتلوا.", "مسؤول"),
+        ("تقدر دراسة لوكالة بلومبرغ أن التكلفة تبلغ 14.5 مليار دولار.", "وكالة بلومبرغ"),  # a document's, no addressee
+        # a verb that speaks only when a count is its object
+        ("وضعت وسائل الإعلام المحلية عدد الجنود في حوالي 1000.", "وسائل الإعلام المحلية"),
+        ("وأظهرت أرقام رسمية أن 3000 شخص فقدوا وظائفهم.", "أرقام رسمية"),
+        # a report of what a speaker named first says relays that speaker
+        ("وأكدت مصادر طبية مقتل 6 أشخاص، وفق ما أفاد مراسل القناة.", "مصادر طبية"),
+        # a name the KB does not know and the title it holds; a dual speaker noun; "ما ورد في"
+        ("وقتل 62 شخصا، وفق ما أفاد أشرف القدرة الناطق باسم الوزارة.", "أشرف القدرة الناطق باسم الوزارة"),
+        ("وستبلغ قيمتها 245 مليون دولار، وفقا لما ذكره مصدران مقربان من القضية.", "مصدران مقربان من القضية"),
+        ("وتراجعت الأسعار بنسبة 19.9 في المئة، بحسب ما ورد في صحيفة الاقتصادية.", "صحيفة الاقتصادية"),
+        # a subject before its verb: after لكن, after إلى, inside quotes after كانت
+        ("لكن مصادر إعلامية ألمحت إلى أن قيمة العقد تصل إلى 3 ملايين دولار.", "مصادر إعلامية"),
+        ("وكانت جماعة \"الخوذ البيضاء\" أكدت أن 70 شخصا قتلوا.", "جماعة \"الخوذ البيضاء"),
+        ("ووثق التقرير مقتل 49 مدنيا خلال العام الماضي.", "التقرير"),
+        # a day, a time frame or a verb joined by و after the speaker starts what is said
+        ("وأعلنت محكمة الاستئناف الثلاثاء رفض طلب الإفراج عن 3 معتقلين.", "محكمة الاستئناف"),
+        ("وقال ولي العهد السعودي قبل أشهر إن 300 جندي سيصلون.", "ولي العهد السعودي"),
+        ("وأكد أطباء ومسعفون واتهمت القوى الغربية دمشق بمقتل 40 شخصا.", "أطباء ومسعفون"),
+    ],
+)
+def test_relayed_issued_and_bounded_speakers(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ونقلت القوات 300 جندي عن طريق البحر.",  # نقل without a speaker: transport, not speech
+        "ووضعت الحكومة حدا للأزمة بعد وصول 300 جندي.",  # وضع without a count as its object
+        "وصل 300 جندي، وفق ما أفاد مراسلنا.",  # the outlet's own reporter is the article's voice
+        "وصل 300 جندي إلى الحدود وفقد الاتصال بهم.",  # وفق is a word, not the start of وفقد
+        "ويبلغ عدد سكان البلاد 9 ملايين نسمة، وتسعى إلى الإصلاح وفق توصيات صندوق النقد الدولي.",  # in accordance with
+    ],
+)
+def test_no_speaker_in_transport_measures_or_the_own_reporter(sentence):
+    doc, _ = claims(sentence)
+    assert doc.claims and all(c.source is None for c in doc.claims)
+
+
+def test_an_accusative_nisba_is_people_of_that_state():
+    doc, names = claims("وأعلنت السلطات اعتقال 14 إيرانيا. وقتل 30 فلسطينيا في غزة.")
+    got = {(c.value, c.unit, names.get(c.subject, c.subject)) for c in doc.claims}
+    assert (14, "prisoners", "Iran") in got and (30, "casualties_killed", "State of Palestine") in got
+
+
+def test_a_report_by_no_one_named_has_no_source_and_is_reported():
+    doc, _ = claims("وأفيد بمقتل 30 شخصا في الهجوم.")
+    [c] = doc.claims
+    assert c.source is None and c.modality == "reported"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rasd import resources
@@ -25,6 +25,7 @@ _LETTERS = alternation(letter_proclitics())
 # Limits, in words: a verb's subject before its complementiser (قال X إن), a subject before the verb
 # (صحيفة X تقول إن), and the words a speaker's name is looked for in.
 SUBJECT_MAX_WORDS = 14
+SHOW_SUBJECT_MAX_WORDS = 4  # "أظهرت دراسة حديثة أن": longer, the words before أن are the object's
 FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
 APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
@@ -53,6 +54,16 @@ class SpeechLexicon:
     trim: frozenset[str]  # words taken off the ends of a speaker's words
     antecedent_re: re.Pattern[str]  # an organisation or outlet noun that may stand for one named before
     link: frozenset[str]  # ب-words that continue a speaker's words (باسم)
+    relay: frozenset[str]  # "نقلت X عن Y": Y speaks
+    relay_end_re: re.Pattern[str]  # "قوله": where Y's words end
+    estimate: frozenset[str]  # "وضعت X عدد ...": a speech verb only with a count as object
+    counted_re: re.Pattern[str]  # the count word an estimate's subject runs to
+    issued_re: re.Pattern[str]  # "حصيلة أعلنتها X": a document, the verb that issued it, then its speaker
+    stop_re: re.Pattern[str]  # "في بيان", "طلب عدم ...", "لوكالة": where a speaker's words end
+    show: frozenset[str]  # "أظهرت البيانات ارتفاع ...": a verb whose object may be a noun
+    title_re: re.Pattern[str]  # a person's speaker noun at the start of a span (a title after a name)
+    passive: frozenset[str]  # "أفيد بـ": reported, by no one named
+    documents: frozenset[str]  # what a speaker issues (تقرير، دراسة): "دراسة لوكالة بلومبرغ" is its speaker
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -70,7 +81,8 @@ def lexicon() -> SpeechLexicon:
     speakers: dict[str, list[str]] = {}
     for kind, nouns in resources.read_tsv("speakers.tsv", 2):
         speakers.setdefault(kind, []).extend(key(n) for n in nouns.split("|"))
-    heads = [n for kind, nouns in speakers.items() if kind not in ("not", "document", "trim", "link") for n in nouns]
+    heads = [n for kind, nouns in speakers.items() if kind in ("person", "organisation", "outlet") for n in nouns]
+    rows["verb"] += rows.get("show", [])
     named_before = "|".join(map(re.escape, sorted(
         {*speakers["organisation"], *speakers["outlet"]} - set(speakers.get("document", [])), key=len, reverse=True)))
     documents = "|".join(map(re.escape, sorted(set(speakers.get("document", [])), key=len, reverse=True)))
@@ -79,7 +91,7 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows["verb"]), frozenset(rows["accuse"]), frozenset(rows["deny"]), frozenset(rows["carry"]),
         frozenset(rows["that"]), frozenset(rows["fronting"]),
         tuple(rows["modality_expected"]), tuple(rows["modality_hypothetical"]),
-        re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(map(re.escape, according))})\s*(?:ـ\s*)?"),
+        re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(_according_alt(according))})\s*(?:ـ\s*)?"),
         re.compile("|".join(map(re.escape, after))),
         _words_re(rows["that"]),
         re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:\"]"),
@@ -90,7 +102,38 @@ def lexicon() -> SpeechLexicon:
         frozenset(speakers.get("trim", [])),
         re.compile(rf"^(?:ال)?(?:{named_before})$"),
         frozenset(speakers.get("link", [])),
+        frozenset(rows.get("relay", [])),
+        _words_re(rows.get("relay_end", [])),
+        frozenset(rows.get("estimate", [])),
+        _words_re(counted_words()),
+        re.compile(rf"\s*(?:{documents})(?:\s+\S+){{0,2}}?\s+(?:{_alt(speakers.get('issued', []))})\s+(?=\w)"),
+        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|(?:{_alt(speakers.get('anonymity', []))})"
+                   rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
+        frozenset(rows.get("show", [])),
+        re.compile(rf"^(?:ال)?(?:{_alt(speakers['person'])})(?!\w)"),
+        frozenset(rows.get("passive", [])),
+        frozenset(speakers.get("document", [])),
     )
+
+
+def _alt(words) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+def _according_alt(according: list[str]) -> list[str]:
+    """An "according to" phrase that ends in the preposition ل runs into its complement (وفقا للوفد); any
+    other ends at a word end ("وفق X", not "وفقد")."""
+    return [re.escape(a) + ("" if a.endswith(("ل", "ـ")) or a in _ATTACHED else r"(?!\w)") for a in according]
+
+
+# phrases that were matched as prefixes before the word-end rule (بحسب in بحسبما) keep matching so
+_ATTACHED = frozenset({"بحسب", "حسب"})
+
+
+def counted_words() -> list[str]:
+    """The words that name the noun a count counts (claim_context.tsv, "counted")."""
+    return [key(w) for kind, pos, words in resources.read_tsv("claim_context.tsv", 3) if kind == "counted"
+            for w in words.split("|")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +148,33 @@ def strip_conj(word: str) -> str:
 
 
 def has_speech_verb(words: list[str]) -> bool:
+    return not _forms().speech.isdisjoint(words)
+
+
+@dataclass(frozen=True)
+class _Forms:
+    """Every word form (a conjunction before it or not) that ``strip_conj`` turns into a word of a set, or
+    that is one: one set lookup per word instead of stripping every word of every sentence."""
+    speech: frozenset[str]  # has_speech_verb
+    passive: frozenset[str]  # reported_by_no_one
+    subject: frozenset[str]  # a word _subject_ref acts on (speech, accuse, deny, relay, estimate verbs)
+
+
+def _stripped_to(words: frozenset[str]) -> frozenset[str]:
+    candidates = {*words, *(c + w for c in conjunctions() for w in words)}
+    return frozenset({w for w in candidates if strip_conj(w) in words} | words)
+
+
+@lru_cache(maxsize=1)
+def _forms() -> _Forms:
     lex = lexicon()
-    return any(strip_conj(w) in lex.verbs or w in lex.verbs for w in words)
+    acted_on = lex.verbs | lex.accuse | lex.deny | lex.relay | lex.estimate
+    return _Forms(_stripped_to(lex.verbs), _stripped_to(lex.passive), _stripped_to(acted_on))
+
+
+def reported_by_no_one(words: list[str]) -> bool:
+    """"أفيد بمقتل 30", "يقال إن": a sentence that reports without a speaker (source null, modality reported)."""
+    return not _forms().passive.isdisjoint(words)
 
 
 def carries(words: list[str]) -> bool:
@@ -151,21 +219,95 @@ def _sorted_mentions(entities: tuple) -> tuple[list[int], list[tuple[int, str, s
 def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     """The source of a sentence (``n_sent``: its normalised text, starting at normalised ``ns``): a
     speaker — a named person, organisation, state or outlet, or a speaker noun ("مصدر عسكري",
-    "محللون") — never a date, a number or a clause."""
+    "محللون") — never a date, a number or a clause.
+
+    Computed once per sentence of a document: the claims and events stages (and a later "وأضاف ..."
+    carrying a speaker) all ask for the same sentences."""
+    found = _sources_of(doc)
+    k = (ns, n_sent)
+    if k not in found:
+        found[k] = _attribution(doc, n_sent, ns)
+    return found[k]
+
+
+# The last document's sentence sources: (its normalised text, its entities, their sorted mentions, the
+# sources by (offset, sentence)). A source depends only on the text and the mentions, so a stage that
+# adds entities without mentions (claims' referenced states) keeps them.
+_SOURCES: list = [None, None, None, {}]
+
+
+def _sources_of(doc: Document) -> dict[tuple[int, str], Attribution | None]:
+    norm, entities, mentions, found = _SOURCES
+    if entities is not doc.entities or norm is not doc.norm:
+        now = _sorted_mentions(doc.entities)[1]
+        if norm is not doc.norm or now != mentions:
+            found = {}
+        _SOURCES[:] = [doc.norm, doc.entities, now, found]
+    return found
+
+
+def _attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     lex = lexicon()
     # "وفقا لـ X" / "بحسب X": X runs to the end of the clause
+    relayed = None
     for m in lex.according_re.finditer(n_sent):
         ref = _clause_ref(doc, n_sent, ns, m.end())
+        if ref and _relays_a_speaker(n_sent, m):
+            relayed = relayed or ref
+            continue
         if ref:
             return ref
-    # "هذا ما أعلنه X"
+    found = _verb_ref(doc, n_sent, ns)
+    return found or relayed
+
+
+def _relays_a_speaker(n_sent: str, m: re.Match[str]) -> bool:
+    """"أكدت مصادر طبية مقتل 6، وفق ما أفاد مراسل القناة": a report of what a speaker named before it says
+    ("وفق ما", "حسبما" after a speech verb) relays that speaker, who is the source."""
+    if not (re.match(r"\s*ما(?!\w)", n_sent[m.end():]) or m.group().strip().endswith("ما")):
+        return False
+    return _speech_verb_before(n_sent, m.start())
+
+
+def _verb_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    lex = lexicon()
+    # "هذا ما أعلنه X" (but "أكدت مصادر طبية ...، حسبما أفاد مراسل": the one who spoke first)
+    relayed = None
     for m in lex.after_re.finditer(n_sent):
         ref = _clause_ref(doc, n_sent, ns, m.end())
+        if ref and _speech_verb_before(n_sent, m.start()):
+            relayed = relayed or ref
+            continue
         if ref:
             return ref
+    return _subject_ref(doc, n_sent, ns) or relayed
+
+
+def _speech_verb_before(n_sent: str, pos: int) -> bool:
+    return has_speech_verb(n_sent[:pos].split())
+
+
+def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    lex = lexicon()
     # "قال X إن ..." / "اتهمت X Y بـ": the verb's subject; "صحيفة X تقول إن": a subject before the verb
-    for m in re.finditer(r"\S+", n_sent):
+    acted_on = _forms().subject
+    for m in _WORD_RUN.finditer(n_sent):
+        if m.group() not in acted_on:
+            continue  # no verb of any kind below
         w = strip_conj(m.group())
+        if w in lex.relay:
+            ref = _relay_ref(doc, n_sent, ns, m.end())
+            if ref:
+                return ref
+            continue
+        if w in lex.estimate or m.group() in lex.estimate:  # وضعت: its و is no conjunction
+            # "وضعت وسائل الإعلام الكورية الجنوبية عدد الجنود في حوالي 1000": the subject, up to the count word
+            count = lex.counted_re.search(n_sent, m.end(), m.end() + 80)
+            if count and not _PUNCT_END.search(n_sent, m.end(), count.start()):
+                ref = _ref(doc, ns + m.end(), ns + count.start(), bounded=True)
+                if ref:
+                    return ref
+            continue
         if w in lex.verbs or w in lex.accuse or w in lex.deny:
             ref = _relative_ref(doc, n_sent, ns, m.start())
             if ref:
@@ -177,20 +319,28 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                     return ref
             tail = n_sent[m.end():]
             that = lex.that_re.search(tail)
-            if that and not tail[: that.start()].strip():
+            if that and tail[: that.start()].strip() in ("", "الي"):  # "مصادر ألمحت إلى أن": no subject after
                 ref = _fronted_ref(doc, n_sent, ns, m.start())
                 if ref:
                     return ref
                 continue
+            # "قالت الشرطة في بيان إن", "قال مسؤول طلب عدم نشر اسمه إن", "قالت مصادر لـ"...": the speaker's
+            # words end where the way or the addressee of the speech begins
+            subject_end = that.start() if that else 0
+            stop = lex.stop_re.search(tail, 0, subject_end) if that else None
+            before_stop = tail[: stop.start()].split() if stop else []
+            if before_stop and strip_conj(before_stop[-1]) not in lex.documents:  # "دراسة لوكالة بلومبرغ": whose
+                subject_end = stop.start()
             # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
-            inner = tail[: that.start()].strip(" ،,") if that else ""
+            inner = tail[:subject_end].strip(" ،,") if that else ""
             if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
                 inner = inner.replace(",", " ").replace("،", " ")
-            bounded = w not in lex.deny and bool(that) and len(tail[: that.start()].split()) <= SUBJECT_MAX_WORDS and not _PUNCT_END.search(
+            longest = SHOW_SUBJECT_MAX_WORDS if w in lex.show else SUBJECT_MAX_WORDS
+            bounded = w not in lex.deny and bool(that) and len(tail[:subject_end].split()) <= longest and not _PUNCT_END.search(
                 inner)
             bounded_by_punct = False
             if bounded:
-                end = m.end() + that.start()
+                end = m.end() + subject_end
             else:
                 cut = lex.subject_end_re.search(tail)
                 end = m.end() + (cut.start() if cut and cut.start() < 120 else min(len(tail), 80))
@@ -198,9 +348,33 @@ def attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
             ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
                        unknown_names=bounded or w in lex.accuse or bounded_by_punct)
+            if ref and bounded and subject_end < that.start():
+                # the way and the addressee ("لوكالة الأنباء الفرنسية") are no participant or subject either
+                ref = replace(ref, end=max(ref.end, doc.norm.span_to_original(ns + m.end(), ns + m.end() + that.start())[1]))
             if ref:
                 return ref
     return None
+
+
+RELAY_MAX_CHARS = 120  # how far after "نقلت" the "عن" of its speaker is looked for
+_RELAY_PUNCT = re.compile(r"[.,;:!?]")  # not brackets: "نقلت وكالة الأنباء السورية (سانا) عن"
+
+
+def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+    """"نقلت وكالة الأنباء عن مصدر عسكري قوله إن": the one quoted speaks (the relaying outlet when the one
+    quoted is no speaker). Both must be a name or a speaker noun: "نقلت القوات الجنود عن طريق البحر" is no
+    speech."""
+    lex = lexicon()
+    window = n_sent[pos: pos + RELAY_MAX_CHARS]
+    stop = _RELAY_PUNCT.search(window) or lex.that_re.search(window)
+    of = re.search(r"(?:^|\s)عن\s", window[: stop.start() if stop else len(window)])
+    if of is None:
+        return None
+    tail = n_sent[pos + of.end():]
+    ends = (lex.relay_end_re.search(tail), lex.that_re.search(tail), _RELAY_PUNCT.search(tail), lex.stop_re.search(tail, 1))
+    end = min((m.start() for m in ends if m), default=len(tail))
+    return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=False)
+            or _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False))
 
 
 def _after_fronting(n_sent: str, verb_start: int) -> int | None:
@@ -209,7 +383,7 @@ def _after_fronting(n_sent: str, verb_start: int) -> int | None:
     before = n_sent[:verb_start]
     words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - 1:]
     for i, w in enumerate(words[:-1]):
-        if w.group() in lexicon().fronting and not _PUNCT_END.search(before[w.end():]):
+        if w.group() in lexicon().fronting and not _CLAUSE_PUNCT.search(before[w.end():]):  # a name may be quoted
             return words[i + 1].start()
     return None
 
@@ -254,6 +428,7 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attrib
 
 
 UNKNOWN_NAME_MAX_WORDS = 3
+TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never stand inside a speaker's words
 
 
 def _unknown_name(n_text: str) -> bool:
@@ -264,9 +439,29 @@ def _unknown_name(n_text: str) -> bool:
         for w in words)
 
 
+def _name_then_title(n_text: str) -> bool:
+    """"أشرف القدرة الناطق باسم وزارة الصحة": a name the KB does not know, then the title it holds (a person's
+    speaker noun: "توصيات صندوق النقد" is no name and its fund)."""
+    words = n_text.split()
+    lex = lexicon()
+    # the name's words: no word a speaker never has, no figure (a final ه may be ة here: القدرة)
+    return any(lex.title_re.search(" ".join(words[i:])) and not any(
+        strip_conj(w) in lex.not_speaker or w in lex.not_speaker or re.search(r"\d", w) for w in words[:i])
+        for i in range(1, min(UNKNOWN_NAME_MAX_WORDS, len(words) - 1) + 1))
+
+
 def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
-    """(start, end, entity id, type) of mentions inside an original span, in order."""
-    return sorted((m.start, m.end, e.id, e.type) for e in doc.entities for m in e.mentions if start <= m.start and m.end <= end)
+    """(start, end, entity id, type) of mentions inside an original span, in order (a binary search in
+    the document's sorted mentions, not a pass over all of them)."""
+    starts, mentions = _sorted_mentions(doc.entities)
+    out = []
+    for i in range(bisect.bisect_left(starts, start), len(mentions)):
+        m_start, eid, etype, m_end = mentions[i]
+        if m_start > end:
+            break
+        if m_end <= end:
+            out.append((m_start, m_end, eid, etype))
+    return sorted(out)
 
 
 def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
@@ -283,10 +478,18 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     if cut is not None:
         words = words[:cut]
     weekdays = date_lexicon().weekdays
+    # after the speaker's first word, a day or a time frame ("محكمة الاستئناف الثلاثاء رفض ...", "قبل أشهر")
+    # or a verb joined by و ("أطباء ومسعفون واتهمت القوى الغربية") starts what is said or done, not who
+    acts = lex.verbs | lex.accuse | lex.deny
+    cut = next((i for i in range(lead + 1, len(words)) if strip_conj(words[i][2]) in weekdays
+                or words[i][2] in TIME_FRAME or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
+               None)
+    if cut is not None:
+        words = words[:cut]
 
     def framing(w: tuple[int, int, str]) -> bool:
         word = strip_conj(w[2])
-        if word in lex.verbs or word in lex.trim or w[2] in lex.trim or word in weekdays or word.strip("ـ") in ("", *lex.trim):
+        if word in lex.verbs or word in lex.relay or word in lex.trim or w[2] in lex.trim or word in weekdays or word.strip("ـ") in ("", *lex.trim):
             return True
         if word.startswith("لل") or word.startswith("لـ"):
             return True
@@ -297,8 +500,8 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
 
     while words and framing(words[0]):
         words.pop(0)
-    while words and framing(words[-1]):
-        words.pop()
+    while words and framing(words[-1]) and not (len(words) > 1 and lex.document_of_re.match(words[-2][2] + " " + words[-1][2])):
+        words.pop()  # but "بيان للجيش": the army's statement
     return (words[0][0], words[-1][1]) if words else None
 
 
@@ -310,8 +513,11 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     the object may follow the verb ("أعلنوا تنظيم مسيرة")."""
     lex = lexicon()
     of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
-    if of:
-        n_start = of.end()
+    if of and doc.norm.text[of.end():of.end() + 1] != "ل":
+        n_start = of.end()  # "تقرير لمرصد X": X (but "بيان للجيش" keeps its words: ل + الجيش cannot be cut apart)
+    issued = lex.issued_re.match(doc.norm.text, n_start, n_end)
+    if issued:
+        n_start = issued.end()  # "حصيلة جديدة أعلنتها وزارة الصحة": the ministry
     span = _trimmed(doc, n_start, n_end)
     if span is None:
         return None
@@ -321,7 +527,7 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     text = raw
     for d in find_dates(raw, None, doc.norm.text[n_start:n_end]):
         text = text.replace(d.text, " ")
-    text = " ".join(text.split()).strip(" ،,")
+    text = " ".join(text.split()).strip(" ،,-–")
     if not text or len(text.split()) > SUBJECT_MAX_WORDS:
         return None
     n_text = key(text)
@@ -335,7 +541,8 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         words_before = " ".join(doc.text[s:mentions[0][0]].split())
         if _unknown_name(key(words_before)):  # the accused (a name) bounds the accuser
             return _checked(Attribution(SourceRef(None, words_before), s, mentions[0][0]))
-    if not (starts_with_name or lex.speaker_re.search(n_text) or (unknown_names and _unknown_name(n_text))):
+    if not (starts_with_name or lex.speaker_re.search(n_text) or (unknown_names and _unknown_name(n_text))
+            or _name_then_title(n_text)):
         return None  # neither a name nor a speaker noun first: a clause, a pronoun, a date, an object
     if not bounded and not first_entity_only:
         # "نفت السلطات البريطانية الاتهامات", "أفاد الموقع بتراجع ...": the speaker, not the object after it

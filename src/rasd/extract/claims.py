@@ -9,7 +9,7 @@ from functools import lru_cache
 from rasd import resources
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
-from rasd.entities.kb import knowledge_base
+from rasd.entities.kb import NISBA, knowledge_base
 from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import (
     Attribution,
@@ -19,6 +19,7 @@ from rasd.extract.attribution import (
     entities_in,
     has_speech_verb,
     latest_speaker,
+    reported_by_no_one,
 )
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
@@ -113,6 +114,7 @@ def extract_claims(doc: Document) -> Document:
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
         modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
+        passive = source is None and reported_by_no_one(words)
         for q in quantities:
             found = _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
             prev_end = q.end
@@ -127,7 +129,7 @@ def extract_claims(doc: Document) -> Document:
                 unit_text=doc.text[us:ue],
                 subject=subject, source=source.ref if source else None,
                 date=nearest_date(dates, qs - sent.start),
-                modality=modalities.at(q.start, source is not None),
+                modality=modalities.at(q.start, source is not None or passive),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
@@ -234,6 +236,21 @@ def _nisba_after(doc: Document, n_sent: str, ns: int, pos: int, lex: UnitLexicon
     for _start, eid, etype in entities_in(doc, s, e):
         if etype == "GPE":
             return w_start, w_end, knowledge_base().stands_for(eid)
+    state = _accusative_nisba(m.group(1))
+    return (w_start, w_end, state) if state else None
+
+
+def _accusative_nisba(word: str) -> str | None:
+    """"30 فلسطينيا", "14 إيرانيا": the singular a count from 11 to 99 takes (accusative, -يا) is not a
+    form the entity stage links (it would be read as a state's name: سوريا); it is the nisba whose
+    plural (-يين) the knowledge base knows."""
+    if not word.endswith("يا") or len(word) < 5:
+        return None
+    kb = knowledge_base()
+    for form in kb.forms.get(word[:-1] + "ين", ()):
+        entity = kb.entities.get(form.entity)
+        if form.kind == NISBA and entity is not None and entity.type == "GPE":
+            return kb.stands_for(form.entity)
     return None
 
 

@@ -1,0 +1,43 @@
+"""The source of a sentence is computed once per sentence of a document, and anew when what it depends
+on (the text or the mentions) changes."""
+
+import dataclasses
+
+import rasd.extract.attribution as attribution_module
+from rasd.extract.attribution import attribution
+from rasd.model import Entity, Mention
+from rasd.pipeline import extract_text
+
+TEXT = ("قال وزير الخارجية إن 300 جندي وصلوا إلى الحدود. وأضاف أن القوات هاجمت مواقع المسلحين. "
+        "وبحسب مصادر طبية قتل 12 شخصا في الهجوم.")
+
+
+def test_claims_and_events_share_one_source_per_sentence(monkeypatch):
+    calls = []
+    real = attribution_module._attribution
+
+    def counting(doc, n_sent, ns):
+        calls.append(ns)
+        return real(doc, n_sent, ns)
+
+    monkeypatch.setattr(attribution_module, "_attribution", counting)
+    doc = extract_text(TEXT)
+    assert doc.claims and doc.events  # both stages asked
+    assert calls and len(calls) == len(set(calls))
+
+
+def test_a_source_is_recomputed_when_the_mentions_change():
+    doc = extract_text("وقال زيد عمرو إن 300 جندي وصلوا.")
+    norm = doc.norm
+    sent = doc.sentence_spans[0]
+    ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
+    before = attribution(doc, norm.text[ns:ne], ns)
+    start = doc.text.index("زيد")
+    person = Entity("Q1", "Zaid Amr", "زيد عمرو", "PERSON", None, (Mention(start, start + len("زيد عمرو"), "زيد عمرو"),))
+    named = doc.replace(entities=(*doc.entities, person))
+    after = attribution(named, norm.text[ns:ne], ns)
+    assert after is not None and after.ref.entity == "Q1"
+    assert before is None or before.ref.entity != "Q1"
+    # entities without mentions (a state claims refer to) change no source: the one computed is kept
+    bare = dataclasses.replace(person, id="Q2", mentions=())
+    assert attribution(named.replace(entities=(*named.entities, bare)), norm.text[ns:ne], ns) is after
