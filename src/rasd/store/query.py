@@ -554,9 +554,11 @@ def search(store: Store, q: str, *, entity: str | None = None, since: str | None
     if pos is not None:
         offset = _position(pos, (int,))[0]
     kw = {"entity": f["entity"], "since": since, "until": until, "outlet": outlet, "event_type": type}
-    hits = _query_errors(lambda: fts.search(store, query, limit=limit + 1, offset=offset, **kw))
+    hits = _query_errors(lambda: fts.search(store, query, limit=limit + 1, offset=offset, totals=count, **kw))
     more = len(hits) > limit
-    total = _query_errors(lambda: fts.count(store, query, **kw)) if count else None
+    total = None
+    if count:  # counted in the ranking's own pass when the engine can (SQLite), else apart
+        total = hits[0].total if hits and hits[0].total is not None else _query_errors(lambda: fts.count(store, query, **kw))
     nxt = encode_cursor("search", f, [offset + limit]) if more else None
     return Page([h.to_json() for h in hits[:limit]], nxt, total, {"query": query})
 
