@@ -19,7 +19,7 @@ import binascii
 import hashlib
 import json
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import text as sql
@@ -424,15 +424,15 @@ def entity(store: Store, name: str) -> dict:
     """One entity's profile: aliases, spellings seen, mentions by month and by day, co-occurring entities, events."""
     try:
         eid = analysis.resolve_entity(store, name)
-        profile = analysis.entity_profile(store, eid)
+        docs = analysis.entity_documents(store, eid)  # one read serves the months, the days and the co-occurrences
+        profile = analysis.entity_profile(store, eid, docs)
     except RasdError:
         raise NotFound(f"unknown entity: {name!r}") from None
-    with store.engine.connect() as conn:
-        by_day = conn.execute(sql(
-            "SELECT substr(coalesce(d.published, d.ingested_at), 1, 10) AS day, count(*) AS mentions, count(DISTINCT d.id) AS docs "
-            "FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = :e GROUP BY day ORDER BY day"
-        ), {"e": eid}).all()
-    profile["mentions_by_day"] = [{"day": d, "mentions": m, "documents": n} for d, m, n in by_day]
+    mentions, documents = Counter(), Counter()
+    for _, n, day in docs:
+        mentions[day] += n
+        documents[day] += 1
+    profile["mentions_by_day"] = [{"day": d, "mentions": mentions[d], "documents": documents[d]} for d in sorted(documents)]
     for ev in profile.get("events", []):
         ev.pop("sort", None)
     return profile
@@ -618,10 +618,33 @@ def alert_hits(store: Store, which: int | str, *, limit: int | None = None, curs
 
 
 def event_days(store: Store, *, type: str | None = None, actor: str | None = None, entity: str | None = None,  # noqa: A002
-               since: str | None = None, until: str | None = None, outlet: str | None = None) -> list[dict]:
+               since: str | None = None, until: str | None = None, outlet: str | None = None,
+               recent_days: int | None = None) -> list[dict]:
     """Events counted by day and PLOVER type, oldest day first: ``[{"day", "type", "events"}]``. The day is
     the event's date (else its document's) cut to YYYY-MM-DD; an event dated only to a month counts under
-    that month (YYYY-MM). Same filters as :func:`events`."""
+    that month (YYYY-MM). Same filters as :func:`events`. ``recent_days``: only the days (and months) up
+    to that many days before the newest day that has events (see :func:`recent_window`)."""
+    rows = _event_days(store, type=type, actor=actor, entity=entity, since=since, until=until, outlet=outlet)
+    if recent_days:
+        first = recent_window(rows, recent_days)
+        rows = [r for r in rows if r["day"] >= first[:len(r["day"])]]
+    return rows
+
+
+def recent_window(rows: list[dict], days: int) -> str:
+    """The first day (YYYY-MM-DD) of the ``days`` days that end on the newest day of ``rows``."""
+    import datetime as dt
+
+    newest = max((r["day"] for r in rows if len(r["day"]) == 10), default=None)
+    if newest is None:
+        return ""
+    try:
+        return (dt.date.fromisoformat(newest) - dt.timedelta(days=days - 1)).isoformat()
+    except ValueError:  # not a calendar day (a source's 2024-02-30): keep every row rather than guess
+        return ""
+
+
+def _event_days(store: Store, *, type, actor, entity, since, until, outlet) -> list[dict]:  # noqa: A002
     since, until = check_date(since, "since"), check_date(until, "until")
     f = {"entity": resolve(store, entity), "type": type, "since": since, "until": until, "actor": resolve(store, actor, "actor"),
          "outlet": outlet}

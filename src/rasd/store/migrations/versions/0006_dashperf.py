@@ -8,7 +8,9 @@ page used to read rows or scan a table):
 - documents (id, published, ingested_at): a document's date by its id (mentions per day), without
   reading the document's row (its text);
 - events (place, sort_key, id): a place's events in listing order (the map's place list), a keyset page;
-- documents (outlet) and events (type, doc_id): the search's outlet and event-type facets.
+- documents (outlet) and events (type, doc_id): the search's outlet and event-type facets;
+- event_entities (entity_id, role, event_id): an entity's or actor's events (an entity page, the
+  timeline's and map's actor filter) without reading the rows.
 
 Revision ID: 0006_dashperf
 Revises: 0005_events
@@ -28,6 +30,7 @@ INDEXES = {
     "ix_events_place_sort": "events (place, sort_key, id)",
     "ix_documents_outlet": "documents (outlet)",
     "ix_events_type_doc": "events (type, doc_id)",
+    "ix_event_entities_entity_role": "event_entities (entity_id, role, event_id)",
 }
 
 
