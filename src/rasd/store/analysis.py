@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy import text as sql
 
 from rasd.arabic.normalise import key
@@ -67,46 +67,50 @@ def entities(store: Store, limit: int = 50, etype: str | None = None) -> list[di
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
-# The co-occurring entities of an entity are counted over its most recent documents, at most this many
-# (the profile says how many it used, out of how many): United States is mentioned in 33,737 of the
-# 98,819 articles of the 100,000-article store, and reading every entity of all of them took 0.7 s.
+# The co-occurring entities of an entity are counted in at most this many of its documents (a fixed
+# sample: those with the smallest ids, which are hashes; the profile says how many of how many):
+# United States is in 33,737 of the 98,819 articles of the 100,000-article store, and reading every
+# entity of all of them took 0.7 s.
 CO_OCCURRING_DOCUMENTS = 2000
 
 
-def entity_documents(store: Store, entity_id: str) -> list[tuple[str, int, str]]:
-    """Every document that mentions the entity: (id, mentions in it, its day: publication else ingest
-    date, YYYY-MM-DD), read from the indexes mentions (entity_id, doc_id, text) and documents
-    (id, published, ingested_at) of migration 0006 without reading a mention's or a document's row."""
+def _entity_documents(store: Store) -> str:
+    """SQL for every document that mentions the entity ``:e``: ``doc_id``, ``n`` (its mentions) and ``day``
+    (publication else ingest date, YYYY-MM-DD), read from the indexes mentions (entity_id, doc_id, text)
+    and documents (id, published, ingested_at) of migration 0006, never a mention's or a document's row."""
     # SQLite picks the documents' unique id index (then reads the row) unless told; PostgreSQL plans it
     hint = " INDEXED BY ix_documents_id_date" if store.dialect == "sqlite" else ""
-    stmt = ("SELECT p.doc_id, p.n, substr(coalesce(d.published, d.ingested_at), 1, 10) AS day FROM "
+    return ("SELECT p.doc_id, p.n, substr(coalesce(d.published, d.ingested_at), 1, 10) AS day FROM "
             "(SELECT doc_id, count(*) AS n FROM mentions WHERE entity_id = :e GROUP BY doc_id) p "
             f"JOIN documents d{hint} ON d.id = p.doc_id")
+
+
+def entity_days(store: Store, entity_id: str) -> list[dict]:
+    """Mentions and documents per day (oldest first) of one entity, counted in the database: a common
+    entity's 34,000 documents would cost more to hand to Python one by one than to count."""
+    stmt = (f"SELECT day, sum(n) AS mentions, count(*) AS documents FROM ({_entity_documents(store)}) x "
+            "GROUP BY day ORDER BY day")
     with store.engine.connect() as conn:
-        return [(r.doc_id, r.n, r.day) for r in conn.execute(sql(stmt), {"e": entity_id})]
+        return [{"day": r.day, "mentions": int(r.mentions), "documents": r.documents} for r in conn.execute(sql(stmt), {"e": entity_id})]
 
 
-def co_occurring(store: Store, entity_id: str, docs: list[tuple[str, int, str]], limit: int = 15,
-                 cap: int = CO_OCCURRING_DOCUMENTS) -> tuple[list[dict], int]:
-    """The entities that appear with this one, by shared documents, among its ``cap`` most recent
-    documents (``docs`` from :func:`entity_documents`), and how many documents were looked at."""
-    recent = sorted(docs, key=lambda d: (d[2] or "", d[0]), reverse=True)[:cap]
-    if not recent:
-        return [], 0
+def co_occurring(store: Store, entity_id: str, limit: int = 15, cap: int = CO_OCCURRING_DOCUMENTS) -> list[dict]:
+    """The entities that appear with this one, by shared documents, among ``cap`` of its documents
+    (those with the smallest ids: the first ones the index mentions (entity_id, doc_id) lists)."""
     # distinct (document, entity) pairs, from the index mentions (doc_id, entity_id): a self-join of
     # mentions multiplies every mention of one by every mention of the other
-    stmt = sql(
+    stmt = (
         "SELECT e.id, e.name, count(*) AS n FROM (SELECT DISTINCT m.doc_id, m.entity_id FROM mentions m "
-        "WHERE m.doc_id IN :ids AND m.entity_id <> :e) p JOIN entities e ON e.id = p.entity_id "
-        "GROUP BY e.id, e.name ORDER BY n DESC, e.id LIMIT :limit"
-    ).bindparams(bindparam("ids", expanding=True))
+        "WHERE m.doc_id IN (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = :e ORDER BY doc_id LIMIT :cap) "
+        "AND m.entity_id <> :e) p JOIN entities e ON e.id = p.entity_id GROUP BY e.id, e.name ORDER BY n DESC, e.id LIMIT :limit"
+    )
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt, {"ids": [d[0] for d in recent], "e": entity_id, "limit": limit}).all()
-    return [{"id": i, "name": n, "documents": c} for i, n, c in rows], len(recent)
+        rows = conn.execute(sql(stmt), {"e": entity_id, "cap": cap, "limit": limit}).all()
+    return [{"id": i, "name": n, "documents": c} for i, n, c in rows]
 
 
-def entity_profile(store: Store, entity_id: str, docs: list[tuple[str, int, str]] | None = None) -> dict:
-    """``docs``: the entity's documents if the caller has read them (:func:`entity_documents`)."""
+def entity_profile(store: Store, entity_id: str, days: list[dict] | None = None) -> dict:
+    """``days``: the entity's :func:`entity_days` if the caller has them (the months are summed from them)."""
     kb = knowledge_base()
     with store.engine.connect() as conn:
         row = conn.execute(select(t.entities).where(t.entities.c.id == entity_id)).first()
@@ -115,10 +119,12 @@ def entity_profile(store: Store, entity_id: str, docs: list[tuple[str, int, str]
         surfaces = conn.execute(sql(
             "SELECT text, count(*) AS n FROM mentions WHERE entity_id = :e GROUP BY text ORDER BY n DESC, text LIMIT 20"
         ), {"e": entity_id}).all()
-    if docs is None:
-        docs = entity_documents(store, entity_id)
-    by_month = Counter(day[:7] for _, _, day in docs)
-    co, looked_at = co_occurring(store, entity_id, docs)
+    if days is None:
+        days = entity_days(store, entity_id)
+    by_month = Counter()
+    for d in days:  # a document has one day, so its month's documents are the sum of its days'
+        by_month[d["day"][:7]] += d["documents"]
+    n_docs = sum(d["documents"] for d in days)
     kb_entity = kb.entities.get(entity_id)
     return {
         "id": row.id, "name": row.name, "name_ar": row.name_ar, "type": row.type, "wikidata": row.wikidata,
@@ -126,9 +132,9 @@ def entity_profile(store: Store, entity_id: str, docs: list[tuple[str, int, str]
         if kb_entity else [],
         "spellings_seen": {text: n for text, n in surfaces},
         "mentions_by_month": [{"month": m, "documents": by_month[m]} for m in sorted(by_month)],
-        "co_occurring": co,
-        # how many of its documents the co-occurring entities were counted in (its most recent), of how many
-        "co_occurring_among": {"documents": looked_at, "of": len(docs)},
+        "co_occurring": co_occurring(store, entity_id, cap=CO_OCCURRING_DOCUMENTS),
+        # how many of its documents the co-occurring entities were counted in, of how many
+        "co_occurring_among": {"documents": min(n_docs, CO_OCCURRING_DOCUMENTS), "of": n_docs},
         "events": list(iter_events(store, entity=entity_id, limit=50)),
     }
 

@@ -19,7 +19,7 @@ import binascii
 import hashlib
 import json
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import text as sql
@@ -424,15 +424,11 @@ def entity(store: Store, name: str) -> dict:
     """One entity's profile: aliases, spellings seen, mentions by month and by day, co-occurring entities, events."""
     try:
         eid = analysis.resolve_entity(store, name)
-        docs = analysis.entity_documents(store, eid)  # one read serves the months, the days and the co-occurrences
-        profile = analysis.entity_profile(store, eid, docs)
+        days = analysis.entity_days(store, eid)  # one read serves the days and the months
+        profile = analysis.entity_profile(store, eid, days)
     except RasdError:
         raise NotFound(f"unknown entity: {name!r}") from None
-    mentions, documents = Counter(), Counter()
-    for _, n, day in docs:
-        mentions[day] += n
-        documents[day] += 1
-    profile["mentions_by_day"] = [{"day": d, "mentions": mentions[d], "documents": documents[d]} for d in sorted(documents)]
+    profile["mentions_by_day"] = days
     for ev in profile.get("events", []):
         ev.pop("sort", None)
     return profile

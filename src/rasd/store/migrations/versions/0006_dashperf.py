@@ -9,6 +9,7 @@ page used to read rows or scan a table):
   reading the document's row (its text);
 - events (place, sort_key, id): a place's events in listing order (the map's place list), a keyset page;
 - documents (outlet) and events (type, doc_id): the search's outlet and event-type facets;
+- claims (subject, sort_key, id): an entity's claims in listing order (its page, /claims?subject=);
 - event_entities (entity_id, role, event_id): an entity's or actor's events (an entity page, the
   timeline's and map's actor filter) without reading the rows.
 
@@ -30,6 +31,7 @@ INDEXES = {
     "ix_events_place_sort": "events (place, sort_key, id)",
     "ix_documents_outlet": "documents (outlet)",
     "ix_events_type_doc": "events (type, doc_id)",
+    "ix_claims_subject_sort": "claims (subject, sort_key, id)",
     "ix_event_entities_entity_role": "event_entities (entity_id, role, event_id)",
 }
 
