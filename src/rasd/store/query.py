@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import json
 import threading
@@ -424,14 +425,21 @@ def entity(store: Store, name: str) -> dict:
     """One entity's profile: aliases, spellings seen, mentions by month and by day, co-occurring entities, events."""
     try:
         eid = analysis.resolve_entity(store, name)
-        days = analysis.entity_days(store, eid)  # one read serves the days and the months
-        profile = analysis.entity_profile(store, eid, days)
     except RasdError:
         raise NotFound(f"unknown entity: {name!r}") from None
-    profile["mentions_by_day"] = days
-    for ev in profile.get("events", []):
-        ev.pop("sort", None)
-    return profile
+
+    def compute():
+        try:
+            days = analysis.entity_days(store, eid)  # one read serves the days and the months
+            profile = analysis.entity_profile(store, eid, days)
+        except RasdError:
+            raise NotFound(f"unknown entity: {name!r}") from None
+        profile["mentions_by_day"] = days
+        for ev in profile.get("events", []):
+            ev.pop("sort", None)
+        return profile
+    # once per state of the store: a common entity's profile reads 100,000+ index entries
+    return copy.deepcopy(_cached(store, f"entity:{eid}", compute))
 
 
 def _documents_filters(store: Store, q, outlet, since, until, entity) -> tuple[list[str], dict]:
@@ -627,17 +635,25 @@ def event_days(store: Store, *, type: str | None = None, actor: str | None = Non
     return rows
 
 
-def recent_window(rows: list[dict], days: int) -> str:
-    """The first day (YYYY-MM-DD) of the ``days`` days that end on the newest day of ``rows``."""
+def recent_window(rows: list[dict], days: int, today: str | None = None) -> str:
+    """The first day (YYYY-MM-DD) of the ``days`` days that end on the newest day of ``rows`` that is a
+    calendar day and not after ``today`` (a date read as 2040 is no reason to show an empty window);
+    "" (keep every row) when there is none."""
     import datetime as dt
 
-    newest = max((r["day"] for r in rows if len(r["day"]) == 10), default=None)
+    today = today or dt.date.today().isoformat()
+    newest = None
+    for r in rows:
+        d = r["day"]
+        if len(d) == 10 and d <= today and (newest is None or d > newest):
+            try:
+                dt.date.fromisoformat(d)
+            except ValueError:  # not a calendar day (a source's 2024-02-30)
+                continue
+            newest = d
     if newest is None:
         return ""
-    try:
-        return (dt.date.fromisoformat(newest) - dt.timedelta(days=days - 1)).isoformat()
-    except ValueError:  # not a calendar day (a source's 2024-02-30): keep every row rather than guess
-        return ""
+    return (dt.date.fromisoformat(newest) - dt.timedelta(days=days - 1)).isoformat()
 
 
 def _event_days(store: Store, *, type, actor, entity, since, until, outlet) -> list[dict]:  # noqa: A002
