@@ -214,6 +214,27 @@ def test_timeline_day_lists_its_events(client, store):
     assert all(t not in mob for t in {d["type"] for d in query.event_days(store)} - {"MOBILIZE"})
 
 
+def _day_links(html):
+    return set(re.findall(r'href="/timeline\?[^"]*day=([\d-]+)', html))
+
+
+def test_timeline_shows_the_latest_days_unless_asked_for_all(client, store, monkeypatch):
+    from rasd.serve.dashboard import pages
+
+    days = sorted({d["day"] for d in query.event_days(store) if is_day(d["day"])})
+    assert len(days) >= 3
+    monkeypatch.setattr(pages, "TIMELINE_DAYS", 2)
+    first = query.recent_window(query.event_days(store), 2)
+    recent = _page(client, "/timeline")
+    assert _day_links(recent) == {d for d in days if d >= first} != set(days)
+    assert 'class="total window"' in recent and "days=all" in recent
+    every = _page(client, "/timeline?days=all")
+    assert _day_links(every) == set(days) and 'class="total window"' not in every
+    ranged = _page(client, f"/timeline?since={days[0]}")  # a date range replaces the default window
+    assert _day_links(ranged) == set(days)
+    _page(client, "/timeline?days=7", status=400)
+
+
 def test_entity_page(client, store):
     html = _page(client, "/entities/North Korea")
     e = query.entity(store, "north-korea")

@@ -116,3 +116,19 @@ def test_world_svg_is_served_from_the_package(client):
     assert r.text.startswith("<svg") and r.text.count("<path") == len(geo.countries())
     lic = client.get("/static/world-110m.LICENSE.txt")
     assert lic.status_code == 200 and "Natural Earth" in lic.text
+
+
+def test_points_are_capped_at_the_most_reported_and_the_page_says_so(client, store, monkeypatch):
+    from rasd.serve.dashboard import pages
+
+    places = query.event_places(store)["places"]
+    assert len(places) >= 2
+    monkeypatch.setattr(pages, "MAP_POINTS", 1)
+    html = client.get("/map").text
+    drawn = re.findall(r'data-place="([^"]+)"', html)
+    assert drawn and set(drawn) == {places[0]["id"]}  # the most reported
+    assert 'class="capped"' in html
+    total = sum(p["events"] for p in places)
+    assert re.search(rf"{len(places)}\D[^<]*{total}", html), "the count is of every located place, not the drawn ones"
+    monkeypatch.setattr(pages, "MAP_POINTS", 10_000)
+    assert 'class="capped"' not in client.get("/map").text

@@ -67,32 +67,74 @@ def entities(store: Store, limit: int = 50, etype: str | None = None) -> list[di
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
-def entity_profile(store: Store, entity_id: str) -> dict:
+# The co-occurring entities of an entity are counted in at most this many of its documents (a fixed
+# sample: those with the smallest ids, which are hashes; the profile says how many of how many):
+# United States is in 33,737 of the 98,819 articles of the 100,000-article store, and reading every
+# entity of all of them took 0.7 s.
+CO_OCCURRING_DOCUMENTS = 2000
+
+
+def _entity_documents(store: Store) -> str:
+    """SQL for every document that mentions the entity ``:e``: ``doc_id``, ``n`` (its mentions) and ``day``
+    (publication else ingest date, YYYY-MM-DD), read from the indexes mentions (entity_id, doc_id, text)
+    and documents (id, published, ingested_at) of migration 0006, never a mention's or a document's row."""
+    # SQLite picks the documents' unique id index (then reads the row) unless told; PostgreSQL plans it
+    hint = " INDEXED BY ix_documents_id_date" if store.dialect == "sqlite" else ""
+    return ("SELECT p.doc_id, p.n, substr(coalesce(d.published, d.ingested_at), 1, 10) AS day FROM "
+            "(SELECT doc_id, count(*) AS n FROM mentions WHERE entity_id = :e GROUP BY doc_id) p "
+            f"JOIN documents d{hint} ON d.id = p.doc_id")
+
+
+def entity_days(store: Store, entity_id: str) -> list[dict]:
+    """Mentions and documents per day (oldest first) of one entity, counted in the database: a common
+    entity's 34,000 documents would cost more to hand to Python one by one than to count."""
+    stmt = (f"SELECT day, sum(n) AS mentions, count(*) AS documents FROM ({_entity_documents(store)}) x "
+            "GROUP BY day ORDER BY day")
+    with store.engine.connect() as conn:
+        return [{"day": r.day, "mentions": int(r.mentions), "documents": r.documents} for r in conn.execute(sql(stmt), {"e": entity_id})]
+
+
+def co_occurring(store: Store, entity_id: str, limit: int = 15, cap: int = CO_OCCURRING_DOCUMENTS) -> list[dict]:
+    """The entities that appear with this one, by shared documents, among ``cap`` of its documents
+    (those with the smallest ids: the first ones the index mentions (entity_id, doc_id) lists)."""
+    # distinct (document, entity) pairs, from the index mentions (doc_id, entity_id): a self-join of
+    # mentions multiplies every mention of one by every mention of the other
+    stmt = (
+        "SELECT e.id, e.name, count(*) AS n FROM (SELECT DISTINCT m.doc_id, m.entity_id FROM mentions m "
+        "WHERE m.doc_id IN (SELECT DISTINCT doc_id FROM mentions WHERE entity_id = :e ORDER BY doc_id LIMIT :cap) "
+        "AND m.entity_id <> :e) p JOIN entities e ON e.id = p.entity_id GROUP BY e.id, e.name ORDER BY n DESC, e.id LIMIT :limit"
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(sql(stmt), {"e": entity_id, "cap": cap, "limit": limit}).all()
+    return [{"id": i, "name": n, "documents": c} for i, n, c in rows]
+
+
+def entity_profile(store: Store, entity_id: str, days: list[dict] | None = None) -> dict:
+    """``days``: the entity's :func:`entity_days` if the caller has them (the months are summed from them)."""
     kb = knowledge_base()
     with store.engine.connect() as conn:
         row = conn.execute(select(t.entities).where(t.entities.c.id == entity_id)).first()
         if row is None:
             raise RasdError(f"entity {entity_id!r} is not in this database")
-        surfaces = Counter(r[0] for r in conn.execute(select(t.mentions.c.text).where(t.mentions.c.entity_id == entity_id)))
-        by_month = conn.execute(sql(
-            "SELECT substr(coalesce(d.published, d.ingested_at), 1, 7) AS month, count(DISTINCT d.id) "
-            "FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = :e GROUP BY month ORDER BY month"
+        surfaces = conn.execute(sql(
+            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = :e GROUP BY text ORDER BY n DESC, text LIMIT 20"
         ), {"e": entity_id}).all()
-        co = conn.execute(sql(
-            # distinct (document, entity) pairs first: a self-join of mentions multiplies every mention of
-            # one by every mention of the other, minutes for a common entity on a 100k store
-            "SELECT e.id, e.name, count(*) AS n FROM (SELECT DISTINCT m2.doc_id, m2.entity_id FROM mentions m2 "
-            "WHERE m2.doc_id IN (SELECT m1.doc_id FROM mentions m1 WHERE m1.entity_id = :e) AND m2.entity_id <> :e) p "
-            "JOIN entities e ON e.id = p.entity_id GROUP BY e.id, e.name ORDER BY n DESC, e.id LIMIT 15"
-        ), {"e": entity_id}).all()
+    if days is None:
+        days = entity_days(store, entity_id)
+    by_month = Counter()
+    for d in days:  # a document has one day, so its month's documents are the sum of its days'
+        by_month[d["day"][:7]] += d["documents"]
+    n_docs = sum(d["documents"] for d in days)
     kb_entity = kb.entities.get(entity_id)
     return {
         "id": row.id, "name": row.name, "name_ar": row.name_ar, "type": row.type, "wikidata": row.wikidata,
         "aliases": sorted(f for f, forms in kb.forms.items() if any(x.entity == entity_id and not x.lil for x in forms))[:40]
         if kb_entity else [],
-        "spellings_seen": dict(surfaces.most_common(20)),
-        "mentions_by_month": [{"month": m, "documents": n} for m, n in by_month],
-        "co_occurring": [{"id": i, "name": n, "documents": c} for i, n, c in co],
+        "spellings_seen": {text: n for text, n in surfaces},
+        "mentions_by_month": [{"month": m, "documents": by_month[m]} for m in sorted(by_month)],
+        "co_occurring": co_occurring(store, entity_id, cap=CO_OCCURRING_DOCUMENTS),
+        # how many of its documents the co-occurring entities were counted in, of how many
+        "co_occurring_among": {"documents": min(n_docs, CO_OCCURRING_DOCUMENTS), "of": n_docs},
         "events": list(iter_events(store, entity=entity_id, limit=50)),
     }
 
@@ -156,7 +198,10 @@ def count_claims(store: Store, subject: str | None = None, unit: str | None = No
                  since: str | None = None, until: str | None = None, outlet: str | None = None) -> int:
     """How many claims ``iter_claims`` yields with these filters and no limit."""
     where, params = _claim_filters(subject, unit, entity, since, until, outlet)
-    stmt = "SELECT count(*) FROM claims c JOIN documents d ON d.id = c.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
+    # every claim has its document (a foreign key): the join is needed only for the outlet, and reading
+    # a document per claim made the count of 140,000 claims half a second
+    join = " JOIN documents d ON d.id = c.doc_id" if outlet else ""
+    stmt = "SELECT count(*) FROM claims c" + join + (" WHERE " + " AND ".join(where) if where else "")
     with store.engine.connect() as conn:
         return conn.execute(sql(stmt), params).scalar()
 
@@ -209,7 +254,8 @@ def count_events(store: Store, entity: str | None = None, etype: str | None = No
                  until: str | None = None, *, actor: str | None = None, outlet: str | None = None, incident: int | None = None,
                  place: str | None = None) -> int:
     where, params = _event_filters(entity, etype, since, until, actor, outlet, incident, place=place)
-    stmt = "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id" + (" WHERE " + " AND ".join(where) if where else "")
+    join = " JOIN documents d ON d.id = e.doc_id" if outlet else ""  # as in count_claims
+    stmt = "SELECT count(*) FROM events e" + join + (" WHERE " + " AND ".join(where) if where else "")
     with store.engine.connect() as conn:
         return conn.execute(sql(stmt), params).scalar()
 
@@ -217,8 +263,11 @@ def count_events(store: Store, entity: str | None = None, etype: str | None = No
 def _event_filters(entity, etype, since, until, actor, outlet, incident, doc=None, place=None) -> tuple[list[str], dict]:
     where, params = _conditions(
         ("doc", doc, "e.doc_id = :doc"), ("place", place, "e.place = :place"),
-        ("entity", entity, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)"),
-        ("actor", actor, "e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')"),
+        # "+e.id": the entity's events are a set each row is tested against, not the access path; else
+        # SQLite reads every one of a common entity's events (29,000 for United States) to sort them for
+        # a page of 50, where walking the listing index (sort_key, id) in order stops after the page
+        ("entity", entity, "+e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :entity)"),
+        ("actor", actor, "+e.id IN (SELECT event_id FROM event_entities WHERE entity_id = :actor AND role = 'actor')"),
         ("etype", etype.upper() if etype else None, "e.type = :etype"), ("outlet", outlet, "d.outlet = :outlet"),
         ("incident", incident, "e.incident_id = :incident"),
     )

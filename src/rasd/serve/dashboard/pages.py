@@ -237,27 +237,43 @@ def entity(request: Request, entity_id: Annotated[str, Path(max_length=200)]):
 
 
 TIMELINE_FILTERS = ("type", "actor", "entity", "outlet", "since", "until")
+# Without a date range the timeline shows the latest weeks (``?days=all``: every day): a 100,000-article
+# store has events on hundreds of days, and drawing them all was most of the page's time.
+TIMELINE_DAYS = 90
 
 
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline(request: Request):
-    args = _args(request, *TIMELINE_FILTERS, "limit")
+    args = _args(request, *TIMELINE_FILTERS, "limit", "days")
     day = request.query_params.get("day") or None
     cursor = request.query_params.get("cursor") or None
+    recent = None if args.get("days") == "all" or args.get("since") or args.get("until") else TIMELINE_DAYS
 
     def build():
         store = _store(request)
-        table = _day_table(query.event_days(store, **_filters(args)))
+        if args.get("days") not in (None, "all"):
+            raise query.BadRequest(f"bad days {args['days']!r}: all, or leave it out for the latest {TIMELINE_DAYS} days")
+        filters = {k: v for k, v in _filters(args).items() if k != "days"}
+        every = query.event_days(store, **filters)
+        shown = query.event_days(store, **filters, recent_days=recent) if recent else every
+        table = _day_table(shown)
+        window = None
+        if recent and len(shown) < len(every):  # say what is left out, with the way to see it
+            window = {"first": query.recent_window(every, recent), "days": recent,
+                      "events": sum(r["events"] for r in shown), "of": sum(r["events"] for r in every)}
         events = None
         if day:
             query.check_date(day, "day")
-            events = query.events(store, **{**_filters(args), "since": day, "until": day}, limit=_limit(args),
+            events = query.events(store, **{**filters, "since": day, "until": day}, limit=_limit(args),
                                   cursor=cursor, count=True)
-        return {"args": args, "day": day, "events": events, **table}
+        return {"args": args, "day": day, "events": events, "window": window, **table}
     return _view(request, "timeline.html", build)
 
 
 MAP_FILTERS = ("type", "actor", "outlet", "since", "until")
+# Points drawn at most (the most reported places; the page says how many of how many): each is an SVG
+# circle with its label, and a 100,000-article store has events at 600 places.
+MAP_POINTS = 250
 
 
 @router.get("/map/world.svg")
@@ -278,7 +294,7 @@ def map_page(request: Request):
         store = _store(request)
         found = query.event_places(store, **_filters(args))
         points = []
-        for p in found["places"]:
+        for p in found["places"][:MAP_POINTS]:  # most reported first
             x, y = geo.project(p["lat"], p["lon"])
             points.append({**p, "x": x, "y": y})
         view = geo.WHOLE if whole else geo.fit([(p["x"], p["y"]) for p in points])
@@ -287,8 +303,12 @@ def map_page(request: Request):
         events = chosen = None
         if place:
             events = query.events(store, **_filters(args), place=place, limit=_limit(args), cursor=cursor, count=True)
-            chosen = next((p for p in points if p["id"] == place), {"id": place, "name": place, "name_ar": None})
         # the largest drawn last, so a small point near a big one can still be clicked
+        if place and not any(p["id"] == place for p in found["places"]):
+            chosen = {"id": place, "name": place, "name_ar": None}
+        elif place:
+            chosen = next(p for p in found["places"] if p["id"] == place)
         return {"args": args, "view": view, "whole": whole, "points": sorted(points, key=lambda p: -p["r"]),
-                "ranked": points, "unplaced": found["unplaced"], "place": chosen, "events": events}
+                "ranked": points, "unplaced": found["unplaced"], "place": chosen, "events": events,
+                "located": {"places": len(found["places"]), "events": sum(p["events"] for p in found["places"])}}
     return _view(request, "map.html", build)
