@@ -401,23 +401,68 @@ def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int,
 
 
 def _merge_repeats(events: list[Event]) -> list[Event]:
-    """An article restates its events (headline, lead, body): keep the first statement of an event
-    with the same type, mode, actors and polarity, a compatible date and no new place, keeping the date
-    (and targets) a later statement adds."""
+    """An article restates its events (headline, lead, body, a later "خلال لقائهما"): keep the first
+    statement of an event and fold into it a later one that tells the same act — same type and
+    polarity, compatible place and date, and the same parties (resources/event_types.tsv: for a
+    relation type one's parties within the other's, whatever words tell it; for an incident type the
+    same mode and actors) — keeping the date (and targets) a later statement adds."""
     kept: list[Event] = []
     for ev in events:
-        same = next((k for k in kept if k.type == ev.type and k.mode == ev.mode and _same_parties(k, ev)
-                     and k.negated == ev.negated and (ev.place is None or k.place is None or ev.place == k.place)
-                     and (k.date is None or ev.date is None or k.date.value == ev.date.value)), None)
+        same = next((k for k in kept if k.type == ev.type and k.negated == ev.negated and _same_act(k, ev)
+                     and _dates_compatible(k.date, ev.date)), None)
         if same is None:
             kept.append(ev)
             continue
-        if same.date is None and ev.date is not None:
-            kept[kept.index(same)] = dataclasses.replace(
-                same, date=ev.date,
-                targets=tuple(dict.fromkeys((*same.targets, *ev.targets))),
+        merged = same
+        if len(_parties(ev)) > len(_parties(same)):
+            # the fuller statement names the parties ("خلال اجتماع مع مسؤول روسي" … "ناقش كيم وشويغو")
+            merged = dataclasses.replace(same, actors=ev.actors, targets=ev.targets, generic_actors=ev.generic_actors)
+        if (same.date is None or not same.date.value) and ev.date is not None and ev.date.value:
+            merged = dataclasses.replace(
+                merged, date=ev.date,
+                targets=tuple(dict.fromkeys(t for t in (*merged.targets, *ev.targets) if t not in merged.actors)),
             )
+        kept[kept.index(same)] = merged
     return kept
+
+
+@lru_cache(maxsize=1)
+def type_behaviour() -> dict[str, tuple[str, str]]:
+    """PLOVER type -> (repeats, modes) from resources/event_types.tsv."""
+    return {etype: (repeats, modes) for etype, repeats, modes in resources.read_tsv("event_types.tsv", 3)}
+
+
+def _same_act(a: Event, b: Event) -> bool:
+    repeats, modes = type_behaviour().get(a.type, ("incident", "distinct"))
+    if modes == "distinct" and a.mode != b.mode:
+        return False
+    if repeats == "relation":
+        # a relation is told with its place or without it, or with the city for the country
+        x, y = _parties(a), _parties(b)
+        if x and y:
+            return x <= y or y <= x
+    elif a.place is not None and b.place is not None and a.place != b.place:
+        return False
+    return _same_parties(a, b)
+
+
+def _parties(ev: Event) -> set[str]:
+    """An event's named participants, a person also standing for the state they serve (كيم for كوريا
+    الشمالية: "دعم كيم لروسيا" and "تضامن كوريا الشمالية مع روسيا" are one stance)."""
+    kb = knowledge_base()
+    out = {*ev.actors, *ev.targets}
+    for i in list(out):
+        e = kb.entities.get(i)
+        if e is not None and e.type == "PERSON" and e.country:
+            out.add(e.country)
+    return out
+
+
+def _dates_compatible(a: DateRef | None, b: DateRef | None) -> bool:
+    """No date, the same date, or one within the other (2023-09 and 2023-09-13)."""
+    if a is None or b is None or not a.value or not b.value:
+        return True
+    return a.value.startswith(b.value) or b.value.startswith(a.value)
 
 
 def _same_parties(a: Event, b: Event) -> bool:
