@@ -194,8 +194,10 @@ def extract_events(doc: Document) -> Document:
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
-            seen.add(trig.type)
             before = n_sent[: m.start()]
+            if _hypothetical(before):
+                continue
+            seen.add(trig.type)
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
                 modality = "planned"
@@ -291,11 +293,27 @@ def negation_words() -> re.Pattern[str]:
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality == "negation":
-            continue  # negation_words()
-        alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True) if w)
+        if modality in ("negation", "hypothetical"):
+            continue  # negation_words(), hypothetical_words()
+        # "كانت * قد": * is up to three words
+        alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
+                        for w in sorted(words.split("|"), key=len, reverse=True) if w)
         out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def hypothetical_words() -> re.Pattern[str]:
+    """A word of possibility or expectation at most three words before a trigger (event_modality.tsv)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "hypothetical"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,3}}$")
+
+
+def _hypothetical(before: str) -> bool:
+    """Is the trigger a possible or expected act ("احتماليات دعم"، "إمكانية نشر"), in its own clause?"""
+    return bool(hypothetical_words().search(re.split(r"[,،;:.]", before)[-1]))
 
 
 @lru_cache(maxsize=1)
