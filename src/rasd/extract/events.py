@@ -55,10 +55,17 @@ class _Mention:
     type: str
 
 
+MINED_TRIGGERS = "event_triggers_mined.tsv"
+
+
 @lru_cache(maxsize=1)
 def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     table: dict[str, list[Trigger]] = {}
-    for etype, mode, words, requires, kind in resources.read_tsv("event_triggers.tsv", 5):
+    # the written table, then the forms `rasd train triggers` mined (resources/event_triggers_mined.tsv)
+    rows = [*resources.read_tsv("event_triggers.tsv", 5)]
+    if resources.path(MINED_TRIGGERS).exists():
+        rows += resources.read_tsv(MINED_TRIGGERS, 5)
+    for etype, mode, words, requires, kind in rows:
         req = tuple(key(r) for r in requires.split("|") if r)
         for w in words.split("|"):
             table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive",
@@ -195,7 +202,7 @@ def extract_events(doc: Document) -> Document:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
             before = n_sent[: m.start()]
-            if _hypothetical(before):
+            if _hypothetical(before) or _assessment(attribution):
                 continue
             seen.add(trig.type)
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
@@ -293,8 +300,8 @@ def negation_words() -> re.Pattern[str]:
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality in ("negation", "hypothetical"):
-            continue  # negation_words(), hypothetical_words()
+        if modality in ("negation", "hypothetical", "assessment"):
+            continue  # negation_words(), hypothetical_words(), _assessment()
         # "كانت * قد": * is up to three words
         alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
                         for w in sorted(words.split("|"), key=len, reverse=True) if w)
@@ -304,11 +311,25 @@ def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @lru_cache(maxsize=1)
 def hypothetical_words() -> re.Pattern[str]:
-    """A word of possibility or expectation at most three words before a trigger (event_modality.tsv)."""
+    """A word of possibility or expectation at most five words before a trigger (event_modality.tsv)."""
     words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "hypothetical"
              for w in ws.split("|") if w]
     alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,3}}$")
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,5}}$")
+
+
+@lru_cache(maxsize=1)
+def _assessors() -> frozenset[str]:
+    return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "assessment"
+                     for w in ws.split("|") if w)
+
+
+def _assessment(attribution) -> bool:
+    """Is the event told only by unnamed commentators ("يرى محللون أن ...")?"""
+    if attribution is None or attribution.ref.entity:
+        return False
+    words = key(attribution.ref.text).split()
+    return bool(words) and (" ".join(words[:2]) in _assessors() or words[0].lstrip("و") in _assessors())
 
 
 def _hypothetical(before: str) -> bool:
