@@ -292,3 +292,16 @@ def test_background_with_words_between_kana_and_qad():
 ])
 def test_mined_triggers_fire(text, etype):
     assert etype in [e[0] for e in events(text)]
+
+
+@pytest.mark.parametrize("text,etype,content", [
+    ("ووقع بوتين وكيم جونغ أون شراكة استراتيجية شاملة.", "AGREE", "COOPERATE"),
+    ("دعا بوتين كيم جونغ أون لزيارة موسكو.", "REQUEST", "CONSULT"),
+])
+def test_what_is_agreed_or_asked_is_not_an_event_of_its_own(text, etype, content):
+    types = [e[0] for e in events(text)]
+    assert etype in types and content not in types
+
+
+def test_a_deployed_unit_is_not_a_deployment():
+    assert "MOBILIZE" not in [e[0] for e in events("وشكر لافروف الكوريين الشماليين المنتشرين إلى جانب القوات الروسية.")]

@@ -148,6 +148,7 @@ def extract_events(doc: Document) -> Document:
             spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
+        governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
             if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
                 continue
@@ -204,6 +205,10 @@ def extract_events(doc: Document) -> Document:
             before = n_sent[: m.start()]
             if _hypothetical(before) or _assessment(attribution):
                 continue
+            if not trig.verb and not trig.passive and _governed(s_text, ts, sent.start, governors):
+                continue  # what was agreed, asked or threatened: the governing event tells it
+            if trig.verb and trig.type in _governing_types():
+                governors.append((te, trig.type))
             seen.add(trig.type)
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
@@ -468,7 +473,26 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
 @lru_cache(maxsize=1)
 def type_behaviour() -> dict[str, tuple[str, str]]:
     """PLOVER type -> (repeats, modes) from resources/event_types.tsv."""
-    return {etype: (repeats, modes) for etype, repeats, modes in resources.read_tsv("event_types.tsv", 3)}
+    return {etype: (repeats, modes) for etype, repeats, modes, _ in resources.read_tsv("event_types.tsv", 4)}
+
+
+@lru_cache(maxsize=1)
+def _governing_types() -> frozenset[str]:
+    """Types whose verb governs a noun that is its content, not an event (event_types.tsv governs)."""
+    return frozenset(etype for etype, _, _, governs in resources.read_tsv("event_types.tsv", 4) if governs == "content")
+
+
+GOVERNED_MAX_CHARS = 60  # how far after a governing verb its content noun may stand
+
+
+def _governed(sent_text: str, ts: int, sent_start: int, governors: list[tuple[int, str]]) -> bool:
+    """Does a noun trigger at ``ts`` stand right after a governing verb of this sentence, in its clause
+    ("وقع بوتين وكيم شراكة", "دعا بوتين كيم لزيارة موسكو")?"""
+    for end, _ in governors:
+        gap = sent_text[end - sent_start:ts - sent_start]
+        if 0 <= ts - end <= GOVERNED_MAX_CHARS and not re.search(r"[،,.;:؛\n]", gap):
+            return True
+    return False
 
 
 def _same_act(a: Event, b: Event) -> bool:
