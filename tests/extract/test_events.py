@@ -280,11 +280,6 @@ def test_what_only_analysts_say_is_no_event():
     assert "COOPERATE" in [e[0] for e in events("وقالت الخارجية الأمريكية إن روسيا تتعاون مع إيران في تطوير الطائرات المسيرة.")]
 
 
-def test_background_with_words_between_kana_and_qad():
-    e = find(events("وكانت موسكو وبيونغ يانغ قد وقعتا العام الماضي اتفاقية دفاع مشترك."), "AGREE")[3]
-    assert e.background
-
-
 @pytest.mark.parametrize("text,etype", [
     ("ويتهمون روسيا بتصعيد الحرب في أوكرانيا.", "ACCUSE"),  # mined from the written verb اتهم
     ("وقال البيت الأبيض إن الحوثيين خطفوا صحفيا في صنعاء.", "ASSAULT"),
