@@ -56,3 +56,26 @@ def test_the_shipped_mined_table_maps_real_cameo_codes():
     assert rows and all(r[0] in {t for t, _ in table.values()} for r in rows)
     unmined = {w for (ws,) in resources.read_tsv("event_triggers_unmined.tsv", 1) for w in ws.split("|")}
     assert not unmined & {w for r in rows for w in r[2].split("|")}
+
+
+def test_cli_writes_the_table_and_says_clearly_what_is_missing(tmp_path):
+    import subprocess
+    import sys
+
+    def rasd(*args):
+        return subprocess.run([sys.executable, "-m", "rasd", *args], capture_output=True, text=True)
+
+    r = rasd("train", "triggers", "--petrarch", str(tmp_path), "--ant", str(tmp_path))
+    assert r.returncode != 0 and "lacks CAMEO.ar.0.5.txt" in r.stderr and "Traceback" not in r.stderr
+    d = tmp_path / "p"
+    d.mkdir()
+    (d / "CAMEO2PLOVER-2021.txt").write_text("181: ASSAULT, abduct,  # Abduct\n", encoding="utf-8")
+    (d / "CAMEO.ar.0.5.txt").write_text("--- اختطف [181] ---\nاختطف [181] # abduct\nاختطف [181] # seize\n",
+                                        encoding="utf-8")
+    r = rasd("train", "triggers", "--petrarch", str(d), "--ant", str(tmp_path))
+    assert r.returncode != 0 and "no *.jsonl.gz" in r.stderr
+    _corpus(tmp_path, "اختطفت عصابة صحفيا", 25)
+    out = tmp_path / "mined.tsv"
+    r = rasd("train", "triggers", "--petrarch", str(d), "--ant", str(tmp_path), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["rows"] == 1 and "اختطفت" in out.read_text(encoding="utf-8")
