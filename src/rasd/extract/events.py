@@ -490,14 +490,19 @@ def _governed(sent_text: str, ts: int, sent_start: int, governors: list[tuple[in
     ("وقع بوتين وكيم شراكة", "دعا بوتين كيم لزيارة موسكو")?"""
     for end, _ in governors:
         gap = sent_text[end - sent_start:ts - sent_start]
-        if 0 <= ts - end <= GOVERNED_MAX_CHARS and not re.search(r"[،,.;:؛\n]", gap) and not _CLAUSE_OPENER.search(gap):
+        if 0 <= ts - end <= GOVERNED_MAX_CHARS and not re.search(r"[،,.;:؛\n]", gap) and not _clause_opener().search(gap):
             return True
     return False
 
 
 # A word that opens another clause between a verb and a noun: the noun is not the verb's object
 # ("ووقعت المواجهات عندما احتشد متظاهرون").
-_CLAUSE_OPENER = re.compile(r"(?:^|\s)(?:و|ف)?(?:عندما|حين|حينما|بعد|قبل|حيث|بينما|لكن|ثم|الذي|التي|الذين|إذ|اذ|لأن|لان)(?=\s)")
+_CLAUSE_OPENERS = "عندما|حين|حينما|بعد|قبل|حيث|بينما|لكن|ثم|الذي|التي|الذين|إذ|اذ|لأن|لان"
+
+
+@lru_cache(maxsize=1)
+def _clause_opener() -> re.Pattern[str]:
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{_CLAUSE_OPENERS})(?=\s)")
 
 
 def _same_act(a: Event, b: Event) -> bool:
