@@ -250,3 +250,53 @@ def test_negation_words_come_from_the_modality_file_with_a_conjunction():
     assert e.negated
     e = find(events("وتدعم الصين روسيا في الأمم المتحدة."), "SUPPORT")[3]
     assert not e.negated
+
+
+def test_one_stance_told_in_other_words_is_one_event_with_the_fuller_parties():
+    # a relation type (resources/event_types.tsv): the later statement names the parties of the first
+    evts = events("وأكد كيم جونغ أون دعمه الثابت لروسيا.\nوقالت الوكالة إن كيم أكد استعداده لدعم روسيا دائما.")
+    assert len([e for e in evts if e[0] == "SUPPORT"]) == 1
+    evts = events("وجرى اجتماع مع مسؤول روسي كبير في بيونغ يانغ.\nوالتقى كيم جونغ أون وزير الخارجية الروسي سيرغي لافروف.")
+    consult = [e for e in evts if e[0] == "CONSULT"]
+    assert len(consult) == 1 and {"Kim Jong Un", "Sergey Lavrov"} <= consult[0][1]
+
+
+def test_an_incident_type_keeps_two_attacks_on_one_party_apart():
+    evts = events("وقصفت روسيا مدينة حلب يوم الاثنين.\nوقصفت روسيا مدينة إدلب يوم الخميس.", published="2018-05-04")
+    assert len([e for e in evts if e[0] == "ASSAULT"]) == 2
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("وتثير القمة مخاوف من احتماليات دعم كوريا الشمالية لروسيا في حربها.", "SUPPORT"),
+    ("وسئل لافروف عن إمكانية نشر القوات الكورية الشمالية في أجزاء أخرى من الجبهة.", "MOBILIZE"),
+    ("المحللون يتوقعون موافقة كوريا الشمالية على تزويد روسيا بالذخيرة والأسلحة.", "AID"),
+])
+def test_a_possible_act_is_no_event(text, etype):
+    assert etype not in [e[0] for e in events(text)]
+
+
+def test_what_only_analysts_say_is_no_event():
+    assert "COOPERATE" not in [e[0] for e in events("ويرى محللون أن روسيا تتعاون مع إيران في تطوير الطائرات المسيرة.")]
+    assert "COOPERATE" in [e[0] for e in events("وقالت الخارجية الأمريكية إن روسيا تتعاون مع إيران في تطوير الطائرات المسيرة.")]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("ويتهمون روسيا بتصعيد الحرب في أوكرانيا.", "ACCUSE"),  # mined from the written verb اتهم
+    ("وقال البيت الأبيض إن الحوثيين خطفوا صحفيا في صنعاء.", "ASSAULT"),
+    ("وألغت كوريا الشمالية محادثات رفيعة مع كوريا الجنوبية.", "SANCTION"),  # UniversalPetrarch الغى [160]
+])
+def test_mined_triggers_fire(text, etype):
+    assert etype in [e[0] for e in events(text)]
+
+
+@pytest.mark.parametrize("text,etype,content", [
+    ("ووقع بوتين وكيم جونغ أون شراكة استراتيجية شاملة.", "AGREE", "COOPERATE"),
+    ("دعا بوتين كيم جونغ أون لزيارة موسكو.", "REQUEST", "CONSULT"),
+])
+def test_what_is_agreed_or_asked_is_not_an_event_of_its_own(text, etype, content):
+    types = [e[0] for e in events(text)]
+    assert etype in types and content not in types
+
+
+def test_a_deployed_unit_is_not_a_deployment():
+    assert "MOBILIZE" not in [e[0] for e in events("وشكر لافروف الكوريين الشماليين المنتشرين إلى جانب القوات الروسية.")]

@@ -30,6 +30,32 @@ def train_lexicon(data: str, out: str | None) -> None:
     click.echo(json.dumps(build(paths, Path(out) if out else resources.path("common_words.tsv")), ensure_ascii=False, indent=2))
 
 
+@train.command("triggers")
+@click.option("--petrarch", type=click.Path(exists=True, file_okay=False), default="../shared/data/events/petrarch_arabic",
+              show_default=True, help="UniversalPetrarch's Arabic dictionaries with CAMEO2PLOVER-2021.txt.")
+@click.option("--ant", type=click.Path(exists=True, file_okay=False), default="../shared/data/ant", show_default=True,
+              help="Folder of ANT *.jsonl.gz corpora (a mined form must be written there often enough).")
+@click.option("--min-count", type=int, default=None, help="Least corpus count of a kept form (default 20).")
+@click.option("--objects", is_flag=True, help="Also mine verb-with-object patterns (noisy; see the module).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Default: the packaged resources/event_triggers_mined.tsv.")
+def train_triggers(petrarch: str, ant: str, min_count: int | None, objects: bool, out: str | None) -> None:
+    """Mine PLOVER triggers from UniversalPetrarch's verbs and the written table's own verbs, kept where
+    ANT writes them (resources/event_triggers_mined.tsv); prints what it kept."""
+    from rasd import resources
+    from rasd.extract.events import MINED_TRIGGERS
+    from rasd.mine_triggers import MIN_COUNT, build
+
+    missing = [f for f in ("CAMEO.ar.0.5.txt", "CAMEO2PLOVER-2021.txt") if not (Path(petrarch) / f).exists()]
+    if missing:
+        fail(f"{petrarch} lacks {', '.join(missing)}")
+    paths = sorted(Path(ant).glob("*.jsonl.gz"))
+    if not paths:
+        fail(f"no *.jsonl.gz corpora in {ant}")
+    report = build(Path(petrarch), paths, Path(out) if out else resources.path(MINED_TRIGGERS),
+                   min_count=min_count or MIN_COUNT, objects=objects)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
 @train.command("kb")
 @click.option("--names", type=click.Path(exists=True, file_okay=False), default="../shared/data/names", show_default=True,
               help="Folder with arwikicats_names.tsv.gz and wof_middle_east_places.tsv.gz.")

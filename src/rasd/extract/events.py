@@ -55,10 +55,17 @@ class _Mention:
     type: str
 
 
+MINED_TRIGGERS = "event_triggers_mined.tsv"
+
+
 @lru_cache(maxsize=1)
 def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     table: dict[str, list[Trigger]] = {}
-    for etype, mode, words, requires, kind in resources.read_tsv("event_triggers.tsv", 5):
+    # the written table, then the forms `rasd train triggers` mined (resources/event_triggers_mined.tsv)
+    rows = [*resources.read_tsv("event_triggers.tsv", 5)]
+    if resources.path(MINED_TRIGGERS).exists():
+        rows += resources.read_tsv(MINED_TRIGGERS, 5)
+    for etype, mode, words, requires, kind in rows:
         req = tuple(key(r) for r in requires.split("|") if r)
         for w in words.split("|"):
             table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive",
@@ -141,6 +148,7 @@ def extract_events(doc: Document) -> Document:
             spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
+        governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
             if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
                 continue
@@ -194,8 +202,14 @@ def extract_events(doc: Document) -> Document:
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
-            seen.add(trig.type)
             before = n_sent[: m.start()]
+            if _hypothetical(before) or _assessment(attribution):
+                continue
+            if not trig.verb and not trig.passive and _governed(s_text, ts, sent.start, governors):
+                continue  # what was agreed, asked or threatened: the governing event tells it
+            if trig.verb and trig.type in _governing_types():
+                governors.append((te, trig.type))
+            seen.add(trig.type)
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
                 modality = "planned"
@@ -291,11 +305,41 @@ def negation_words() -> re.Pattern[str]:
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality == "negation":
-            continue  # negation_words()
-        alts = "|".join(re.escape(key(w)) for w in sorted(words.split("|"), key=len, reverse=True) if w)
+        if modality in ("negation", "hypothetical", "assessment"):
+            continue  # negation_words(), hypothetical_words(), _assessment()
+        # "كانت * قد": * is up to three words
+        alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
+                        for w in sorted(words.split("|"), key=len, reverse=True) if w)
         out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def hypothetical_words() -> re.Pattern[str]:
+    """A word of possibility or expectation at most five words before a trigger (event_modality.tsv)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "hypothetical"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,5}}$")
+
+
+@lru_cache(maxsize=1)
+def _assessors() -> frozenset[str]:
+    return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "assessment"
+                     for w in ws.split("|") if w)
+
+
+def _assessment(attribution) -> bool:
+    """Is the event told only by unnamed commentators ("يرى محللون أن ...")?"""
+    if attribution is None or attribution.ref.entity:
+        return False
+    words = key(attribution.ref.text).split()
+    return bool(words) and (" ".join(words[:2]) in _assessors() or words[0].lstrip("و") in _assessors())
+
+
+def _hypothetical(before: str) -> bool:
+    """Is the trigger a possible or expected act ("احتماليات دعم"، "إمكانية نشر"), in its own clause?"""
+    return bool(hypothetical_words().search(re.split(r"[,،;:.]", before)[-1]))
 
 
 @lru_cache(maxsize=1)
@@ -401,23 +445,97 @@ def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int,
 
 
 def _merge_repeats(events: list[Event]) -> list[Event]:
-    """An article restates its events (headline, lead, body): keep the first statement of an event
-    with the same type, mode, actors and polarity, a compatible date and no new place, keeping the date
-    (and targets) a later statement adds."""
+    """An article restates its events (headline, lead, body, a later "خلال لقائهما"): keep the first
+    statement of an event and fold into it a later one that tells the same act — same type and
+    polarity, compatible place and date, and the same parties (resources/event_types.tsv: for a
+    relation type one's parties within the other's, whatever words tell it; for an incident type the
+    same mode and actors) — keeping the date (and targets) a later statement adds."""
     kept: list[Event] = []
     for ev in events:
-        same = next((k for k in kept if k.type == ev.type and k.mode == ev.mode and _same_parties(k, ev)
-                     and k.negated == ev.negated and (ev.place is None or k.place is None or ev.place == k.place)
-                     and (k.date is None or ev.date is None or k.date.value == ev.date.value)), None)
+        same = next((k for k in kept if k.type == ev.type and k.negated == ev.negated and _same_act(k, ev)
+                     and _dates_compatible(k.date, ev.date)), None)
         if same is None:
             kept.append(ev)
             continue
-        if same.date is None and ev.date is not None:
-            kept[kept.index(same)] = dataclasses.replace(
-                same, date=ev.date,
-                targets=tuple(dict.fromkeys((*same.targets, *ev.targets))),
+        merged = same
+        if len(_parties(ev)) > len(_parties(same)):
+            # the fuller statement names the parties ("خلال اجتماع مع مسؤول روسي" … "ناقش كيم وشويغو")
+            merged = dataclasses.replace(same, actors=ev.actors, targets=ev.targets, generic_actors=ev.generic_actors)
+        if (same.date is None or not same.date.value) and ev.date is not None and ev.date.value:
+            merged = dataclasses.replace(
+                merged, date=ev.date,
+                targets=tuple(dict.fromkeys(t for t in (*merged.targets, *ev.targets) if t not in merged.actors)),
             )
+        kept[kept.index(same)] = merged
     return kept
+
+
+@lru_cache(maxsize=1)
+def type_behaviour() -> dict[str, tuple[str, str]]:
+    """PLOVER type -> (repeats, modes) from resources/event_types.tsv."""
+    return {etype: (repeats, modes) for etype, repeats, modes, _ in resources.read_tsv("event_types.tsv", 4)}
+
+
+@lru_cache(maxsize=1)
+def _governing_types() -> frozenset[str]:
+    """Types whose verb governs a noun that is its content, not an event (event_types.tsv governs)."""
+    return frozenset(etype for etype, _, _, governs in resources.read_tsv("event_types.tsv", 4) if governs == "content")
+
+
+GOVERNED_MAX_CHARS = 60  # how far after a governing verb its content noun may stand
+
+
+def _governed(sent_text: str, ts: int, sent_start: int, governors: list[tuple[int, str]]) -> bool:
+    """Does a noun trigger at ``ts`` stand right after a governing verb of this sentence, in its clause
+    ("وقع بوتين وكيم شراكة", "دعا بوتين كيم لزيارة موسكو")?"""
+    for end, _ in governors:
+        gap = sent_text[end - sent_start:ts - sent_start]
+        if 0 <= ts - end <= GOVERNED_MAX_CHARS and not re.search(r"[،,.;:؛\n]", gap) and not _clause_opener().search(gap):
+            return True
+    return False
+
+
+# A word that opens another clause between a verb and a noun: the noun is not the verb's object
+# ("ووقعت المواجهات عندما احتشد متظاهرون").
+_CLAUSE_OPENERS = "عندما|حين|حينما|بعد|قبل|حيث|بينما|لكن|ثم|الذي|التي|الذين|إذ|اذ|لأن|لان"
+
+
+@lru_cache(maxsize=1)
+def _clause_opener() -> re.Pattern[str]:
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{_CLAUSE_OPENERS})(?=\s)")
+
+
+def _same_act(a: Event, b: Event) -> bool:
+    repeats, modes = type_behaviour().get(a.type, ("incident", "distinct"))
+    if modes == "distinct" and a.mode != b.mode:
+        return False
+    if repeats == "relation":
+        # a relation is told with its place or without it, or with the city for the country
+        x, y = _parties(a), _parties(b)
+        if x and y:
+            return x <= y or y <= x
+    elif a.place is not None and b.place is not None and a.place != b.place:
+        return False
+    return _same_parties(a, b)
+
+
+def _parties(ev: Event) -> set[str]:
+    """An event's named participants, a person also standing for the state they serve (كيم for كوريا
+    الشمالية: "دعم كيم لروسيا" and "تضامن كوريا الشمالية مع روسيا" are one stance)."""
+    kb = knowledge_base()
+    out = {*ev.actors, *ev.targets}
+    for i in list(out):
+        e = kb.entities.get(i)
+        if e is not None and e.type == "PERSON" and e.country:
+            out.add(e.country)
+    return out
+
+
+def _dates_compatible(a: DateRef | None, b: DateRef | None) -> bool:
+    """No date, the same date, or one within the other (2023-09 and 2023-09-13)."""
+    if a is None or b is None or not a.value or not b.value:
+        return True
+    return a.value.startswith(b.value) or b.value.startswith(a.value)
 
 
 def _same_parties(a: Event, b: Event) -> bool:
