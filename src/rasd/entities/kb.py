@@ -81,6 +81,8 @@ class KnowledgeBase:
     roles: dict[str, str] = field(default_factory=dict)  # normalised title -> role
     role_fallback: dict[str, str] = field(default_factory=dict)
     not_names: frozenset[str] = frozenset()
+    ministries: dict[tuple[str, str], str] = field(default_factory=dict)  # (portfolio key, state) -> ministry
+    short_forms: set[str] = field(default_factory=set)  # a ministry without وزارة (الخارجية الأمريكية)
     automaton: ahocorasick.Automaton | None = None
 
     def add_form(self, surface: str, entity: str, kind: str, context: bool = False, generated: bool = False) -> None:
@@ -204,22 +206,38 @@ def knowledge_base() -> KnowledgeBase:
 
 def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
     """Every state's ministries by portfolio (resources/kb/ministries.tsv): وزارة الداخلية اليمنية is
-    Ministry of Interior (Yemen). A spelling a curated entity already has stays the curated one's."""
-    portfolios = list(resources.read_tsv(resources.path("kb/ministries.tsv"), 2))
+    Ministry of Interior (Yemen). A spelling a curated entity already has stays the curated one's, and
+    that entity is the state's ministry of that portfolio (state-department for the United States).
+    Portfolios marked ``short`` also name the ministry without وزارة (الخارجية الأمريكية).
+    ``kb.ministries`` maps (portfolio key, state) to the ministry, for a ministry named without its
+    state (وزارة المالية in news on one state)."""
+    portfolios = list(resources.read_tsv(resources.path("kb/ministries.tsv"), 3))
     for cid, _wd, name, name_ar, _aliases, nisba, *_rest in countries:
         stems = [s for s in nisba.split("|") if s]
-        for ar, en in portfolios:
-            forms = []
+        for ar, en, short in portfolios:
+            forms, curated = [], set()
             for p in ar.split("|"):
-                forms += [f"وزارة {p} {nisba_forms(stem)[3]}" for stem in stems]  # the definite feminine
-                forms.append(f"وزارة {p} في {name_ar}")
-            forms = [f for f in forms if key(f) not in kb.forms]
-            if not forms:
-                continue
-            eid = f"ministry-{_capital_id(en).removeprefix('city-')}-{cid}"
-            kb.entities[eid] = KBEntity(eid, "ORG", f"Ministry of {en} ({name})", forms[0], None, cid)
+                stated = [f"{p} {nisba_forms(stem)[3]}" for stem in stems]  # the definite feminine
+                forms += [f"وزارة {x}" for x in stated] + [f"وزارة {p} في {name_ar}"]
+                if short == "short":
+                    forms += stated
             for f in forms:
+                curated |= {x.entity for x in kb.forms.get(key(f), ()) if kb.entities[x.entity].type == "ORG"}
+            fresh = [f for f in forms if key(f) not in kb.forms]
+            if len(curated) == 1:
+                eid = next(iter(curated))
+            elif fresh:
+                eid = f"ministry-{_capital_id(en).removeprefix('city-')}-{cid}"
+                # Wikipedia qualifies a ministry by the state's short name: (Palestine), not (State of Palestine)
+                kb.entities[eid] = KBEntity(eid, "ORG", f"Ministry of {en} ({name.removeprefix('State of ')})", fresh[0], None, cid)
+            else:
+                continue
+            for f in fresh:
                 kb.add_form(f, eid, NAME)
+                if not key(f).startswith("وزاره "):
+                    kb.short_forms.add(key(f))
+            for p in ar.split("|"):
+                kb.ministries[(key(p), cid)] = eid
 
 
 GENERATED_COLUMNS = ("id", "type", "wikidata", "name_en", "forms_ar", "link", "country", "source")

@@ -55,7 +55,8 @@ def link_entities(doc: Document) -> Document:
     hits = _SCANNED.pop(doc.text, None)
     if hits is None:
         hits = kb_scan(text, kb)
-    cands = gazetteer_candidates(doc, text, kb, hits)
+    cands = regions_named(doc, text, gazetteer_candidates(doc, text, kb, hits), kb)
+    cands += ministry_candidates(doc, text, cands, kb)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
@@ -110,20 +111,21 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
-        if _first_name(text, start, end, k, valid, kb):
+        if _first_name(text, start, end, k, valid, kb) or (k in kb.short_forms and _after_definite(text, start)):
             continue
         found.append((start, end, valid))
     found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []  # disjoint spans, sorted: an overlap can only be with a neighbour
     context = _context_entities(found, kb)
+    admin = titles.words("admin")
     out: list[Candidate] = []
     inner: list[tuple[int, int]] = []  # spans of names that are not places, for the states inside them
     for start, end, forms in found:
         i = bisect.bisect_left(taken, (start, end))
         if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
             continue
-        form = _choose(forms, context, kb)
+        form = _choose(forms, context, kb, text[start:end].split(" ", 1)[0] in admin)
         taken.insert(i, (start, end))
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
@@ -155,6 +157,15 @@ def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: li
     return [Candidate(*doc.norm.span_to_original(s, e), f.entity, f.kind) for s, e, f in out]
 
 
+_DEFINITE_BEFORE = re.compile(r"(?:^|\s)(?:[وفب]?ال|لل)\w+\s+$")
+
+
+def _after_definite(text: str, start: int) -> bool:
+    """A ministry named without وزارة (الخارجية الأمريكية) is an adjective after a definite noun
+    (السياسة الخارجية الأمريكية، الشؤون الداخلية السورية): then it names no ministry."""
+    return bool(_DEFINITE_BEFORE.search(text, max(0, start - 30), start))
+
+
 _FAMILY_NAME = re.compile(r"\s+(ال\w{3,}ي)(?!\w)")
 
 
@@ -178,8 +189,9 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
     states = {kb.entities[e].country for e in curated} | curated
     # A generated one-word place of a state the document does not name (البيضاء: Bayda, Libya in
     # news on Yemen) needs context too.
-    weakness = [[f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
-                               not in (None, *states)) for f in forms] for s, e, forms in found]
+    admin = titles.words("admin")
+    weakness = [[text[s:e].split(" ", 1)[0] not in admin and (f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
+                               not in (None, *states))) for f in forms] for s, e, forms in found]
     named = {f.entity for (_s, _e, forms), weak in zip(found, weakness, strict=True)
              for f, w in zip(forms, weak, strict=True) if not w}
     out = []
@@ -215,7 +227,13 @@ def _context_entities(found: list[tuple[int, int, tuple]], kb: KnowledgeBase) ->
     return ctx
 
 
-def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
+# English names of administrative regions (Najran Province, not Najran the city, for منطقة نجران).
+_REGION_EN = re.compile(r"\b(?:Governorate|Province|Region|District|Oblast|Prefecture|County)\b")
+
+
+def _choose(forms: tuple, context: set[str], kb: KnowledgeBase, region: bool = False):
+    """The reading of an ambiguous form: one the document's other names support, by form kind; a
+    form that opens with an admin word (محافظة، منطقة) is the region's before a city's."""
     if len(forms) == 1:
         return forms[0]
     kind_rank = {"name": 0, "alias": 1, "nisba": 2, "surname": 3}
@@ -223,9 +241,88 @@ def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
     def score(f):
         e = kb.entities[f.entity]
         in_context = f.entity in context or (e.country in context and e.country != f.entity)
-        return (not in_context, kind_rank.get(f.kind, 4), e.type != "GPE" or e.country != e.id)
+        return (region and not _REGION_EN.search(e.name), not in_context, kind_rank.get(f.kind, 4),
+                e.type != "GPE" or e.country != e.id)
 
     return min(forms, key=score)
+
+
+def regions_named(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A document that names a region with its admin word (محافظة صعدة، منطقة نجران) and never
+    writes "مدينة X" means the region by the bare name too (صعدة، البيضاء): one sense per document.
+    The bare name's mentions move from the city of that name to the region, and a bare name the
+    knowledge base does not link alone (البيضاء is also "the white") becomes the region's."""
+    admin = titles.words("admin")
+    regions: dict[str, str] = {}
+    for c in cands:
+        first, _sp, rest = key(doc.text[c.start:c.end]).partition(" ")
+        e = kb.entities.get(c.entity)
+        if first in admin and rest and e is not None and e.type in ("GPE", "LOC"):
+            regions.setdefault(rest, c.entity)
+    if not regions:
+        return cands
+    out = []
+    for c in cands:
+        region = regions.get(key(doc.text[c.start:c.end]))
+        out.append(Candidate(c.start, c.end, region, c.kind) if region and not _city_named(text, c, doc) else c)
+    covered = sorted((c.start, c.end) for c in out)
+    for bare, region in regions.items():
+        if re.search(rf"(?<!\w){clitic_group()}مدينه {re.escape(bare)}(?!\w)", text):
+            continue
+        for m in re.finditer(rf"(?<!\w){clitic_group()}(?P<name>{re.escape(bare)})(?!\w)", text):
+            os_, oe = doc.norm.span_to_original(m.start("name"), m.end())
+            if not any(os_ < e and s < oe for s, e in covered):
+                out.append(Candidate(os_, oe, region, "alias"))
+    return out
+
+
+def _city_named(text: str, c: Candidate, doc: Document) -> bool:
+    bare = key(doc.text[c.start:c.end])
+    return bool(re.search(rf"(?<!\w){clitic_group()}مدينه {re.escape(bare)}(?!\w)", text))
+
+
+def ministry_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A ministry named by its portfolio alone (وزارة المالية، وزارة الخارجية) is the ministry of the
+    state the document is about: the state it names most often, when one state is named more often
+    than any other. Not when a place follows (وزارة الصحة في غزة is the ministry there)."""
+    state = _document_state(cands, kb)
+    if state is None:
+        return []
+    covered = [(c.start, c.end) for c in cands]
+    out = []
+    for m in _portfolio_pattern(kb).finditer(text):
+        if text.startswith(" في ", m.end()):
+            continue
+        eid = kb.ministries.get((m.group("portfolio"), state))
+        os_, oe = doc.norm.span_to_original(m.start("name"), m.end())
+        if eid is None or any(os_ < e and s < oe for s, e in covered):
+            continue
+        out.append(Candidate(os_, oe, eid, "alias"))
+    return out
+
+
+def _document_state(cands: list[Candidate], kb: KnowledgeBase) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is not None and e.type == "GPE" and e.country == e.id:
+            counts[e.id] += 1
+    ranked = sorted(counts.items(), key=lambda x: -x[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+_PORTFOLIOS: dict[int, re.Pattern[str]] = {}
+
+
+def _portfolio_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
+    if id(kb) not in _PORTFOLIOS:
+        names = sorted({p for p, _state in kb.ministries}, key=len, reverse=True)
+        _PORTFOLIOS.clear()
+        _PORTFOLIOS[id(kb)] = re.compile(
+            rf"(?<!\w){clitic_group()}(?P<name>وزاره (?P<portfolio>{'|'.join(map(re.escape, names))}))(?!\w)")
+    return _PORTFOLIOS[id(kb)]
 
 
 def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
