@@ -305,8 +305,8 @@ def _document_state(cands: list[Candidate], kb: KnowledgeBase) -> str | None:
     counts: dict[str, int] = defaultdict(int)
     for c in cands:
         e = kb.entities.get(c.entity)
-        if e is not None and e.type == "GPE" and e.country == e.id:
-            counts[e.id] += 1
+        if e is not None and ((e.type == "GPE" and e.country == e.id) or (e.type == "NORP" and e.country)):
+            counts[e.country] += 1  # the state, or its people (الفلسطينيون)
     ranked = sorted(counts.items(), key=lambda x: -x[1])
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
@@ -492,7 +492,7 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
     After the title, up to three words that belong to it (its object: الجيش، الأوكراني) are skipped;
     then two or three words that are neither function words nor known names form the name. A comma
     may stand before the name (apposition), not inside it."""
-    pattern, stop = titles.title_pattern(), titles.words("stop")
+    pattern, stop, links = titles.title_pattern(), titles.words("stop"), titles.words("name_link")
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in pattern.finditer(text):
@@ -509,12 +509,20 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
             skip += 1
         nouns, ranks = _common_words()
         name_words = []
-        for i, (s, e, w, comma) in enumerate(words[skip:skip + 3]):
+        linked = 0  # words that follow a name link (عبد الرحمن): the name may run one word longer each
+        for i, (s, e, w, comma) in enumerate(words[skip:skip + 3 + linked]):
+            after_link = i > 0 and words[skip + i - 1][2] in links
+            if after_link and not comma and w not in stop and i < 4:
+                linked += 1
+                name_words.append((s, e))
+                continue
             if (comma and i > 0) or w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms:
                 break
-            if _common_noun(w, nouns, ranks) or (i == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
+            if _common_noun(w, nouns, ranks) or (i - linked == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
                 break
             name_words.append((s, e))
+        while name_words and key(text[name_words[-1][0]:name_words[-1][1]]) in links:
+            name_words.pop()  # a name does not end on عبد or بن
         if len(name_words) < 2:
             continue
         os_, oe = doc.norm.span_to_original(name_words[0][0], name_words[-1][1])
