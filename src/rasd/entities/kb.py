@@ -191,6 +191,9 @@ def knowledge_base() -> KnowledgeBase:
         if cap_en:
             for alias in [cap_ar, *filter(None, cap_aliases.split("|"))]:
                 kb.add_form(alias, _capital_id(cap_en), NAME)
+            # "the Saudi capital" names the capital (العاصمة السعودية، العاصمة الإندونيسية)
+            for stem in filter(None, nisba.split("|")):
+                kb.add_form("العاصمة " + nisba_forms(stem)[3], _capital_id(cap_en), ALIAS)
     _add_ministries(kb, countries)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))

@@ -120,7 +120,7 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     context = _context_entities(found, kb)
     admin = titles.words("admin")
     out: list[Candidate] = []
-    inner: list[tuple[int, int]] = []  # spans of names that are not places, for the states inside them
+    inner: list[tuple[int, int]] = []  # spans of names that are not states, for the states inside them
     for start, end, forms in found:
         i = bisect.bisect_left(taken, (start, end))
         if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
@@ -129,7 +129,7 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
         taken.insert(i, (start, end))
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
-        if kb.entities[form.entity].type != "GPE":
+        if kb.entities[form.entity].country != form.entity:
             inner.append((start, end))
     out += _states_inside(doc, found, inner, kb)
     return out
@@ -138,8 +138,8 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
 def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: list[tuple[int, int]],
                    kb: KnowledgeBase) -> list[Candidate]:
     """A state named inside a longer name (الجيش اليمني، تحالف دعم الشرعية في اليمن، وكالة الأنباء
-    السعودية) is also mentioned: the organisation is that state's. Only states, by their name or
-    nisba, and only inside the name of something that is not itself a place."""
+    السعودية، إقليم كردستان العراق) is also mentioned: the organisation or region is that state's.
+    Only states, by their name or nisba, and only inside the name of something that is not a state."""
     if not spans:
         return []
     spans.sort()
