@@ -24,6 +24,7 @@ import ahocorasick
 from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
 from rasd.entities.titles import office_titles
+from rasd.entities.titles import words as context_words
 
 
 def _kb_digest() -> str:
@@ -195,6 +196,7 @@ def knowledge_base() -> KnowledgeBase:
             for stem in filter(None, nisba.split("|")):
                 kb.add_form("العاصمة " + nisba_forms(stem)[3], _capital_id(cap_en), ALIAS)
     _add_ministries(kb, countries)
+    _add_state_bodies(kb, countries)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
     kb.roles = dict(office_titles())
@@ -243,6 +245,29 @@ def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
                 kb.ministries[(key(p), cid)] = eid
 
 
+def _add_state_bodies(kb: KnowledgeBase, countries: list) -> None:
+    """Every state's parliament and the like (resources/kb/state_bodies.tsv): البرلمان المصري is
+    Parliament of Egypt. Spellings a curated entity already has stay the curated one's."""
+    bodies = list(resources.read_tsv(resources.path("kb/state_bodies.tsv"), 3))
+    for cid, _wd, name, name_ar, _aliases, nisba, *_rest in countries:
+        stems = [s for s in nisba.split("|") if s]
+        for nouns, gender, en in bodies:
+            forms = []
+            for noun in nouns.split("|"):
+                if noun.split()[-1].startswith("ال"):  # definite (البرلمان، مجلس النواب): a nisba agrees
+                    forms += [f"{noun} {nisba_forms(stem)[3 if gender == 'f' else 1]}" for stem in stems]
+                    forms.append(f"{noun} في {name_ar}")
+                else:
+                    forms.append(f"{noun} {name_ar}")
+            fresh = [f for f in forms if key(f) not in kb.forms]
+            if not fresh:
+                continue
+            eid = f"{_capital_id(en.replace('{state}', '')).removeprefix('city-')}-{cid}"
+            kb.entities[eid] = KBEntity(eid, "ORG", en.replace("{state}", name.removeprefix("State of ")), fresh[0], None, cid)
+            for f in fresh:
+                kb.add_form(f, eid, NAME)
+
+
 GENERATED_COLUMNS = ("id", "type", "wikidata", "name_en", "forms_ar", "link", "country", "source")
 
 
@@ -254,6 +279,8 @@ def load_generated(kb: KnowledgeBase, path) -> None:
     rows = [r for r in resources.read_tsv(path, len(GENERATED_COLUMNS)) if r[0] not in kb.entities and r[3].casefold() not in curated]
     # One word that is also part of a curated person's name (أوستن: Lloyd Austin or Austin, Texas)
     # needs context.
+    admin = admin_words()
+    bare_regions: dict[str, set[str]] = defaultdict(set)
     person_words = {w for k, forms in kb.forms.items() for w in k.split() if any(kb.entities[f.entity].type == "PERSON" for f in forms)}
     for eid, etype, wd, name, forms, links, country, _source in rows:
         kb.entities[eid] = KBEntity(eid, etype, name, forms.split("|")[0], wd or None, country or None)
@@ -261,6 +288,19 @@ def load_generated(kb: KnowledgeBase, path) -> None:
             k = key(form.replace("-", " "))
             needs = link == CONTEXT or (etype != "PERSON" and " " not in k and k.removeprefix("ال") in person_words)
             kb.add_form(form, eid, NAME, context=needs, generated=True)
+            first, _sp, bare = k.partition(" ")
+            if first in admin and " " in bare and bare not in kb.forms:
+                bare_regions[bare].add(eid)
+    # A region's name of two or more words without its admin word (ريف دمشق for محافظة ريف دمشق) is
+    # still that region's when no other entity has it.
+    for bare, ids in bare_regions.items():
+        if len(ids) == 1:
+            kb.add_form(bare, next(iter(ids)), NAME, generated=True)
+
+
+def admin_words() -> frozenset[str]:
+    """The words of administrative regions (محافظة، منطقة ...; resources/name_context.tsv "admin")."""
+    return context_words("admin")
 
 
 def curated_names() -> tuple[set[str], set[str], dict[str, str]]:
