@@ -292,9 +292,10 @@ def load_generated(kb: KnowledgeBase, path) -> None:
             if first in admin and " " in bare and bare not in kb.forms:
                 bare_regions[bare].add(eid)
     # A region's name of two or more words without its admin word (ريف دمشق for محافظة ريف دمشق) is
-    # still that region's when no other entity has it.
+    # still that region's when no other entity has it and one of its words is a known name (دمشق):
+    # a region named by ordinary words (منطقة الساحل الغربي) needs its admin word.
     for bare, ids in bare_regions.items():
-        if len(ids) == 1:
+        if len(ids) == 1 and any(w in kb.forms for w in bare.split()):
             kb.add_form(bare, next(iter(ids)), NAME, generated=True)
 
 
