@@ -120,7 +120,7 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     context = _context_entities(found, kb)
     admin = titles.words("admin")
     out: list[Candidate] = []
-    inner: list[tuple[int, int]] = []  # spans of names that are not states, for the states inside them
+    inner: list[tuple[int, int, bool]] = []  # names that are not states (and whether a place), for the states inside
     for start, end, forms in found:
         i = bisect.bisect_left(taken, (start, end))
         if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
@@ -130,12 +130,12 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
         if kb.entities[form.entity].country != form.entity:
-            inner.append((start, end))
-    out += _states_inside(doc, found, inner, kb)
+            inner.append((start, end, kb.entities[form.entity].type in ("GPE", "LOC")))
+    out += _states_inside(doc, text, found, inner, kb)
     return out
 
 
-def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: list[tuple[int, int]],
+def _states_inside(doc: Document, text: str, found: list[tuple[int, int, tuple]], spans: list[tuple[int, int, bool]],
                    kb: KnowledgeBase) -> list[Candidate]:
     """A state named inside a longer name (الجيش اليمني، تحالف دعم الشرعية في اليمن، وكالة الأنباء
     السعودية، إقليم كردستان العراق) is also mentioned: the organisation or region is that state's.
@@ -143,11 +143,16 @@ def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: li
     if not spans:
         return []
     spans.sort()
-    starts = [s for s, _e in spans]
+    starts = [s for s, _e, _place in spans]
+    admin = titles.words("admin")
     out = []
     for start, end, forms in found:
         i = bisect.bisect_right(starts, start) - 1
-        if i < 0 or end > spans[i][1] or (start, end) == spans[i]:
+        if i < 0 or end > spans[i][1] or (start, end) == spans[i][:2]:
+            continue
+        # In a place's name the state is the last words and qualifies another name (كردستان العراق);
+        # تونس العاصمة and ولاية تونس name a city and a region, not the state.
+        if spans[i][2] and (end != spans[i][1] or text[spans[i][0]:start].split()[-1:] in ([], *([w] for w in admin))):
             continue
         states = [f for f in forms if kb.entities[f.entity].type == "GPE" and kb.entities[f.entity].country == f.entity]
         if len(states) == len(forms) and len({f.entity for f in states}) == 1:
