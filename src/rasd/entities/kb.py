@@ -239,8 +239,10 @@ def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
                 continue
             for f in fresh:
                 kb.add_form(f, eid, NAME)
-                if not key(f).startswith("وزاره "):
-                    kb.short_forms.add(key(f))
+            # the spellings without وزارة, the ministry's own (a curated one's too): an adjective
+            # after a definite noun is not the ministry (stage: السياسة الخارجية الأمريكية)
+            kb.short_forms.update(k for k in map(key, forms) if not k.startswith("وزاره ")
+                                  and any(x.entity == eid for x in kb.forms.get(k, ())))
             for p in ar.split("|"):
                 kb.ministries[(key(p), cid)] = eid
 
