@@ -564,10 +564,18 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
     if spans is None:
         feature_hits = None if hits is None else _feature_hits(doc, hits)
         spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans], feature_hits)
-    for start, end, kind in (p for sp in spans for p in _split_coordination(doc.text, sp, model)):
+    spans = [p for sp in spans for p in _split_coordination(doc.text, sp, model)]
+    # The model's spans of the document, spelled as they are: a span that is another one with a
+    # one-letter proclitic (وكفريا beside كفريا) is that one.
+    tagged = {key(doc.text[s:e]) for s, e, _k in spans}
+    for start, end, kind in spans:
         if kind not in _MODEL_TYPES or any(start < ce and cs < end for cs, ce in covered):
             continue
-        start = _strip_clitic(doc.text, start, end, model)
+        first = key(doc.text[start:end])
+        if first[:1] in _SINGLE_CLITICS and first[1:] in tagged:
+            start += 1
+        else:
+            start = _strip_clitic(doc.text, start, end, model)
         surface = doc.text[start:end]
         k = key(surface)
         eid = _known_identity(k, kb)
@@ -597,6 +605,10 @@ def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
         forms = kb.forms.get(stem)
         if forms:
             return min(forms, key=lambda f: (f.generated, f.context)).entity
+        # a nisba as an adverb, with the accusative alef (إيرانيا، فلسطينيا): its state
+        nisba = {f.entity for f in kb.forms.get(stem[:-1], ()) if f.kind == NISBA} if stem.endswith("يا") else set()
+        if len(nisba) == 1:
+            return next(iter(nisba))
     folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
     ids = {e for f in folded for e in _skeleton_index(kb).get(f, ())}
     return next(iter(ids)) if len(ids) == 1 else None
