@@ -227,3 +227,10 @@ def test_a_state_parliament_by_its_nisba_with_the_curated_exceptions():
 def test_an_unknown_name_runs_on_past_a_name_link():
     found = names("وقال مدير المرصد رامي عبد الرحمن إن القصف استمر.")
     assert "رامي عبد الرحمن" in found
+
+
+def test_a_king_emir_or_crown_prince_named_by_title_and_state_is_the_holder_on_the_date():
+    assert "Abdullah II of Jordan" in names("وقال ملك الأردن إن الوضع صعب.", published="2018-05-01")
+    assert "Mohammed bin Salman" in names("والتقى ولي العهد السعودي الوفد.", published="2018-05-01")
+    # before he was crown prince, the title names no one
+    assert "Mohammed bin Salman" not in names("والتقى ولي العهد السعودي الوفد.", published="2016-05-01")
