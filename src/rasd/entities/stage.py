@@ -290,6 +290,8 @@ def ministry_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kn
     """A ministry named by its portfolio alone (وزارة المالية، وزارة الخارجية) is the ministry of the
     state the document is about: the state it names most often, when one state is named more often
     than any other. Not when a place follows (وزارة الصحة في غزة is the ministry there)."""
+    if "وزاره " not in text:
+        return []
     state = _document_state(cands, kb)
     if state is None:
         return []
