@@ -181,3 +181,57 @@ def test_a_nisba_or_place_before_a_family_name_is_a_first_name():
     assert "Turkey" not in names("وقال تركي المالكي إن الصاروخ اعترض.")
     assert "Riyadh" not in names("وقالت الوزارة في بيان لرياض المالكي إن الوفد وصل.")
     assert "Turkey" in names("وقال مسؤول تركي إن الوفد وصل.")
+
+
+def test_a_ministry_without_its_state_is_the_ministry_of_the_state_the_document_is_about():
+    found = names("وقال الأردن إن الحكومة الأردنية أقرت الموازنة. وأعلنت وزارة المالية الأرقام أمس.")
+    assert found["Ministry of Finance (Jordan)"] == ["وزارة المالية"]
+    # two states named as often: no state to give it
+    assert not any(n.startswith("Ministry") for n in names("التقى وفد الأردن وفد مصر. وأعلنت وزارة المالية الأرقام."))
+    # a ministry "in" a place is that place's ministry, not the state's
+    assert not any(n.startswith("Ministry") for n in names("قال الأردن والأردنيون إن وزارة الصحة في غزة أعلنت الأرقام."))
+
+
+def test_a_short_ministry_name_is_not_an_adjective_after_a_definite_noun():
+    assert "United States Department of State" in names("وقالت الخارجية الأمريكية إن الوفد وصل.")
+    assert "United States Department of State" not in names("وانتقد المحللون السياسة الخارجية الأمريكية في المنطقة.")
+
+
+def test_a_region_named_with_its_admin_word_owns_its_bare_name_in_the_document():
+    found = names("شنت الطائرات غارات على محافظة صعدة. وقال سكان في صعدة إن القصف استمر.")
+    assert found["Saada Governorate"] == ["محافظة صعدة", "صعدة"] and "Saada" not in found
+    # unless the document names the city as a city
+    found = names("شنت الطائرات غارات على محافظة صعدة. وقال سكان في مدينة صعدة إن القصف استمر.")
+    assert "Saada" in found and found["Saada Governorate"] == ["محافظة صعدة"]
+
+
+def test_a_region_of_several_words_links_without_its_admin_word():
+    assert "Rif Dimashq Governorate" in names("وتواصل القصف على بلدات ريف دمشق الشرقي.")
+
+
+def test_the_capital_named_by_its_state():
+    found = names("وصل الوفد إلى العاصمة السعودية مساء أمس.")
+    assert "Riyadh" in found and "Saudi Arabia" in found
+
+
+def test_a_state_qualifying_a_place_is_mentioned_but_not_in_a_city_or_region_named_after_it():
+    assert "Iraq" in names("وقال مسؤولون في إقليم كردستان العراق إن الهجوم فشل.")
+    assert "Tunisia" not in names("وقال مسؤولون في بلدية تونس العاصمة إن الأشغال انتهت.")
+
+
+def test_a_state_parliament_by_its_nisba_with_the_curated_exceptions():
+    assert "Parliament of Zimbabwe" in names("وصوت برلمان زيمبابوي على القانون.")
+    assert "House of Representatives (Egypt)" in names("وأقر البرلمان المصري القانون.")
+
+
+def test_an_unknown_name_runs_on_past_a_name_link():
+    found = names("وقال مدير المرصد نادر عبد الحكيم إن القصف استمر.")
+    assert "نادر عبد الحكيم" in found
+    assert "نادر أبو الفتوح" in names("وقال مدير المرصد نادر أبو الفتوح إن القصف استمر.")
+
+
+def test_a_king_emir_or_crown_prince_named_by_title_and_state_is_the_holder_on_the_date():
+    assert "Abdullah II of Jordan" in names("وقال ملك الأردن إن الوضع صعب.", published="2018-05-01")
+    assert "Mohammed bin Salman" in names("والتقى ولي العهد السعودي الوفد.", published="2018-05-01")
+    # before he was crown prince, the title names no one
+    assert "Mohammed bin Salman" not in names("والتقى ولي العهد السعودي الوفد.", published="2016-05-01")

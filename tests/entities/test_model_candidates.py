@@ -77,3 +77,13 @@ def test_coordinated_names_are_two_entities(model_switch):
     b = text.index("محمد")
     parts = _split_coordination(text, (b, text.index(" بهما"), "PERS"), model)
     assert [text[s:e] for s, e, _ in parts] == ["محمد وليد"]
+
+
+def test_a_tagged_nisba_adverb_is_its_state():
+    from rasd.arabic.normalise import key
+    from rasd.entities.kb import knowledge_base
+
+    kb = knowledge_base()
+    assert stage._known_identity(key("إيرانيا"), kb) == "iran"
+    assert stage._known_identity(key("فلسطينيا"), kb) == "palestine"
+    assert stage._known_identity(key("زيارتها"), kb) is None

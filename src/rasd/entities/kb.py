@@ -24,6 +24,7 @@ import ahocorasick
 from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
 from rasd.entities.titles import office_titles
+from rasd.entities.titles import words as context_words
 
 
 def _kb_digest() -> str:
@@ -81,6 +82,8 @@ class KnowledgeBase:
     roles: dict[str, str] = field(default_factory=dict)  # normalised title -> role
     role_fallback: dict[str, str] = field(default_factory=dict)
     not_names: frozenset[str] = frozenset()
+    ministries: dict[tuple[str, str], str] = field(default_factory=dict)  # (portfolio key, state) -> ministry
+    short_forms: set[str] = field(default_factory=set)  # a ministry without وزارة (الخارجية الأمريكية)
     automaton: ahocorasick.Automaton | None = None
 
     def add_form(self, surface: str, entity: str, kind: str, context: bool = False, generated: bool = False) -> None:
@@ -189,7 +192,11 @@ def knowledge_base() -> KnowledgeBase:
         if cap_en:
             for alias in [cap_ar, *filter(None, cap_aliases.split("|"))]:
                 kb.add_form(alias, _capital_id(cap_en), NAME)
+            # "the Saudi capital" names the capital (العاصمة السعودية، العاصمة الإندونيسية)
+            for stem in filter(None, nisba.split("|")):
+                kb.add_form("العاصمة " + nisba_forms(stem)[3], _capital_id(cap_en), ALIAS)
     _add_ministries(kb, countries)
+    _add_state_bodies(kb, countries)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
     kb.roles = dict(office_titles())
@@ -204,21 +211,62 @@ def knowledge_base() -> KnowledgeBase:
 
 def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
     """Every state's ministries by portfolio (resources/kb/ministries.tsv): وزارة الداخلية اليمنية is
-    Ministry of Interior (Yemen). A spelling a curated entity already has stays the curated one's."""
-    portfolios = list(resources.read_tsv(resources.path("kb/ministries.tsv"), 2))
+    Ministry of Interior (Yemen). A spelling a curated entity already has stays the curated one's, and
+    that entity is the state's ministry of that portfolio (state-department for the United States).
+    Portfolios marked ``short`` also name the ministry without وزارة (الخارجية الأمريكية).
+    ``kb.ministries`` maps (portfolio key, state) to the ministry, for a ministry named without its
+    state (وزارة المالية in news on one state)."""
+    portfolios = list(resources.read_tsv(resources.path("kb/ministries.tsv"), 3))
     for cid, _wd, name, name_ar, _aliases, nisba, *_rest in countries:
         stems = [s for s in nisba.split("|") if s]
-        for ar, en in portfolios:
-            forms = []
+        for ar, en, short in portfolios:
+            forms, curated = [], set()
             for p in ar.split("|"):
-                forms += [f"وزارة {p} {nisba_forms(stem)[3]}" for stem in stems]  # the definite feminine
-                forms.append(f"وزارة {p} في {name_ar}")
-            forms = [f for f in forms if key(f) not in kb.forms]
-            if not forms:
-                continue
-            eid = f"ministry-{_capital_id(en).removeprefix('city-')}-{cid}"
-            kb.entities[eid] = KBEntity(eid, "ORG", f"Ministry of {en} ({name})", forms[0], None, cid)
+                stated = [f"{p} {nisba_forms(stem)[3]}" for stem in stems]  # the definite feminine
+                forms += [f"وزارة {x}" for x in stated] + [f"وزارة {p} في {name_ar}"]
+                if short == "short":
+                    forms += stated
             for f in forms:
+                curated |= {x.entity for x in kb.forms.get(key(f), ()) if kb.entities[x.entity].type == "ORG"}
+            fresh = [f for f in forms if key(f) not in kb.forms]
+            if len(curated) == 1:
+                eid = next(iter(curated))
+            elif fresh:
+                eid = f"ministry-{_capital_id(en).removeprefix('city-')}-{cid}"
+                # Wikipedia qualifies a ministry by the state's short name: (Palestine), not (State of Palestine)
+                kb.entities[eid] = KBEntity(eid, "ORG", f"Ministry of {en} ({name.removeprefix('State of ')})", fresh[0], None, cid)
+            else:
+                continue
+            for f in fresh:
+                kb.add_form(f, eid, NAME)
+            # the spellings without وزارة, the ministry's own (a curated one's too): an adjective
+            # after a definite noun is not the ministry (stage: السياسة الخارجية الأمريكية)
+            kb.short_forms.update(k for k in map(key, forms) if not k.startswith("وزاره ")
+                                  and any(x.entity == eid for x in kb.forms.get(k, ())))
+            for p in ar.split("|"):
+                kb.ministries[(key(p), cid)] = eid
+
+
+def _add_state_bodies(kb: KnowledgeBase, countries: list) -> None:
+    """Every state's parliament and the like (resources/kb/state_bodies.tsv): البرلمان المصري is
+    Parliament of Egypt. Spellings a curated entity already has stay the curated one's."""
+    bodies = list(resources.read_tsv(resources.path("kb/state_bodies.tsv"), 3))
+    for cid, _wd, name, name_ar, _aliases, nisba, *_rest in countries:
+        stems = [s for s in nisba.split("|") if s]
+        for nouns, gender, en in bodies:
+            forms = []
+            for noun in nouns.split("|"):
+                if noun.split()[-1].startswith("ال"):  # definite (البرلمان، مجلس النواب): a nisba agrees
+                    forms += [f"{noun} {nisba_forms(stem)[3 if gender == 'f' else 1]}" for stem in stems]
+                    forms.append(f"{noun} في {name_ar}")
+                else:
+                    forms.append(f"{noun} {name_ar}")
+            fresh = [f for f in forms if key(f) not in kb.forms]
+            if not fresh:
+                continue
+            eid = f"{_capital_id(en.replace('{state}', '')).removeprefix('city-')}-{cid}"
+            kb.entities[eid] = KBEntity(eid, "ORG", en.replace("{state}", name.removeprefix("State of ")), fresh[0], None, cid)
+            for f in fresh:
                 kb.add_form(f, eid, NAME)
 
 
@@ -233,6 +281,8 @@ def load_generated(kb: KnowledgeBase, path) -> None:
     rows = [r for r in resources.read_tsv(path, len(GENERATED_COLUMNS)) if r[0] not in kb.entities and r[3].casefold() not in curated]
     # One word that is also part of a curated person's name (أوستن: Lloyd Austin or Austin, Texas)
     # needs context.
+    admin = admin_words()
+    bare_regions: dict[str, set[str]] = defaultdict(set)
     person_words = {w for k, forms in kb.forms.items() for w in k.split() if any(kb.entities[f.entity].type == "PERSON" for f in forms)}
     for eid, etype, wd, name, forms, links, country, _source in rows:
         kb.entities[eid] = KBEntity(eid, etype, name, forms.split("|")[0], wd or None, country or None)
@@ -240,6 +290,20 @@ def load_generated(kb: KnowledgeBase, path) -> None:
             k = key(form.replace("-", " "))
             needs = link == CONTEXT or (etype != "PERSON" and " " not in k and k.removeprefix("ال") in person_words)
             kb.add_form(form, eid, NAME, context=needs, generated=True)
+            first, _sp, bare = k.partition(" ")
+            if first in admin and " " in bare and bare not in kb.forms:
+                bare_regions[bare].add(eid)
+    # A region's name of two or more words without its admin word (ريف دمشق for محافظة ريف دمشق) is
+    # still that region's when no other entity has it and one of its words is a known name (دمشق):
+    # a region named by ordinary words (منطقة الساحل الغربي) needs its admin word.
+    for bare, ids in bare_regions.items():
+        if len(ids) == 1 and any(w in kb.forms for w in bare.split()):
+            kb.add_form(bare, next(iter(ids)), NAME, generated=True)
+
+
+def admin_words() -> frozenset[str]:
+    """The words of administrative regions (محافظة، منطقة ...; resources/name_context.tsv "admin")."""
+    return context_words("admin")
 
 
 def curated_names() -> tuple[set[str], set[str], dict[str, str]]:

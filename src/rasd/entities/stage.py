@@ -55,7 +55,8 @@ def link_entities(doc: Document) -> Document:
     hits = _SCANNED.pop(doc.text, None)
     if hits is None:
         hits = kb_scan(text, kb)
-    cands = gazetteer_candidates(doc, text, kb, hits)
+    cands = regions_named(doc, text, gazetteer_candidates(doc, text, kb, hits), kb)
+    cands += ministry_candidates(doc, text, cands, kb)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
@@ -110,42 +111,48 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
-        if _first_name(text, start, end, k, valid, kb):
+        if _first_name(text, start, end, k, valid, kb) or (k in kb.short_forms and _after_definite(text, start)):
             continue
         found.append((start, end, valid))
     found = _supported(text, found, kb)
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []  # disjoint spans, sorted: an overlap can only be with a neighbour
     context = _context_entities(found, kb)
+    admin = titles.words("admin")
     out: list[Candidate] = []
-    inner: list[tuple[int, int]] = []  # spans of names that are not places, for the states inside them
+    inner: list[tuple[int, int, bool]] = []  # names that are not states (and whether a place), for the states inside
     for start, end, forms in found:
         i = bisect.bisect_left(taken, (start, end))
         if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
             continue
-        form = _choose(forms, context, kb)
+        form = _choose(forms, context, kb, text[start:end].split(" ", 1)[0] in admin)
         taken.insert(i, (start, end))
         os_, oe = doc.norm.span_to_original(start, end)
         out.append(Candidate(os_, oe, form.entity, form.kind))
-        if kb.entities[form.entity].type != "GPE":
-            inner.append((start, end))
-    out += _states_inside(doc, found, inner, kb)
+        if kb.entities[form.entity].country != form.entity:
+            inner.append((start, end, kb.entities[form.entity].type in ("GPE", "LOC")))
+    out += _states_inside(doc, text, found, inner, kb)
     return out
 
 
-def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: list[tuple[int, int]],
+def _states_inside(doc: Document, text: str, found: list[tuple[int, int, tuple]], spans: list[tuple[int, int, bool]],
                    kb: KnowledgeBase) -> list[Candidate]:
     """A state named inside a longer name (الجيش اليمني، تحالف دعم الشرعية في اليمن، وكالة الأنباء
-    السعودية) is also mentioned: the organisation is that state's. Only states, by their name or
-    nisba, and only inside the name of something that is not itself a place."""
+    السعودية، إقليم كردستان العراق) is also mentioned: the organisation or region is that state's.
+    Only states, by their name or nisba, and only inside the name of something that is not a state."""
     if not spans:
         return []
     spans.sort()
-    starts = [s for s, _e in spans]
+    starts = [s for s, _e, _place in spans]
+    admin = titles.words("admin")
     out = []
     for start, end, forms in found:
         i = bisect.bisect_right(starts, start) - 1
-        if i < 0 or end > spans[i][1] or (start, end) == spans[i]:
+        if i < 0 or end > spans[i][1] or (start, end) == spans[i][:2]:
+            continue
+        # In a place's name the state is the last words and qualifies another name (كردستان العراق);
+        # تونس العاصمة and ولاية تونس name a city and a region, not the state.
+        if spans[i][2] and (end != spans[i][1] or text[spans[i][0]:start].split()[-1:] in ([], *([w] for w in admin))):
             continue
         states = [f for f in forms if kb.entities[f.entity].type == "GPE" and kb.entities[f.entity].country == f.entity]
         if len(states) == len(forms) and len({f.entity for f in states}) == 1:
@@ -153,6 +160,15 @@ def _states_inside(doc: Document, found: list[tuple[int, int, tuple]], spans: li
     # the longest reading of each (اليمني, not the يمني inside it)
     out = [(s, e, f) for s, e, f in out if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _f in out)]
     return [Candidate(*doc.norm.span_to_original(s, e), f.entity, f.kind) for s, e, f in out]
+
+
+_DEFINITE_BEFORE = re.compile(r"(?:^|\s)(?:[وفب]?ال|لل)\w+\s+$")
+
+
+def _after_definite(text: str, start: int) -> bool:
+    """A ministry named without وزارة (الخارجية الأمريكية) is an adjective after a definite noun
+    (السياسة الخارجية الأمريكية، الشؤون الداخلية السورية): then it names no ministry."""
+    return bool(_DEFINITE_BEFORE.search(text, max(0, start - 30), start))
 
 
 _FAMILY_NAME = re.compile(r"\s+(ال\w{3,}ي)(?!\w)")
@@ -178,8 +194,9 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
     states = {kb.entities[e].country for e in curated} | curated
     # A generated one-word place of a state the document does not name (البيضاء: Bayda, Libya in
     # news on Yemen) needs context too.
-    weakness = [[f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
-                               not in (None, *states)) for f in forms] for s, e, forms in found]
+    admin = titles.words("admin")
+    weakness = [[text[s:e].split(" ", 1)[0] not in admin and (f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
+                               not in (None, *states))) for f in forms] for s, e, forms in found]
     named = {f.entity for (_s, _e, forms), weak in zip(found, weakness, strict=True)
              for f, w in zip(forms, weak, strict=True) if not w}
     out = []
@@ -215,7 +232,13 @@ def _context_entities(found: list[tuple[int, int, tuple]], kb: KnowledgeBase) ->
     return ctx
 
 
-def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
+# English names of administrative regions (Najran Province, not Najran the city, for منطقة نجران).
+_REGION_EN = re.compile(r"\b(?:Governorate|Province|Region|District|Oblast|Prefecture|County)\b")
+
+
+def _choose(forms: tuple, context: set[str], kb: KnowledgeBase, region: bool = False):
+    """The reading of an ambiguous form: one the document's other names support, by form kind; a
+    form that opens with an admin word (محافظة، منطقة) is the region's before a city's."""
     if len(forms) == 1:
         return forms[0]
     kind_rank = {"name": 0, "alias": 1, "nisba": 2, "surname": 3}
@@ -223,9 +246,90 @@ def _choose(forms: tuple, context: set[str], kb: KnowledgeBase):
     def score(f):
         e = kb.entities[f.entity]
         in_context = f.entity in context or (e.country in context and e.country != f.entity)
-        return (not in_context, kind_rank.get(f.kind, 4), e.type != "GPE" or e.country != e.id)
+        return (region and not _REGION_EN.search(e.name), not in_context, kind_rank.get(f.kind, 4),
+                e.type != "GPE" or e.country != e.id)
 
     return min(forms, key=score)
+
+
+def regions_named(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A document that names a region with its admin word (محافظة صعدة، منطقة نجران) and never
+    writes "مدينة X" means the region by the bare name too (صعدة، البيضاء): one sense per document.
+    The bare name's mentions move from the city of that name to the region, and a bare name the
+    knowledge base does not link alone (البيضاء is also "the white") becomes the region's."""
+    admin = titles.words("admin")
+    regions: dict[str, str] = {}
+    for c in cands:
+        first, _sp, rest = key(doc.text[c.start:c.end]).partition(" ")
+        e = kb.entities.get(c.entity)
+        if first in admin and rest and e is not None and e.type in ("GPE", "LOC"):
+            regions.setdefault(rest, c.entity)
+    if not regions:
+        return cands
+    out = []
+    for c in cands:
+        region = regions.get(key(doc.text[c.start:c.end]))
+        out.append(Candidate(c.start, c.end, region, c.kind) if region and not _city_named(text, c, doc) else c)
+    covered = sorted((c.start, c.end) for c in out)
+    for bare, region in regions.items():
+        if re.search(rf"(?<!\w){clitic_group()}مدينه {re.escape(bare)}(?!\w)", text):
+            continue
+        for m in re.finditer(rf"(?<!\w){clitic_group()}(?P<name>{re.escape(bare)})(?!\w)", text):
+            os_, oe = doc.norm.span_to_original(m.start("name"), m.end())
+            if not any(os_ < e and s < oe for s, e in covered):
+                out.append(Candidate(os_, oe, region, "alias"))
+    return out
+
+
+def _city_named(text: str, c: Candidate, doc: Document) -> bool:
+    bare = key(doc.text[c.start:c.end])
+    return bool(re.search(rf"(?<!\w){clitic_group()}مدينه {re.escape(bare)}(?!\w)", text))
+
+
+def ministry_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A ministry named by its portfolio alone (وزارة المالية، وزارة الخارجية) is the ministry of the
+    state the document is about: the state it names most often, when one state is named more often
+    than any other. Not when a place follows (وزارة الصحة في غزة is the ministry there)."""
+    if "وزاره " not in text:
+        return []
+    state = _document_state(cands, kb)
+    if state is None:
+        return []
+    covered = [(c.start, c.end) for c in cands]
+    out = []
+    for m in _portfolio_pattern(kb).finditer(text):
+        if text.startswith(" في ", m.end()):
+            continue
+        eid = kb.ministries.get((m.group("portfolio"), state))
+        os_, oe = doc.norm.span_to_original(m.start("name"), m.end())
+        if eid is None or any(os_ < e and s < oe for s, e in covered):
+            continue
+        out.append(Candidate(os_, oe, eid, "alias"))
+    return out
+
+
+def _document_state(cands: list[Candidate], kb: KnowledgeBase) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is not None and ((e.type == "GPE" and e.country == e.id) or (e.type == "NORP" and e.country)):
+            counts[e.country] += 1  # the state, or its people (الفلسطينيون)
+    ranked = sorted(counts.items(), key=lambda x: -x[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+_PORTFOLIOS: dict[int, re.Pattern[str]] = {}
+
+
+def _portfolio_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
+    if id(kb) not in _PORTFOLIOS:
+        names = sorted({p for p, _state in kb.ministries}, key=len, reverse=True)
+        _PORTFOLIOS.clear()
+        _PORTFOLIOS[id(kb)] = re.compile(
+            rf"(?<!\w){clitic_group()}(?P<name>وزاره (?P<portfolio>{'|'.join(map(re.escape, names))}))(?!\w)")
+    return _PORTFOLIOS[id(kb)]
 
 
 def coreference_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
@@ -395,7 +499,7 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
     After the title, up to three words that belong to it (its object: الجيش، الأوكراني) are skipped;
     then two or three words that are neither function words nor known names form the name. A comma
     may stand before the name (apposition), not inside it."""
-    pattern, stop = titles.title_pattern(), titles.words("stop")
+    pattern, stop, links = titles.title_pattern(), titles.words("stop"), titles.words("name_link")
     covered = [(c.start, c.end) for c in cands]
     out = []
     for m in pattern.finditer(text):
@@ -412,12 +516,20 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
             skip += 1
         nouns, ranks = _common_words()
         name_words = []
-        for i, (s, e, w, comma) in enumerate(words[skip:skip + 3]):
+        linked = 0  # words that follow a name link (عبد الرحمن): the name may run one word longer each
+        for i, (s, e, w, comma) in enumerate(words[skip:skip + 3 + linked]):
+            after_link = i > 0 and words[skip + i - 1][2] in links
+            if after_link and not comma and w not in stop and i < 4:
+                linked += 1
+                name_words.append((s, e))
+                continue
             if (comma and i > 0) or w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms:
                 break
-            if _common_noun(w, nouns, ranks) or (i == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
+            if _common_noun(w, nouns, ranks) or (i - linked == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
                 break
             name_words.append((s, e))
+        while name_words and key(text[name_words[-1][0]:name_words[-1][1]]) in links:
+            name_words.pop()  # a name does not end on عبد or بن
         if len(name_words) < 2:
             continue
         os_, oe = doc.norm.span_to_original(name_words[0][0], name_words[-1][1])
@@ -454,10 +566,18 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
     if spans is None:
         feature_hits = None if hits is None else _feature_hits(doc, hits)
         spans = model.entities(doc.text, [(s.start, s.end) for s in doc.sentence_spans], feature_hits)
-    for start, end, kind in (p for sp in spans for p in _split_coordination(doc.text, sp, model)):
+    spans = [p for sp in spans for p in _split_coordination(doc.text, sp, model)]
+    # The model's spans of the document, spelled as they are: a span that is another one with a
+    # one-letter proclitic (وكفريا beside كفريا) is that one.
+    tagged = {key(doc.text[s:e]) for s, e, _k in spans}
+    for start, end, kind in spans:
         if kind not in _MODEL_TYPES or any(start < ce and cs < end for cs, ce in covered):
             continue
-        start = _strip_clitic(doc.text, start, end, model)
+        first = key(doc.text[start:end])
+        if first[:1] in _SINGLE_CLITICS and first[1:] in tagged:
+            start += 1
+        else:
+            start = _strip_clitic(doc.text, start, end, model)
         surface = doc.text[start:end]
         k = key(surface)
         eid = _known_identity(k, kb)
@@ -487,6 +607,10 @@ def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
         forms = kb.forms.get(stem)
         if forms:
             return min(forms, key=lambda f: (f.generated, f.context)).entity
+        # a nisba as an adverb, with the accusative alef (إيرانيا، فلسطينيا): its state
+        nisba = {f.entity for f in kb.forms.get(stem[:-1], ()) if f.kind == NISBA} if stem.endswith("يا") else set()
+        if len(nisba) == 1:
+            return next(iter(nisba))
     folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
     ids = {e for f in folded for e in _skeleton_index(kb).get(f, ())}
     return next(iter(ids)) if len(ids) == 1 else None
