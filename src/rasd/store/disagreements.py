@@ -62,21 +62,21 @@ _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
 class Cues:
     unit_rules: dict[str, str]  # unit -> fixed kind, "-" (never compared) or "?" (generic)
     kinds: dict[str, list[tuple[tuple[str, ...], str]]]  # scope -> [(form words, kind)]
-    part: list[tuple[str, ...]]
-    deny: list[tuple[str, ...]]
-    since: list[tuple[str, ...]]
+    part: Forms
+    deny: Forms
+    since: Forms
     deniable: frozenset[str]
     event_kinds: frozenset[str]
     rising: frozenset[str]  # kinds of running counts, which grow from day to day
-    many: list[tuple[str, ...]]
+    many: Forms
     topics: dict[str, str]  # content word -> topic
     topic_types: dict[str, frozenset[str]]  # topic -> event types it ties a denial to ("any": all)
-    at_least: list[tuple[str, ...]]
-    breakdown: list[tuple[str, ...]]  # "بينهم": what follows is a part of a whole
-    denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
-    blame: list[tuple[str, ...]]
-    dispute: list[tuple[str, ...]]
-    market: list[tuple[str, ...]]
+    at_least: Forms
+    breakdown: Forms  # "بينهم": what follows is a part of a whole
+    denies: dict[str, Forms]  # event type ("any": every type) -> what its denial speaks of
+    blame: Forms
+    dispute: Forms
+    market: Forms
     subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
@@ -116,10 +116,32 @@ def cues() -> Cues:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    f, w = forms_of, words_of
+    f = {c: Forms(v) for c, v in forms_of.items()}
+    w = words_of
     return Cues(unit_rules, dict(kinds), f["part"], f["deny"], f["since"], frozenset(w["deniable"]), frozenset(w["event"]),
-                frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"], dict(denies), f["blame"],
-                f["dispute"], f["market"], sorted(subsets, key=lambda fs: -len(fs[0])))
+                frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"],
+                {t: Forms(v) for t, v in denies.items()}, f["blame"], f["dispute"], f["market"],
+                sorted(subsets, key=lambda fs: -len(fs[0])))
+
+
+@lru_cache(maxsize=4)
+def _kind_forms(scope: str) -> tuple[Forms, dict[tuple[str, ...], str]]:
+    """The kind words of a scope, indexed, and the kind each form names (the first listed)."""
+    kinds = cues().kinds[scope]
+    named: dict[tuple[str, ...], str] = {}
+    for f, k in kinds:
+        named.setdefault(f, k)
+    return Forms(f for f, _ in kinds), named
+
+
+@lru_cache(maxsize=256)
+def _subset_forms(unit: str | None) -> tuple[Forms, dict[tuple[str, ...], str]]:
+    """The subset words that name a part of a unit's figures (not the unit itself), indexed."""
+    forms = [(f, part) for f, part, own in cues().subsets if own != unit]
+    named: dict[tuple[str, ...], str] = {}
+    for f, part in forms:
+        named.setdefault(f, part)
+    return Forms(f for f, _ in forms), named
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -141,15 +163,55 @@ def _word_matches(word: str, form: str) -> bool:
     return form in stems
 
 
-def _match_at(words: list[str], i: int, forms: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
-    for f in forms:
-        if i + len(f) <= len(words) and all(_word_matches(words[i + k], f[k]) for k in range(len(f))):
+class Forms:
+    """A list of word forms indexed by their first word: a match is the first form of the list that
+    matches, as a scan of the whole list finds it, without trying every form at every word."""
+
+    def __init__(self, forms: Iterable[tuple[str, ...]]):
+        self.forms = list(forms)
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._prefix: dict[str, list[int]] = defaultdict(list)
+        for n, f in enumerate(self.forms):
+            if f[0].endswith("*"):
+                self._prefix[f[0][:-1]].append(n)
+            else:
+                self._exact[f[0]].append(n)
+        self._longest = max((len(p) for p in self._prefix), default=0)
+        self._heads: dict[str, list[int]] = {}
+
+    def __iter__(self):
+        return iter(self.forms)
+
+    def heads(self, word: str) -> list[int]:
+        """The positions of the forms whose first word this word can be, in list order."""
+        got = self._heads.get(word)
+        if got is None:
+            found: set[int] = set()
+            for st in _stems(word):
+                found.update(self._exact.get(st, ()))
+                for k in range(min(len(st), self._longest) + 1):
+                    found.update(self._prefix.get(st[:k], ()))
+            got = self._heads[word] = sorted(found)
+        return got
+
+
+def _match_at(words: list[str], i: int, forms: Forms | Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
+    if not isinstance(forms, Forms):
+        forms = Forms(forms)
+    for n in forms.heads(words[i]) if i < len(words) else ():
+        f = forms.forms[n]
+        if i + len(f) <= len(words) and all(_word_matches(words[i + k], f[k]) for k in range(1, len(f))):
             return f
     return None
 
 
-def _has(words: list[str], forms: list[tuple[str, ...]]) -> bool:
+def _has(words: list[str], forms: Forms | list[tuple[str, ...]]) -> bool:
+    if not isinstance(forms, Forms):
+        forms = Forms(forms)
     return any(_match_at(words, i, forms) for i in range(len(words)))
+
+
+_NO_FORMS = Forms(())
 
 
 def _is_money(unit: str) -> bool:
@@ -316,8 +378,7 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         return None  # "هبطت العقود الآجلة للخام 1.83 دولار ... إلى 66.05 دولار للبرميل": a market move
     if rule not in ("?", "+"):
         return rule
-    kinds = cue.kinds["money" if _is_money(unit) else "count"]
-    forms = [f for f, _ in kinds]
+    forms, named = _kind_forms("money" if _is_money(unit) else "count")
     # the word that governs the figure first ("عودة مليون لاجئ": returned, not refugees), then the unit's
     # own noun ("نازحين"), then the nearest word either side
     order = [i0 - 1, *range(i0, i1)] + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
@@ -325,7 +386,7 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         if 0 <= j < len(words):
             f = _match_at(words, j, forms)
             if f:
-                return next(k for form, k in kinds if form == f)
+                return named[f]
     return "total" if rule == "+" else None
 
 
@@ -368,11 +429,11 @@ def subset(sent: str, start: int, end: int, unit: str | None = None) -> str | No
     """The part of its kind a figure counts (registered, civilians, surface-to-air ...), from the words of
     its clause; None when it counts the whole (of its unit: soldiers are the whole of troops)."""
     words, _, _ = _clause_words(sent, start, end)
-    forms = [(f, part) for f, part, own in cues().subsets if own != unit]
+    forms, named = _subset_forms(unit)
     for j in range(len(words)):
-        f = _match_at(words, j, [f for f, _ in forms])
+        f = _match_at(words, j, forms)
         if f:
-            return next(part for form, part in forms if form == f)
+            return named[f]
     return None
 
 
@@ -447,6 +508,27 @@ def _grew(a: Figure, b: Figure) -> bool:
     return late.lo >= early.lo
 
 
+def candidate_pairs(figs: list[Figure]) -> list[tuple[int, int]]:
+    """The pairs (i < j, in order) of figures of one subject and unit that count the same kind over
+    overlapping periods: blocked by kind, then swept by period start, so a subject with thousands of
+    figures meets only the figures of its own days rather than all of them."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for n, f in enumerate(figs):
+        by_kind[f.count].append(n)
+    out: list[tuple[int, int]] = []
+    for members in by_kind.values():
+        undated = [n for n in members if figs[n].period is None]
+        out += list(combinations(undated, 2))  # undated figures meet only undated ones
+        dated = sorted((n for n in members if figs[n].period is not None), key=lambda n: figs[n].period[0])
+        for k, n in enumerate(dated):
+            end = figs[n].period[1]
+            for m in dated[k + 1:]:
+                if figs[m].period[0] > end:
+                    break
+                out.append((min(n, m), max(n, m)))
+    return sorted(out)
+
+
 def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for c in claims:
@@ -462,8 +544,9 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
         figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
-        for a, b in combinations(figs, 2):
-            if a.count != b.count or _same_statement(a.claim, b.claim) or not _overlap(a.period, b.period):
+        for i, j in candidate_pairs(figs):
+            a, b = figs[i], figs[j]
+            if _same_statement(a.claim, b.claim):
                 continue
             if a.places and b.places and not a.places & b.places:
                 continue
@@ -583,9 +666,9 @@ def _denies_type(words: list[str], etype: str) -> str | None:
     """What a denial's words deny of an event of this type: "event" (a deal, an attack), "blame" (an
     involvement in an attack, "تورطها") or None."""
     d = cues().denies
-    if etype == "ASSAULT" and _has(words, d.get("blame", [])):
+    if etype == "ASSAULT" and _has(words, d.get("blame", _NO_FORMS)):
         return "blame"  # "تنفي تورطها في الهجوم": the involvement is denied, whatever words follow
-    return "event" if _has(words, d.get(etype, [])) else None
+    return "event" if _has(words, d.get(etype, _NO_FORMS)) else None
 
 
 def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
@@ -616,6 +699,13 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
         if not e["negated"] and e["type"] != "REJECT" and not _has(words, cue.deny) and not _has(words, cue.dispute):
             by_type[e["type"]].append(e)
     out: dict[tuple, dict] = {}
+    # an assertion can be denied only by a party among its actors: index them by actor, so a denial
+    # meets only the assertions of its parties (in their listed order, as a scan of all would)
+    by_actor: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for etype, evs in by_type.items():
+        for n, e in enumerate(evs):
+            for x in set(e["actors"]):
+                by_actor[(etype, x)].append(n)
     for d, denied_words, denial_text in denials:
         party = set(d["actors"]) | set(d["targets"])
         types = [d["type"]] if d["negated"] else sorted(cue.deniable)
@@ -623,7 +713,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
             denies = _denies_type(denial_text, etype)
             if not denies:
                 continue  # "تنفي طهران السعي لامتلاك أسلحة نووية" denies no supply of weapons
-            for a in by_type[etype]:
+            near = sorted({n for x in party for n in by_actor.get((etype, x), ())})
+            for a in (by_type[etype][n] for n in near):
                 if a["id"] == d["id"] and a["sentence"] == d["sentence"]:
                     continue
                 sa, st = set(a["actors"]) & party, set(a["targets"]) & party
