@@ -49,12 +49,16 @@ MAX_RATIO = 4.0
 # when their sentences say nearly the same thing (this share of their content words in common).
 MONEY_OVERLAP = 0.4  # Jaccard
 DENIAL_WORDS = 8  # words after a denying word that say what it denies
+TRIGGER_WORDS = 8  # words either side of an asserted event's trigger that say what it is
 KIND_WINDOW = 6  # words either side of a figure searched for its kind
 PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a price/rate/part word
 BREAKDOWN_WINDOW = 12  # words before a figure, in its sentence, searched for the start of a breakdown
 COMPARED_MODALITIES = ("asserted", "reported")
 _CLAUSE = re.compile(r"[،,؛;:.!?؟()\[\]«»\"]")
 _NEW_CLAUSE = re.compile(r"[،,]\s*و|[؛;.!?؟]")
+# a figure followed, or preceded, in its sentence by another joined by "و" ("65 شخصا في X و35 في Y")
+_NEXT_ROW = re.compile(r"\sو\s?\d")
+_ROW_BEFORE = re.compile(r"\d[^.!?؟\d]{0,60}\sو\s?$")
 _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
 
 
@@ -77,6 +81,9 @@ class Cues:
     blame: Forms
     dispute: Forms
     market: Forms
+    separate: Forms  # "وفي هجوم منفصل": the figure is of another incident than the sentence's story
+    span: Forms  # "يومي الخميس والجمعة", "خلال الأيام الماضية": a toll of several days, not of one incident
+    relative: Forms  # "التي", "الذي": a relative clause describing the denier, not what it denies
     subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
@@ -85,7 +92,8 @@ def _forms(cell: str) -> list[tuple[str, ...]]:
 
 
 # Classes of disagreement_cues.tsv whose last column is only a list of word forms (or a set of words).
-_FORM_CLASSES = ("part", "deny", "since", "atleast", "many", "of", "blame", "dispute", "market")
+_FORM_CLASSES = ("part", "deny", "since", "atleast", "many", "of", "blame", "dispute", "market", "separate", "span",
+                 "relative")
 _WORD_CLASSES = ("deniable", "event", "rising")
 
 
@@ -121,7 +129,7 @@ def cues() -> Cues:
     return Cues(unit_rules, dict(kinds), f["part"], f["deny"], f["since"], frozenset(w["deniable"]), frozenset(w["event"]),
                 frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"],
                 {t: Forms(v) for t, v in denies.items()}, f["blame"], f["dispute"], f["market"],
-                sorted(subsets, key=lambda fs: -len(fs[0])))
+                f["separate"], f["span"], f["relative"], sorted(subsets, key=lambda fs: -len(fs[0])))
 
 
 @lru_cache(maxsize=4)
@@ -231,6 +239,8 @@ class Figure:
     hi: float
     words: frozenset[str]
     day: str | None = None  # its own date, when that is a day ("يوم السبت"), not its article's
+    clause_places: frozenset[str] = frozenset()  # the places of its own clause ("65 في أوتار براديش")
+    row: bool = False  # one of figures listed in a row ("65 في أوتار براديش و35 في راجستان")
 
 
 @lru_cache(maxsize=1)
@@ -376,7 +386,17 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
     if _is_money(unit) and _has([key(w) for w in _WORD.findall(sent)], cue.market):
         return None  # "هبطت العقود الآجلة للخام 1.83 دولار ... إلى 66.05 دولار للبرميل": a market move
+    if _has([key(w) for w in _WORD.findall(sent[:start])], cue.separate):
+        return None  # "وفي هجوم منفصل، قتل ثلاثة": another incident than the one the story is about
     if rule not in ("?", "+"):
+        # "لقي 19 شخصا مصرعهم وما زال نحو 30 آخرين مفقودين": a figure stored under a unit whose own words
+        # say another kind of toll is of that kind, not of its unit's
+        said = _kind_forms("count")
+        for j in range(i0, min(len(words), i1 + 2)):
+            f = _match_at(words, j, said[0])
+            other = said[1][f] if f else None
+            if other and other != rule and other in cue.event_kinds:
+                return None
         return rule
     forms, named = _kind_forms("money" if _is_money(unit) else "count")
     # the word that governs the figure first ("عودة مليون لاجئ": returned, not refugees), then the unit's
@@ -390,13 +410,17 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
     return "total" if rule == "+" else None
 
 
-def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str]) -> frozenset[str]:
-    """States and places named in a sentence (a capital standing for its state), but the subject."""
+def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str],
+           fold: bool = True) -> frozenset[str]:
+    """States and places named in a sentence (with ``fold``, a capital standing for its state), but the
+    subject."""
     kb = knowledge_base()
     out = set()
     for s, e, eid, etype in mentions:
         if sent_start <= s and e <= sent_end and etype in ("GPE", "LOC"):
-            out.add(kb.stands_for(eid))
+            out.add(kb.stands_for(eid) if fold else eid)
+    if not fold:  # "العاصمة الإماراتية أبوظبي": the city, not its state, is the place counted
+        out -= {kb.stands_for(x) for x in out if kb.stands_for(x) != x}
     return frozenset(out - exclude)
 
 
@@ -428,7 +452,10 @@ class _Docs:
 def subset(sent: str, start: int, end: int, unit: str | None = None) -> str | None:
     """The part of its kind a figure counts (registered, civilians, surface-to-air ...), from the words of
     its clause; None when it counts the whole (of its unit: soldiers are the whole of troops)."""
-    words, _, _ = _clause_words(sent, start, end)
+    words, i0, i1 = _clause_words(sent, start, end)
+    # near the figure only: "بإعدام عشماوي إثر إدانته بالهجوم ... والذي أسفر عن قتل نحو 30 جنديا" counts
+    # the killed, not death sentences
+    words = words[max(0, i0 - KIND_WINDOW):i1 + KIND_WINDOW]
     forms, named = _subset_forms(unit)
     for j in range(len(words)):
         f = _match_at(words, j, forms)
@@ -451,15 +478,28 @@ def figure(c: dict, docs: _Docs) -> Figure:
     span, label = period(own, c["source_document"]["published"], window)
     if incident and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
         kind = None  # a toll of "February" or "2018" cannot be tied to one incident
+    elif incident and span:
+        # a toll is told on its day or after it; an article tells of incidents before it was published
+        mid = span[0] + dt.timedelta(days=EVENT_WINDOW)
+        span = (mid, span[1]) if not label.startswith("published") else (span[0], mid)
+    if incident and _has([key(w) for w in _WORD.findall(sent)], cues().span):
+        kind = None  # "مقتل 18 عنصرا يومي الخميس والجمعة": the toll of several days, not of one incident
     sent_start = c["start"] - s
     exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
     ments = docs.mentions.get(c["id"], [])
     # the places of the figure's clause when it names some ("46 في أوتار براديش، و31 في راجستان"), else its sentence's
     left = max((m.end() for m in _CLAUSE.finditer(sent, 0, s)), default=0)
     m = _CLAUSE.search(sent, e)
-    pl = places(ments, sent_start + left, sent_start + (m.start() if m else len(sent)), exclude) if text else frozenset()
+    nxt = _NEXT_ROW.search(sent, e, m.start() if m else len(sent))
+    if nxt:
+        m = nxt  # "65 شخصا في أوتار براديش و35 في راجستان": the next row's place is not this one's
+    row = bool(_NEXT_ROW.search(sent, e) or _ROW_BEFORE.search(sent[:s]))
+    # a city is its state where an incident is told ("هجوم في باريس" is in France), not where a count is
+    # ("374 ألف سائح زاروا أبوظبي" are not the visitors of the Emirates)
+    own_pl = pl = places(ments, sent_start + left, sent_start + (m.start() if m else len(sent)), exclude,
+                         fold=incident) if text else frozenset()
     if text and not pl:
-        pl = places(ments, sent_start, sent_start + len(sent), exclude)
+        pl = places(ments, sent_start, sent_start + len(sent), exclude, fold=incident)
     lo, hi = interval(c)
     first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
     if first and _match_at(first, 0, cues().many):
@@ -468,7 +508,7 @@ def figure(c: dict, docs: _Docs) -> Figure:
     if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
         hi = math.inf  # "66 شخصا على الأقل": at least 66
     day = own["value"] if own and len(own.get("value") or "") == 10 else None
-    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day)
+    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day, own_pl, row)
 
 
 def _canonical(c: dict) -> tuple:
@@ -529,6 +569,20 @@ def candidate_pairs(figs: list[Figure]) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+def listings(claims: list[dict], docs: _Docs) -> dict[tuple, int]:
+    """How many figures of each unit each sentence gives, but the parts after a breakdown word ("بينهم"):
+    a sentence with several ("65 شخصا في أوتار براديش و35 في راجستان"، "جرح 12 فلسطينيا ... وجرح سبعة
+    إسرائيليين") lists rows by place or by side, and none of its rows is the whole."""
+    n: dict[tuple, int] = defaultdict(int)
+    for c in claims:
+        if c["modality"] not in COMPARED_MODALITIES or cues().unit_rules.get(c["unit"]) == "-":
+            continue
+        sent, s, _ = _locate(docs.texts.get(c["id"]), c)
+        if not _has([key(w) for w in _WORD.findall(sent[:s])][-BREAKDOWN_WINDOW:], cues().breakdown):
+            n[(c["id"], c["sentence"], c["unit"])] += 1
+    return n
+
+
 def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for c in claims:
@@ -541,6 +595,7 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     for c in claims:
         if cues().unit_rules.get(c["unit"]) != "-":
             said[(c["id"], c["sentence"])].append(interval(c))
+    listed = listings(claims, docs)
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
         figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
@@ -550,6 +605,9 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 continue
             if a.places and b.places and not a.places & b.places:
                 continue
+            if any((x.row or listed.get((x.claim["id"], x.claim["sentence"], unit), 0) > 1) and not x.clause_places & y.places
+                   for x, y in ((a, b), (b, a))):
+                continue  # "65 في أوتار براديش و35 في راجستان": one row of a list is compared by its own place
             incident = a.count.split("/")[0] in cues().event_kinds
             if bool(a.places) != bool(b.places) and not incident:
                 continue  # Syrian refugees in Lebanon vs Syrian refugees in all: a place on one side only is
@@ -656,10 +714,32 @@ def _denial_content(ev: dict, docs: _Docs) -> tuple[frozenset[str], list[str]] |
     # "نفت الصين أن قوانينها تشترط نقل التكنولوجيا وهددت بالرد على أي تعريفات جمركية": what is denied is
     # what follows the denying word, not the rest of the sentence
     m = _NEW_CLAUSE.search(sent, at)  # "وتنفي إيران السعي إلى تطوير أسلحة نووية، وقد وافقت ...": not denied
-    window = list(_WORD.finditer(sent, at, m.start() if m else len(sent)))[:DENIAL_WORDS + 1]
+    every = list(_WORD.finditer(sent, at, m.start() if m else len(sent)))
+    window = _without_relative(sent, every)[:DENIAL_WORDS + 1]
     end = window[-1].end() if window else at
-    content = content_words(sent[at:end], sent_start + at, docs.mentions.get(ev["id"], []))
+    kept = {w.start() for w in window}
+    chars = list(sent[at:end])  # the relative clause blanked, offsets kept for the mentions
+    for w in every:
+        if w.start() < end and w.start() not in kept:
+            chars[w.start() - at:w.end() - at] = " " * (w.end() - w.start())
+    content = content_words("".join(chars), sent_start + at, docs.mentions.get(ev["id"], []))
     return content, [key(m.group()) for m in window[1:]]
+
+
+def _without_relative(sent: str, words: list[re.Match]) -> list[re.Match]:
+    """The words but those of a relative clause set off by commas ("نفت حكومة الأسد، التي تتلقى دعما
+    عسكريا من روسيا، مسؤوليتها": the support describes the denier, it is not what is denied)."""
+    rel = cues().relative
+    out, inside = [], False
+    for k, w in enumerate(words):
+        comma = k > 0 and bool(re.search(r"[،,]", sent[words[k - 1].end():w.start()]))
+        if comma and _match_at([key(w.group())], 0, rel):
+            inside = True
+        elif comma:
+            inside = False
+        if not inside:
+            out.append(w)
+    return out
 
 
 def _denies_type(words: list[str], etype: str) -> str | None:
@@ -682,8 +762,13 @@ def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
 
 
 def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
-    sent, s, _ = _locate(docs.texts.get(ev["id"]), ev)
-    return content_words(sent, ev["start"] - s, docs.mentions.get(ev["id"], []))
+    """The content words around an event's trigger: "شنت ... عملية عسكرية على سوريا ردا على الهجوم
+    الكيميائي" is a strike, and the chemical attack it answers, far from its trigger, is another event."""
+    sent, s, e = _locate(docs.texts.get(ev["id"]), ev)
+    before = [m.start() for m in _WORD.finditer(sent, 0, s)][-TRIGGER_WORDS:]
+    after = [m.end() for m in _WORD.finditer(sent, e)][:TRIGGER_WORDS]
+    left, right = (before[0] if before else s), (after[-1] if after else e)
+    return content_words(sent[left:right], ev["start"] - s + left, docs.mentions.get(ev["id"], []))
 
 
 def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
