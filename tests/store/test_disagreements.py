@@ -418,3 +418,23 @@ def test_tolls_of_an_incident_are_told_after_it_so_reports_days_apart_are_two(db
                   ("a.txt", "2018-04-02", "وقتل 16 فلسطينيا وأصيب أكثر من 1500 بجروح في غزة برصاص الجيش الإسرائيلي."),
                   ("b.txt", "2018-04-06", "وأصيب 500 فلسطيني بجروح في غزة برصاص الجيش الإسرائيلي بحسب وزارة الصحة."))
     assert figures(store) == []
+
+
+def test_a_part_named_a_few_words_before_the_figure_is_still_its_part():
+    sent = "وبحسب الجيش الأمريكي، فقد قدرت صواريخ أرض جو التي أطلقتها الحكومة السورية بـ 40 صاروخا."
+    at = sent.index("40")
+    assert subset(sent, at, at + 2, "missiles") == "air_defence"
+
+
+def test_an_organisations_name_does_not_tie_a_denial_to_an_event(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-04-15", "وكانت روسيا قد نددت برفض الدول الغربية انتظار تقرير منظمة حظر الأسلحة الكيميائية قبل شن هجماتها على سوريا."),
+                  ("b.txt", "2018-04-13", "ونفت روسيا وسوريا استخدام السلاح الكيميائي في دوما."))
+    assert denials(store) == []
+
+
+def test_an_entry_of_a_timeline_is_not_todays_toll(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-02-18", "أعلنت شركة آسمان للطيران الإيرانية مصرع جميع ركاب طائرتها البالغ عددهم 66 شخصا بعد تحطمها في إيران."),
+                  ("b.txt", "2018-02-18", "يناير/ كانون ثاني : ارتطام طائرة بوينغ تابعة لشركة إيران أير أثناء الهبوط وتسبب الحادث في مقتل 78 شخصا في إيران."))
+    assert figures(store) == []

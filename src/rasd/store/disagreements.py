@@ -50,7 +50,10 @@ MAX_RATIO = 4.0
 MONEY_OVERLAP = 0.4  # Jaccard
 DENIAL_WORDS = 8  # words after a denying word that say what it denies
 TRIGGER_WORDS = 8  # words either side of an asserted event's trigger that say what it is
+NAME_WORDS = 3  # words after an organisation's head noun ("منظمة") that are its name
 KIND_WINDOW = 6  # words either side of a figure searched for its kind
+SUBSET_WINDOW = 10  # words either side of a figure searched for the part it counts ("صواريخ أرض جو ... بـ 40")
+TIMELINE_HEAD = 30  # characters: a date and a colon opening a sentence make it an entry of a timeline
 PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a price/rate/part word
 BREAKDOWN_WINDOW = 12  # words before a figure, in its sentence, searched for the start of a breakdown
 COMPARED_MODALITIES = ("asserted", "reported")
@@ -84,6 +87,8 @@ class Cues:
     separate: Forms  # "وفي هجوم منفصل": the figure is of another incident than the sentence's story
     span: Forms  # "يومي الخميس والجمعة", "خلال الأيام الماضية": a toll of several days, not of one incident
     relative: Forms  # "التي", "الذي": a relative clause describing the denier, not what it denies
+    named: Forms  # "منظمة", "هيئة": the head of an organisation's name, whose next words are its name
+    timeline: Forms  # month names: "يناير/ كانون ثاني : ارتطام طائرة ..." is an entry of a timeline
     subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
@@ -93,7 +98,7 @@ def _forms(cell: str) -> list[tuple[str, ...]]:
 
 # Classes of disagreement_cues.tsv whose last column is only a list of word forms (or a set of words).
 _FORM_CLASSES = ("part", "deny", "since", "atleast", "many", "of", "blame", "dispute", "market", "separate", "span",
-                 "relative")
+                 "relative", "named")
 _WORD_CLASSES = ("deniable", "event", "rising")
 
 
@@ -129,7 +134,13 @@ def cues() -> Cues:
     return Cues(unit_rules, dict(kinds), f["part"], f["deny"], f["since"], frozenset(w["deniable"]), frozenset(w["event"]),
                 frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"],
                 {t: Forms(v) for t, v in denies.items()}, f["blame"], f["dispute"], f["market"],
-                f["separate"], f["span"], f["relative"], sorted(subsets, key=lambda fs: -len(fs[0])))
+                f["separate"], f["span"], f["relative"], f["named"], _month_forms(), sorted(subsets, key=lambda fs: -len(fs[0])))
+
+
+def _month_forms() -> Forms:
+    """The month names of resources/months.tsv (each fact in one place)."""
+    names = [n.lstrip("~") for _, cell in resources.read_tsv("months.tsv", 2) for n in cell.split("|")]
+    return Forms(tuple(key(w) for w in n.split()) for n in names if n and " " not in n)
 
 
 @lru_cache(maxsize=4)
@@ -386,6 +397,9 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
     if _is_money(unit) and _has([key(w) for w in _WORD.findall(sent)], cue.market):
         return None  # "هبطت العقود الآجلة للخام 1.83 دولار ... إلى 66.05 دولار للبرميل": a market move
+    head = sent.split(":", 1)[0] if ":" in sent[:TIMELINE_HEAD] else ""
+    if head and start > len(head) and (_has([key(w) for w in _WORD.findall(head)], cue.timeline) or re.search(r"\d", head)):
+        return None  # "يناير/ كانون ثاني : ارتطام طائرة ...": an entry of a timeline of past events
     if _has([key(w) for w in _WORD.findall(sent[:start])], cue.separate):
         return None  # "وفي هجوم منفصل، قتل ثلاثة": another incident than the one the story is about
     if rule not in ("?", "+"):
@@ -455,7 +469,7 @@ def subset(sent: str, start: int, end: int, unit: str | None = None) -> str | No
     words, i0, i1 = _clause_words(sent, start, end)
     # near the figure only: "بإعدام عشماوي إثر إدانته بالهجوم ... والذي أسفر عن قتل نحو 30 جنديا" counts
     # the killed, not death sentences
-    words = words[max(0, i0 - KIND_WINDOW):i1 + KIND_WINDOW]
+    words = words[max(0, i0 - SUBSET_WINDOW):i1 + SUBSET_WINDOW]
     forms, named = _subset_forms(unit)
     for j in range(len(words)):
         f = _match_at(words, j, forms)
@@ -768,7 +782,14 @@ def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
     before = [m.start() for m in _WORD.finditer(sent, 0, s)][-TRIGGER_WORDS:]
     after = [m.end() for m in _WORD.finditer(sent, e)][:TRIGGER_WORDS]
     left, right = (before[0] if before else s), (after[-1] if after else e)
-    return content_words(sent[left:right], ev["start"] - s + left, docs.mentions.get(ev["id"], []))
+    # "منظمة حظر الأسلحة الكيميائية": the words of an organisation's name say nothing of the event
+    chars = list(sent[left:right])
+    words = list(_WORD.finditer(sent, left, right))
+    for k, w in enumerate(words):
+        if _match_at([key(w.group())], 0, cues().named):
+            for x in words[k + 1:k + 1 + NAME_WORDS]:
+                chars[x.start() - left:x.end() - left] = " " * (x.end() - x.start())
+    return content_words("".join(chars), ev["start"] - s + left, docs.mentions.get(ev["id"], []))
 
 
 def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
