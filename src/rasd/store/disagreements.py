@@ -252,6 +252,7 @@ class Figure:
     day: str | None = None  # its own date, when that is a day ("يوم السبت"), not its article's
     clause_places: frozenset[str] = frozenset()  # the places of its own clause ("65 في أوتار براديش")
     row: bool = False  # one of figures listed in a row ("65 في أوتار براديش و35 في راجستان")
+    running: bool = False  # a running total since a date ("منذ العام 2012")
 
 
 @lru_cache(maxsize=1)
@@ -522,7 +523,9 @@ def figure(c: dict, docs: _Docs) -> Figure:
     if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
         hi = math.inf  # "66 شخصا على الأقل": at least 66
     day = own["value"] if own and len(own.get("value") or "") == 10 else None
-    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day, own_pl, row)
+    # its own date was the start of a running total ("منذ العام 2012"): it holds at publication
+    running = bool(c["date"] and c["date"].get("value")) and label.startswith("published")
+    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day, own_pl, row, running)
 
 
 def _canonical(c: dict) -> tuple:
@@ -628,6 +631,9 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
                 # another scope (a toll of an incident may still be tied by its words, below)
             if _says_also(said[(a.claim["id"], a.claim["sentence"])], b) or _says_also(said[(b.claim["id"], b.claim["sentence"])], a):
                 continue  # "650 ألف مسجلين ... والإجمالي 1.3 مليون": the sentence itself gives the other figure
+            if any(x.running and not y.running and not y.period_label.startswith(("published", "undated"))
+                   for x, y in ((a, b), (b, a))):
+                continue  # "400 ألف طالب لجوء منذ 2012" and "163 ألف هذا العام": a total since, and a year's count
             if _grew(a, b):
                 continue
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
