@@ -6,6 +6,7 @@ import pytest
 from rasd.pipeline import extract_text
 from rasd.store import open_store
 from rasd.store.analysis import disagreements, resolve_entity
+from rasd.store.disagreements import subset
 from rasd.store.ingest import ingest
 
 
@@ -349,3 +350,99 @@ def test_a_toll_reported_higher_in_a_later_article_has_grown(db_url):
                   ("a.txt", "2018-08-08", "وقالت السلطات إن 131 شخصا قتلوا في الزلزال الذي ضرب إندونيسيا يوم الأحد 5 أغسطس."),
                   ("b.txt", "2018-09-30", "وخلف الزلزال الذي ضرب إندونيسيا في 5 أغسطس أكثر من 460 قتيلا."))
     assert figures(store) == []
+
+
+# --- issue 14, third judged sample: the causes of the wrong flags left ---------------------------------
+
+def test_one_row_of_a_list_of_tolls_is_compared_by_its_own_place(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-05-03", "وأكدت السلطات في الهند مقتل 65 شخصا في أوتار براديش و35 في ولاية راجستان جراء العواصف."),
+                  ("b.txt", "2018-05-04", "وقضى 39 شخصا في ولاية راجستان جراء العواصف في الهند."))
+    assert [d for d in figures(store) if "65" in d["why"]["text"]] == []
+
+
+def test_visitors_of_a_capital_are_not_the_visitors_of_its_state(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-07-20", "وبلغ عدد السياح الصينيين الذين قدموا إلى الإمارات في العام الماضي 1.1 مليون سائح."),
+                  ("b.txt", "2018-07-16", "وخلال العام الماضي، زار 374 ألف سائح صيني العاصمة الإماراتية أبوظبي."))
+    assert figures(store) == []
+
+
+def test_a_figure_its_words_call_missing_is_no_death_toll(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-07-18", "ولقي 19 شخصا على الأقل مصرعهم وما زال نحو 30 آخرين مفقودين الأربعاء إثر غرق مركب قبالة قبرص."),
+                  ("b.txt", "2018-07-18", "وغرق قارب يحمل مهاجرين قبالة قبرص الأربعاء، ما أودى بحياة 16 شخصا."))
+    assert [d for d in figures(store) if "30" in d["why"]["text"]] == []
+
+
+def test_a_toll_of_several_days_is_not_the_toll_of_one_incident(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-03-03", "وقتل 18 عنصرا يومي الخميس والجمعة في غارات تركية على قريتين قرب عفرين."),
+                  ("b.txt", "2018-03-03", "قتل 36 شخصا في غارات تركية استهدفت قوات موالية للحكومة قرب عفرين السبت."))
+    assert figures(store) == []
+
+
+def test_a_separate_attack_is_another_incident(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-05-13", "وهاجم انتحاريون ثلاث كنائس في مدينة سورابايا، ما أسفر عن مقتل 9 أشخاص على الأقل."),
+                  ("b.txt", "2018-05-14", "وفي هجوم منفصل، قتل ثلاثة أشخاص حين انفجرت قنبلة في مجمع سكني في سورابايا."))
+    assert figures(store) == []
+
+
+def test_a_death_sentence_far_from_a_toll_does_not_make_it_a_sentence():
+    sent = "وقضت محكمة مصرية غيابيا بإعدام عشماوي إثر إدانته بالهجوم على كمين الفرافرة الذي أسفر عن قتل نحو 30 جنديا مصريا."
+    at = sent.index("30")
+    assert subset(sent, at, at + 2, "casualties_killed") != "sentenced"
+    sent = "وصفت منظمة العفو الدولية صدور أحكام بإعدام 17 شخصا في مصر بأنها غير عادلة."
+    at = sent.index("17")
+    assert subset(sent, at, at + 2, "casualties_killed") == "sentenced"
+
+
+def test_a_relative_clause_about_the_denier_is_not_what_it_denies(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-04-04", "وتوفر روسيا دعما عسكريا لحكومة الرئيس السوري بشار الأسد."),
+                  ("b.txt", "2018-04-13", "ونفت حكومة الرئيس السوري بشار الأسد، التي تتلقى دعما عسكريا من روسيا، مسؤوليتها عن أية هجمات كيميائية."))
+    assert denials(store) == []
+
+
+def test_a_denial_meets_what_is_said_near_the_event_not_across_its_sentence(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-04-11", "وتأتي التطورات بعد مرور عام على ضربة أمريكية استهدفت قاعدة الشعيرات العسكرية في وسط سوريا "
+                                          "ردا على هجوم كيميائي اتهمت الأمم المتحدة قوات النظام بتنفيذه."),
+                  ("b.txt", "2018-04-10", "ونفت سوريا والولايات المتحدة استخدام الأسلحة الكيميائية."))
+    assert denials(store) == []
+
+
+def test_tolls_of_an_incident_are_told_after_it_so_reports_days_apart_are_two(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-04-02", "وقتل 16 فلسطينيا وأصيب أكثر من 1500 بجروح في غزة برصاص الجيش الإسرائيلي."),
+                  ("b.txt", "2018-04-06", "وأصيب 500 فلسطيني بجروح في غزة برصاص الجيش الإسرائيلي بحسب وزارة الصحة."))
+    assert figures(store) == []
+
+
+def test_a_part_named_a_few_words_before_the_figure_is_still_its_part():
+    sent = "وبحسب الجيش الأمريكي، فقد قدرت صواريخ أرض جو التي أطلقتها الحكومة السورية بـ 40 صاروخا."
+    at = sent.index("40")
+    assert subset(sent, at, at + 2, "missiles") == "air_defence"
+
+
+def test_an_organisations_name_does_not_tie_a_denial_to_an_event(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-04-15", "وكانت روسيا قد نددت برفض الدول الغربية انتظار تقرير منظمة حظر الأسلحة الكيميائية قبل شن هجماتها على سوريا."),
+                  ("b.txt", "2018-04-13", "ونفت روسيا وسوريا استخدام السلاح الكيميائي في دوما."))
+    assert denials(store) == []
+
+
+def test_an_entry_of_a_timeline_is_not_todays_toll(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-02-18", "أعلنت شركة آسمان للطيران الإيرانية مصرع جميع ركاب طائرتها البالغ عددهم 66 شخصا بعد تحطمها في إيران."),
+                  ("b.txt", "2018-02-18", "يناير/ كانون ثاني : ارتطام طائرة بوينغ تابعة لشركة إيران أير أثناء الهبوط وتسبب الحادث في مقتل 78 شخصا في إيران."))
+    assert figures(store) == []
+
+
+def test_a_total_since_a_year_is_not_a_years_count(db_url):
+    store = build(db_url,
+                  ("a.txt", "2018-09-10", "وسجلت السويد هذا العام رقما قياسيا بلغ 163 ألف طالب لجوء."),
+                  ("b.txt", "2018-09-08", "وسجلت السويد نحو 400 ألف طالب لجوء منذ العام 2012."))
+    assert figures(store) == []
+

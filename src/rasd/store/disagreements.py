@@ -49,12 +49,19 @@ MAX_RATIO = 4.0
 # when their sentences say nearly the same thing (this share of their content words in common).
 MONEY_OVERLAP = 0.4  # Jaccard
 DENIAL_WORDS = 8  # words after a denying word that say what it denies
+TRIGGER_WORDS = 8  # words either side of an asserted event's trigger that say what it is
+NAME_WORDS = 3  # words after an organisation's head noun ("منظمة") that are its name
 KIND_WINDOW = 6  # words either side of a figure searched for its kind
+SUBSET_WINDOW = 10  # words either side of a figure searched for the part it counts ("صواريخ أرض جو ... بـ 40")
+TIMELINE_HEAD = 30  # characters: a date and a colon opening a sentence make it an entry of a timeline
 PART_AFTER, PART_BEFORE = 3, 2  # words after/before a figure searched for a price/rate/part word
 BREAKDOWN_WINDOW = 12  # words before a figure, in its sentence, searched for the start of a breakdown
 COMPARED_MODALITIES = ("asserted", "reported")
 _CLAUSE = re.compile(r"[،,؛;:.!?؟()\[\]«»\"]")
 _NEW_CLAUSE = re.compile(r"[،,]\s*و|[؛;.!?؟]")
+# a figure followed, or preceded, in its sentence by another joined by "و" ("65 شخصا في X و35 في Y")
+_NEXT_ROW = re.compile(r"\sو\s?\d")
+_ROW_BEFORE = re.compile(r"\d[^.!?؟\d]{0,60}\sو\s?$")
 _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
 
 
@@ -62,21 +69,26 @@ _WORD = re.compile(r"[^\s،,؛;:.!?؟()\[\]«»\"]+|%")
 class Cues:
     unit_rules: dict[str, str]  # unit -> fixed kind, "-" (never compared) or "?" (generic)
     kinds: dict[str, list[tuple[tuple[str, ...], str]]]  # scope -> [(form words, kind)]
-    part: list[tuple[str, ...]]
-    deny: list[tuple[str, ...]]
-    since: list[tuple[str, ...]]
+    part: Forms
+    deny: Forms
+    since: Forms
     deniable: frozenset[str]
     event_kinds: frozenset[str]
     rising: frozenset[str]  # kinds of running counts, which grow from day to day
-    many: list[tuple[str, ...]]
+    many: Forms
     topics: dict[str, str]  # content word -> topic
     topic_types: dict[str, frozenset[str]]  # topic -> event types it ties a denial to ("any": all)
-    at_least: list[tuple[str, ...]]
-    breakdown: list[tuple[str, ...]]  # "بينهم": what follows is a part of a whole
-    denies: dict[str, list[tuple[str, ...]]]  # event type ("any": every type) -> what its denial speaks of
-    blame: list[tuple[str, ...]]
-    dispute: list[tuple[str, ...]]
-    market: list[tuple[str, ...]]
+    at_least: Forms
+    breakdown: Forms  # "بينهم": what follows is a part of a whole
+    denies: dict[str, Forms]  # event type ("any": every type) -> what its denial speaks of
+    blame: Forms
+    dispute: Forms
+    market: Forms
+    separate: Forms  # "وفي هجوم منفصل": the figure is of another incident than the sentence's story
+    span: Forms  # "يومي الخميس والجمعة", "خلال الأيام الماضية": a toll of several days, not of one incident
+    relative: Forms  # "التي", "الذي": a relative clause describing the denier, not what it denies
+    named: Forms  # "منظمة", "هيئة": the head of an organisation's name, whose next words are its name
+    timeline: Forms  # month names: "يناير/ كانون ثاني : ارتطام طائرة ..." is an entry of a timeline
     subsets: list[tuple[tuple[str, ...], str, str]]  # (form, part, the unit that is that part)
 
 
@@ -85,7 +97,8 @@ def _forms(cell: str) -> list[tuple[str, ...]]:
 
 
 # Classes of disagreement_cues.tsv whose last column is only a list of word forms (or a set of words).
-_FORM_CLASSES = ("part", "deny", "since", "atleast", "many", "of", "blame", "dispute", "market")
+_FORM_CLASSES = ("part", "deny", "since", "atleast", "many", "of", "blame", "dispute", "market", "separate", "span",
+                 "relative", "named")
 _WORD_CLASSES = ("deniable", "event", "rising")
 
 
@@ -116,10 +129,38 @@ def cues() -> Cues:
             raise ValueError(f"disagreement_cues.tsv: unknown class {cls!r}")
     for scope in ("money", "count"):
         kinds[scope] = sorted(kinds[scope] + kinds["any"], key=lambda fk: -len(fk[0]))
-    f, w = forms_of, words_of
+    f = {c: Forms(v) for c, v in forms_of.items()}
+    w = words_of
     return Cues(unit_rules, dict(kinds), f["part"], f["deny"], f["since"], frozenset(w["deniable"]), frozenset(w["event"]),
-                frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"], dict(denies), f["blame"],
-                f["dispute"], f["market"], sorted(subsets, key=lambda fs: -len(fs[0])))
+                frozenset(w["rising"]), f["many"], topics, topic_types, f["atleast"], f["of"],
+                {t: Forms(v) for t, v in denies.items()}, f["blame"], f["dispute"], f["market"],
+                f["separate"], f["span"], f["relative"], f["named"], _month_forms(), sorted(subsets, key=lambda fs: -len(fs[0])))
+
+
+def _month_forms() -> Forms:
+    """The month names of resources/months.tsv (each fact in one place)."""
+    names = [n.lstrip("~") for _, cell in resources.read_tsv("months.tsv", 2) for n in cell.split("|")]
+    return Forms(tuple(key(w) for w in n.split()) for n in names if n and " " not in n)
+
+
+@lru_cache(maxsize=4)
+def _kind_forms(scope: str) -> tuple[Forms, dict[tuple[str, ...], str]]:
+    """The kind words of a scope, indexed, and the kind each form names (the first listed)."""
+    kinds = cues().kinds[scope]
+    named: dict[tuple[str, ...], str] = {}
+    for f, k in kinds:
+        named.setdefault(f, k)
+    return Forms(f for f, _ in kinds), named
+
+
+@lru_cache(maxsize=256)
+def _subset_forms(unit: str | None) -> tuple[Forms, dict[tuple[str, ...], str]]:
+    """The subset words that name a part of a unit's figures (not the unit itself), indexed."""
+    forms = [(f, part) for f, part, own in cues().subsets if own != unit]
+    named: dict[tuple[str, ...], str] = {}
+    for f, part in forms:
+        named.setdefault(f, part)
+    return Forms(f for f, _ in forms), named
 
 
 _ENCLITIC = re.compile(r"(?:هما|هم|ها|كم|نا|ه)$")
@@ -141,15 +182,55 @@ def _word_matches(word: str, form: str) -> bool:
     return form in stems
 
 
-def _match_at(words: list[str], i: int, forms: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
-    for f in forms:
-        if i + len(f) <= len(words) and all(_word_matches(words[i + k], f[k]) for k in range(len(f))):
+class Forms:
+    """A list of word forms indexed by their first word: a match is the first form of the list that
+    matches, as a scan of the whole list finds it, without trying every form at every word."""
+
+    def __init__(self, forms: Iterable[tuple[str, ...]]):
+        self.forms = list(forms)
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._prefix: dict[str, list[int]] = defaultdict(list)
+        for n, f in enumerate(self.forms):
+            if f[0].endswith("*"):
+                self._prefix[f[0][:-1]].append(n)
+            else:
+                self._exact[f[0]].append(n)
+        self._longest = max((len(p) for p in self._prefix), default=0)
+        self._heads: dict[str, list[int]] = {}
+
+    def __iter__(self):
+        return iter(self.forms)
+
+    def heads(self, word: str) -> list[int]:
+        """The positions of the forms whose first word this word can be, in list order."""
+        got = self._heads.get(word)
+        if got is None:
+            found: set[int] = set()
+            for st in _stems(word):
+                found.update(self._exact.get(st, ()))
+                for k in range(min(len(st), self._longest) + 1):
+                    found.update(self._prefix.get(st[:k], ()))
+            got = self._heads[word] = sorted(found)
+        return got
+
+
+def _match_at(words: list[str], i: int, forms: Forms | Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
+    if not isinstance(forms, Forms):
+        forms = Forms(forms)
+    for n in forms.heads(words[i]) if i < len(words) else ():
+        f = forms.forms[n]
+        if i + len(f) <= len(words) and all(_word_matches(words[i + k], f[k]) for k in range(1, len(f))):
             return f
     return None
 
 
-def _has(words: list[str], forms: list[tuple[str, ...]]) -> bool:
+def _has(words: list[str], forms: Forms | list[tuple[str, ...]]) -> bool:
+    if not isinstance(forms, Forms):
+        forms = Forms(forms)
     return any(_match_at(words, i, forms) for i in range(len(words)))
+
+
+_NO_FORMS = Forms(())
 
 
 def _is_money(unit: str) -> bool:
@@ -169,6 +250,9 @@ class Figure:
     hi: float
     words: frozenset[str]
     day: str | None = None  # its own date, when that is a day ("يوم السبت"), not its article's
+    clause_places: frozenset[str] = frozenset()  # the places of its own clause ("65 في أوتار براديش")
+    row: bool = False  # one of figures listed in a row ("65 في أوتار براديش و35 في راجستان")
+    running: bool = False  # a running total since a date ("منذ العام 2012")
 
 
 @lru_cache(maxsize=1)
@@ -314,10 +398,22 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         return None  # "70 قتلوا، بينهم 43 ..., و20 ...": a part of the whole counted before it
     if _is_money(unit) and _has([key(w) for w in _WORD.findall(sent)], cue.market):
         return None  # "هبطت العقود الآجلة للخام 1.83 دولار ... إلى 66.05 دولار للبرميل": a market move
+    head = sent.split(":", 1)[0] if ":" in sent[:TIMELINE_HEAD] else ""
+    if head and start > len(head) and (_has([key(w) for w in _WORD.findall(head)], cue.timeline) or re.search(r"\d", head)):
+        return None  # "يناير/ كانون ثاني : ارتطام طائرة ...": an entry of a timeline of past events
+    if _has([key(w) for w in _WORD.findall(sent[:start])], cue.separate):
+        return None  # "وفي هجوم منفصل، قتل ثلاثة": another incident than the one the story is about
     if rule not in ("?", "+"):
+        # "لقي 19 شخصا مصرعهم وما زال نحو 30 آخرين مفقودين": a figure stored under a unit whose own words
+        # say another kind of toll is of that kind, not of its unit's
+        said = _kind_forms("count")
+        for j in range(i0, min(len(words), i1 + 2)):
+            f = _match_at(words, j, said[0])
+            other = said[1][f] if f else None
+            if other and other != rule and other in cue.event_kinds:
+                return None
         return rule
-    kinds = cue.kinds["money" if _is_money(unit) else "count"]
-    forms = [f for f, _ in kinds]
+    forms, named = _kind_forms("money" if _is_money(unit) else "count")
     # the word that governs the figure first ("عودة مليون لاجئ": returned, not refugees), then the unit's
     # own noun ("نازحين"), then the nearest word either side
     order = [i0 - 1, *range(i0, i1)] + [j for d in range(1, KIND_WINDOW + 1) for j in (i0 - d, i1 - 1 + d)]
@@ -325,17 +421,21 @@ def count_kind(c: dict, sent: str, start: int, end: int) -> str | None:
         if 0 <= j < len(words):
             f = _match_at(words, j, forms)
             if f:
-                return next(k for form, k in kinds if form == f)
+                return named[f]
     return "total" if rule == "+" else None
 
 
-def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str]) -> frozenset[str]:
-    """States and places named in a sentence (a capital standing for its state), but the subject."""
+def places(mentions: list[tuple[int, int, str, str]], sent_start: int, sent_end: int, exclude: set[str],
+           fold: bool = True) -> frozenset[str]:
+    """States and places named in a sentence (with ``fold``, a capital standing for its state), but the
+    subject."""
     kb = knowledge_base()
     out = set()
     for s, e, eid, etype in mentions:
         if sent_start <= s and e <= sent_end and etype in ("GPE", "LOC"):
-            out.add(kb.stands_for(eid))
+            out.add(kb.stands_for(eid) if fold else eid)
+    if not fold:  # "العاصمة الإماراتية أبوظبي": the city, not its state, is the place counted
+        out -= {kb.stands_for(x) for x in out if kb.stands_for(x) != x}
     return frozenset(out - exclude)
 
 
@@ -367,12 +467,15 @@ class _Docs:
 def subset(sent: str, start: int, end: int, unit: str | None = None) -> str | None:
     """The part of its kind a figure counts (registered, civilians, surface-to-air ...), from the words of
     its clause; None when it counts the whole (of its unit: soldiers are the whole of troops)."""
-    words, _, _ = _clause_words(sent, start, end)
-    forms = [(f, part) for f, part, own in cues().subsets if own != unit]
+    words, i0, i1 = _clause_words(sent, start, end)
+    # near the figure only: "بإعدام عشماوي إثر إدانته بالهجوم ... والذي أسفر عن قتل نحو 30 جنديا" counts
+    # the killed, not death sentences
+    words = words[max(0, i0 - SUBSET_WINDOW):i1 + SUBSET_WINDOW]
+    forms, named = _subset_forms(unit)
     for j in range(len(words)):
-        f = _match_at(words, j, [f for f, _ in forms])
+        f = _match_at(words, j, forms)
         if f:
-            return next(part for form, part in forms if form == f)
+            return named[f]
     return None
 
 
@@ -390,15 +493,28 @@ def figure(c: dict, docs: _Docs) -> Figure:
     span, label = period(own, c["source_document"]["published"], window)
     if incident and span and (span[1] - span[0]).days > 2 * EVENT_WINDOW:
         kind = None  # a toll of "February" or "2018" cannot be tied to one incident
+    elif incident and span:
+        # a toll is told on its day or after it; an article tells of incidents before it was published
+        mid = span[0] + dt.timedelta(days=EVENT_WINDOW)
+        span = (mid, span[1]) if not label.startswith("published") else (span[0], mid)
+    if incident and _has([key(w) for w in _WORD.findall(sent)], cues().span):
+        kind = None  # "مقتل 18 عنصرا يومي الخميس والجمعة": the toll of several days, not of one incident
     sent_start = c["start"] - s
     exclude = {c["subject"]} - {None}  # a source's state may be the place ("الحكومة اللبنانية ... تستضيف")
     ments = docs.mentions.get(c["id"], [])
     # the places of the figure's clause when it names some ("46 في أوتار براديش، و31 في راجستان"), else its sentence's
     left = max((m.end() for m in _CLAUSE.finditer(sent, 0, s)), default=0)
     m = _CLAUSE.search(sent, e)
-    pl = places(ments, sent_start + left, sent_start + (m.start() if m else len(sent)), exclude) if text else frozenset()
+    nxt = _NEXT_ROW.search(sent, e, m.start() if m else len(sent))
+    if nxt:
+        m = nxt  # "65 شخصا في أوتار براديش و35 في راجستان": the next row's place is not this one's
+    row = bool(_NEXT_ROW.search(sent, e) or _ROW_BEFORE.search(sent[:s]))
+    # a city is its state where an incident is told ("هجوم في باريس" is in France), not where a count is
+    # ("374 ألف سائح زاروا أبوظبي" are not the visitors of the Emirates)
+    own_pl = pl = places(ments, sent_start + left, sent_start + (m.start() if m else len(sent)), exclude,
+                         fold=incident) if text else frozenset()
     if text and not pl:
-        pl = places(ments, sent_start, sent_start + len(sent), exclude)
+        pl = places(ments, sent_start, sent_start + len(sent), exclude, fold=incident)
     lo, hi = interval(c)
     first = [key(w) for w in _WORD.findall(sent[s:e])[:1]]
     if first and _match_at(first, 0, cues().many):
@@ -407,7 +523,9 @@ def figure(c: dict, docs: _Docs) -> Figure:
     if any(_match_at(words, j, cues().at_least) for j in range(i1, min(len(words), i1 + 3))):
         hi = math.inf  # "66 شخصا على الأقل": at least 66
     day = own["value"] if own and len(own.get("value") or "") == 10 else None
-    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day)
+    # its own date was the start of a running total ("منذ العام 2012"): it holds at publication
+    running = bool(c["date"] and c["date"].get("value")) and label.startswith("published")
+    return Figure(c, kind, span, label, pl, lo, hi, content_words(sent, sent_start, ments), day, own_pl, row, running)
 
 
 def _canonical(c: dict) -> tuple:
@@ -447,6 +565,41 @@ def _grew(a: Figure, b: Figure) -> bool:
     return late.lo >= early.lo
 
 
+def candidate_pairs(figs: list[Figure]) -> list[tuple[int, int]]:
+    """The pairs (i < j, in order) of figures of one subject and unit that count the same kind over
+    overlapping periods: blocked by kind, then swept by period start, so a subject with thousands of
+    figures meets only the figures of its own days rather than all of them."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for n, f in enumerate(figs):
+        by_kind[f.count].append(n)
+    out: list[tuple[int, int]] = []
+    for members in by_kind.values():
+        undated = [n for n in members if figs[n].period is None]
+        out += list(combinations(undated, 2))  # undated figures meet only undated ones
+        dated = sorted((n for n in members if figs[n].period is not None), key=lambda n: figs[n].period[0])
+        for k, n in enumerate(dated):
+            end = figs[n].period[1]
+            for m in dated[k + 1:]:
+                if figs[m].period[0] > end:
+                    break
+                out.append((min(n, m), max(n, m)))
+    return sorted(out)
+
+
+def listings(claims: list[dict], docs: _Docs) -> dict[tuple, int]:
+    """How many figures of each unit each sentence gives, but the parts after a breakdown word ("بينهم"):
+    a sentence with several ("65 شخصا في أوتار براديش و35 في راجستان"، "جرح 12 فلسطينيا ... وجرح سبعة
+    إسرائيليين") lists rows by place or by side, and none of its rows is the whole."""
+    n: dict[tuple, int] = defaultdict(int)
+    for c in claims:
+        if c["modality"] not in COMPARED_MODALITIES or cues().unit_rules.get(c["unit"]) == "-":
+            continue
+        sent, s, _ = _locate(docs.texts.get(c["id"]), c)
+        if not _has([key(w) for w in _WORD.findall(sent[:s])][-BREAKDOWN_WINDOW:], cues().breakdown):
+            n[(c["id"], c["sentence"], c["unit"])] += 1
+    return n
+
+
 def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for c in claims:
@@ -459,20 +612,28 @@ def figure_disagreements(claims: list[dict], docs: _Docs) -> list[dict]:
     for c in claims:
         if cues().unit_rules.get(c["unit"]) != "-":
             said[(c["id"], c["sentence"])].append(interval(c))
+    listed = listings(claims, docs)
     out: dict[tuple, dict] = {}
     for (subject, unit), cs in sorted(groups.items()):
         figs = [f for f in (figure(c, docs) for c in sorted(cs, key=_canonical)) if f.count]
-        for a, b in combinations(figs, 2):
-            if a.count != b.count or _same_statement(a.claim, b.claim) or not _overlap(a.period, b.period):
+        for i, j in candidate_pairs(figs):
+            a, b = figs[i], figs[j]
+            if _same_statement(a.claim, b.claim):
                 continue
             if a.places and b.places and not a.places & b.places:
                 continue
+            if any((x.row or listed.get((x.claim["id"], x.claim["sentence"], unit), 0) > 1) and not x.clause_places & y.places
+                   for x, y in ((a, b), (b, a))):
+                continue  # "65 في أوتار براديش و35 في راجستان": one row of a list is compared by its own place
             incident = a.count.split("/")[0] in cues().event_kinds
             if bool(a.places) != bool(b.places) and not incident:
                 continue  # Syrian refugees in Lebanon vs Syrian refugees in all: a place on one side only is
                 # another scope (a toll of an incident may still be tied by its words, below)
             if _says_also(said[(a.claim["id"], a.claim["sentence"])], b) or _says_also(said[(b.claim["id"], b.claim["sentence"])], a):
                 continue  # "650 ألف مسجلين ... والإجمالي 1.3 مليون": the sentence itself gives the other figure
+            if any(x.running and not y.running and not y.period_label.startswith(("published", "undated"))
+                   for x, y in ((a, b), (b, a))):
+                continue  # "400 ألف طالب لجوء منذ 2012" and "163 ألف هذا العام": a total since, and a year's count
             if _grew(a, b):
                 continue
             if _is_money(unit) and len(a.words & b.words) < MONEY_OVERLAP * len(a.words | b.words):
@@ -573,19 +734,41 @@ def _denial_content(ev: dict, docs: _Docs) -> tuple[frozenset[str], list[str]] |
     # "نفت الصين أن قوانينها تشترط نقل التكنولوجيا وهددت بالرد على أي تعريفات جمركية": what is denied is
     # what follows the denying word, not the rest of the sentence
     m = _NEW_CLAUSE.search(sent, at)  # "وتنفي إيران السعي إلى تطوير أسلحة نووية، وقد وافقت ...": not denied
-    window = list(_WORD.finditer(sent, at, m.start() if m else len(sent)))[:DENIAL_WORDS + 1]
+    every = list(_WORD.finditer(sent, at, m.start() if m else len(sent)))
+    window = _without_relative(sent, every)[:DENIAL_WORDS + 1]
     end = window[-1].end() if window else at
-    content = content_words(sent[at:end], sent_start + at, docs.mentions.get(ev["id"], []))
+    kept = {w.start() for w in window}
+    chars = list(sent[at:end])  # the relative clause blanked, offsets kept for the mentions
+    for w in every:
+        if w.start() < end and w.start() not in kept:
+            chars[w.start() - at:w.end() - at] = " " * (w.end() - w.start())
+    content = content_words("".join(chars), sent_start + at, docs.mentions.get(ev["id"], []))
     return content, [key(m.group()) for m in window[1:]]
+
+
+def _without_relative(sent: str, words: list[re.Match]) -> list[re.Match]:
+    """The words but those of a relative clause set off by commas ("نفت حكومة الأسد، التي تتلقى دعما
+    عسكريا من روسيا، مسؤوليتها": the support describes the denier, it is not what is denied)."""
+    rel = cues().relative
+    out, inside = [], False
+    for k, w in enumerate(words):
+        comma = k > 0 and bool(re.search(r"[،,]", sent[words[k - 1].end():w.start()]))
+        if comma and _match_at([key(w.group())], 0, rel):
+            inside = True
+        elif comma:
+            inside = False
+        if not inside:
+            out.append(w)
+    return out
 
 
 def _denies_type(words: list[str], etype: str) -> str | None:
     """What a denial's words deny of an event of this type: "event" (a deal, an attack), "blame" (an
     involvement in an attack, "تورطها") or None."""
     d = cues().denies
-    if etype == "ASSAULT" and _has(words, d.get("blame", [])):
+    if etype == "ASSAULT" and _has(words, d.get("blame", _NO_FORMS)):
         return "blame"  # "تنفي تورطها في الهجوم": the involvement is denied, whatever words follow
-    return "event" if _has(words, d.get(etype, [])) else None
+    return "event" if _has(words, d.get(etype, _NO_FORMS)) else None
 
 
 def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
@@ -599,8 +782,20 @@ def blamed(a: dict, deniers: set[str], by_words: bool = False) -> bool:
 
 
 def _event_words(ev: dict, docs: _Docs) -> frozenset[str]:
-    sent, s, _ = _locate(docs.texts.get(ev["id"]), ev)
-    return content_words(sent, ev["start"] - s, docs.mentions.get(ev["id"], []))
+    """The content words around an event's trigger: "شنت ... عملية عسكرية على سوريا ردا على الهجوم
+    الكيميائي" is a strike, and the chemical attack it answers, far from its trigger, is another event."""
+    sent, s, e = _locate(docs.texts.get(ev["id"]), ev)
+    before = [m.start() for m in _WORD.finditer(sent, 0, s)][-TRIGGER_WORDS:]
+    after = [m.end() for m in _WORD.finditer(sent, e)][:TRIGGER_WORDS]
+    left, right = (before[0] if before else s), (after[-1] if after else e)
+    # "منظمة حظر الأسلحة الكيميائية": the words of an organisation's name say nothing of the event
+    chars = list(sent[left:right])
+    words = list(_WORD.finditer(sent, left, right))
+    for k, w in enumerate(words):
+        if _match_at([key(w.group())], 0, cues().named):
+            for x in words[k + 1:k + 1 + NAME_WORDS]:
+                chars[x.start() - left:x.end() - left] = " " * (x.end() - x.start())
+    return content_words("".join(chars), ev["start"] - s + left, docs.mentions.get(ev["id"], []))
 
 
 def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
@@ -616,6 +811,13 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
         if not e["negated"] and e["type"] != "REJECT" and not _has(words, cue.deny) and not _has(words, cue.dispute):
             by_type[e["type"]].append(e)
     out: dict[tuple, dict] = {}
+    # an assertion can be denied only by a party among its actors: index them by actor, so a denial
+    # meets only the assertions of its parties (in their listed order, as a scan of all would)
+    by_actor: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for etype, evs in by_type.items():
+        for n, e in enumerate(evs):
+            for x in set(e["actors"]):
+                by_actor[(etype, x)].append(n)
     for d, denied_words, denial_text in denials:
         party = set(d["actors"]) | set(d["targets"])
         types = [d["type"]] if d["negated"] else sorted(cue.deniable)
@@ -623,7 +825,8 @@ def event_denials(events: list[dict], docs: _Docs) -> list[dict]:
             denies = _denies_type(denial_text, etype)
             if not denies:
                 continue  # "تنفي طهران السعي لامتلاك أسلحة نووية" denies no supply of weapons
-            for a in by_type[etype]:
+            near = sorted({n for x in party for n in by_actor.get((etype, x), ())})
+            for a in (by_type[etype][n] for n in near):
                 if a["id"] == d["id"] and a["sentence"] == d["sentence"]:
                     continue
                 sa, st = set(a["actors"]) & party, set(a["targets"]) & party
