@@ -15,11 +15,11 @@ from sqlalchemy import bindparam
 from sqlalchemy import text as sql
 
 from rasd.arabic.normalise import normalise
-from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import gazetteer_candidates, scan_text
 from rasd.errors import RasdError
 from rasd.model import Document
 from rasd.store.db import Store
+from rasd.store.query_kb import query_kb
 from rasd.store.search_text import entity_token, forms, variants, words
 
 
@@ -51,7 +51,6 @@ def parse_query(query: str) -> list[list[Term]]:
     if not query.strip():
         raise QueryError("bad query: empty")
     groups: list[list[Term]] = [[]]
-    kb = knowledge_base()
     pos = 0
     raw: list[tuple[str, str, bool]] = []  # (kind, text, negated)
     while pos < len(query):
@@ -72,7 +71,7 @@ def parse_query(query: str) -> list[list[Term]]:
     for i, w in plain_words:
         offsets[i] = (len(plain), len(plain) + len(w))
         plain += w + " "
-    ents = _entities_in(plain.strip(), kb)
+    ents = _entities_in(plain.strip())
     consumed: set[int] = set()
     for i, (kind, txt, neg) in enumerate(raw):
         if kind == "OR":
@@ -108,11 +107,16 @@ def parse_query(query: str) -> list[list[Term]]:
     return groups
 
 
-def _entities_in(text: str, kb) -> list[tuple[int, int, str]]:
+def _entities_in(text: str) -> list[tuple[int, int, str]]:
+    """Names the knowledge base knows in the query's plain words (start, end, entity id)."""
     if not text:
         return []
     doc = Document(text=text)
-    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, scan_text(doc), kb)]
+    scanned = scan_text(doc)
+    kb = query_kb(scanned)  # only the forms in these words: no knowledge base built per command
+    if kb.automaton is None:
+        return []
+    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, scanned, kb)]
 
 
 def _fts5(groups: list[list[Term]]) -> str:
