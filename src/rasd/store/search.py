@@ -11,14 +11,12 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
-from sqlalchemy import text as sql
-
 from rasd.arabic.normalise import normalise
 from rasd.entities.stage import gazetteer_candidates, scan_text
 from rasd.errors import RasdError
 from rasd.model import Document
 from rasd.store.db import Store
+from rasd.store.filters import conditions
 from rasd.store.query_kb import query_kb
 from rasd.store.search_text import entity_token, forms, variants, words
 
@@ -181,9 +179,7 @@ def _filters(entity, since, until, outlet, event_type) -> tuple[str, dict]:
 
 def document_filters(entity, since, until, outlet, event_type) -> tuple[list[str], dict]:
     """Conditions on documents ``d`` for the search and document filters, with their parameters."""
-    from rasd.store.analysis import _conditions
-
-    return _conditions(
+    return conditions(
         # a list subquery computed once (read from the index mentions (entity_id, doc_id, text), 0006):
         # a correlated EXISTS looked up the entity's mentions once per candidate document
         ("entity", entity, "d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)"),
@@ -212,8 +208,7 @@ def count(store: Store, query: str, *, entity: str | None = None, since: str | N
     else:
         stmt = f"SELECT count(*) FROM documents d WHERE {cond}{where}"
     try:
-        with store.engine.connect() as conn:
-            return conn.execute(sql(stmt), {**params, **fparams}).scalar()
+        return _rows(store, stmt, {**params, **fparams})[0][0]
     except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
         raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
 
@@ -237,7 +232,7 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         # With ``totals`` the same pass counts every match (a window over the filtered matches, before
         # the LIMIT), so a counted page ranks and filters once, not twice.
         only = f" AND +rowid IN ({_sqlite_only(where)})" if where else ""
-        stmt = sql(
+        stmt = (
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, -f.rank AS score, f.total FROM ("
             "WITH x AS MATERIALIZED (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts "
             f"WHERE documents_fts MATCH :q{only}) "
@@ -246,21 +241,19 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         )
     else:
         params["q"] = _tsquery(groups)
-        stmt = sql(
+        stmt = (
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, "
             "ts_rank_cd(d.search_tsv, to_tsquery('simple', :q)) AS score FROM documents d "
             f"WHERE d.search_tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset"
         )
-    if doc_ids is not None:
-        stmt = stmt.bindparams(bindparam("doc_ids", expanding=True))
     try:
-        with store.engine.connect() as conn:
-            rows = conn.execute(stmt, params).all()
+        rows = _rows(store, stmt, params, expanding=("doc_ids",) if doc_ids is not None else ())
     except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
         raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
     needles = {v for g in groups for t in g if not t.negated for a in t.alternatives for w in a if not w.startswith("ent") for v in (w, *variants(w))}
-    return [Hit(r.id, {"path": r.path, "url": r.url}, r.title, r.published, r.outlet, float(r.score), snippet(r.text, needles),
-                getattr(r, "total", None)) for r in rows]
+    return [Hit(doc_id, {"path": path, "url": url}, title, published, outlet, float(score), snippet(text, needles),
+                total[0] if total else None)  # SQLite's rows carry the total, PostgreSQL's do not
+            for doc_id, path, url, title, published, outlet, text, score, *total in rows]
 
 
 def _sqlite_only(where: str) -> str:
@@ -273,6 +266,21 @@ def _sqlite_only(where: str) -> str:
     rowid (49 s for a common entity's documents on a 100,000-article store); so the index yields its
     matches and each is looked up in the set, and bm25 is computed for the kept ones only."""
     return f"SELECT d.rowid FROM documents d WHERE 1=1{where}"
+
+
+def _rows(store: Store, stmt: str, params: dict, expanding: tuple[str, ...] = ()) -> list[tuple]:
+    """The statement's rows: on SQLite through the store's plain sqlite3 connection (the statements
+    here bind by :name, as sqlite3 does), else, or with a list to expand, through SQLAlchemy."""
+    plain = store.plain() if not expanding else None
+    if plain is not None:
+        return plain.execute(stmt, params).fetchall()
+    from sqlalchemy import bindparam, text
+
+    query = text(stmt)
+    if expanding:
+        query = query.bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(query, params).all()]
 
 
 def snippet(text: str, needles: set[str], width: int = 80) -> str:
