@@ -237,7 +237,7 @@ def _plain_check(store: Store) -> bool:
     this Rasd's settings. False for anything else, which the full check then words as it does."""
     try:
         con = store.plain()
-        if not con.execute(_HAS_VERSIONS["sqlite"]).fetchone()[0]:
+        if con is None or not con.execute(_HAS_VERSIONS["sqlite"]).fetchone()[0]:
             return False
         current = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}
         heads = _heads()
