@@ -12,6 +12,7 @@ cannot be written (read-only home), the whole knowledge base is built as before.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import marshal
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from rasd.entities.kb import KB_VERSION, Form, KBEntity, KnowledgeBase, Office, knowledge_base
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -45,12 +46,18 @@ def _digest() -> str:
     return h.hexdigest()
 
 
+# Fields kept in a form of their own; every other field of KnowledgeBase is kept as it is (plain
+# dicts, sets and strings), so a field added to the knowledge base is in the cache too.
+_OWN_FORM = {"entities", "forms", "offices", "automaton"}
+
+
 def _compact(kb: KnowledgeBase) -> dict:
+    rest = {f.name: getattr(kb, f.name) for f in dataclasses.fields(kb) if f.name not in _OWN_FORM}
     return {
-        "entities": [(e.id, e.type, e.name, e.name_ar, e.wikidata, e.country, e.capital_of) for e in kb.entities.values()],
-        "forms": {k: [(f.entity, f.kind, f.lil, f.context, f.generated) for f in fs] for k, fs in kb.forms.items()},
+        "entities": [dataclasses.astuple(e) for e in kb.entities.values()],
+        "forms": {k: [dataclasses.astuple(f) for f in fs] for k, fs in kb.forms.items()},
         "offices": [(o.country, o.role, o.holder, o.start.isoformat(), o.end.isoformat() if o.end else None) for o in kb.offices],
-        "roles": dict(kb.roles), "role_fallback": dict(kb.role_fallback), "not_names": sorted(kb.not_names),
+        "rest": {k: dict(v) if isinstance(v, dict) else v for k, v in rest.items()},
     }
 
 
@@ -64,9 +71,13 @@ def _cached() -> dict | None:
         pass
     data = _compact(knowledge_base())
     try:
+        blob = marshal.dumps(data)
+    except ValueError:  # a field marshal cannot write: no cache, the whole knowledge base
+        return None
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(data))
+        tmp.write_bytes(blob)
         os.replace(tmp, path)  # another process writing the same file at once writes the same bytes
     except OSError:
         return None
@@ -92,7 +103,7 @@ def query_kb(text: str) -> KnowledgeBase:
         entities=_entities(), forms=forms,
         offices=[Office(c, r, h, dt.date.fromisoformat(s), dt.date.fromisoformat(e) if e else None)
                  for c, r, h, s, e in data["offices"]],
-        roles=data["roles"], role_fallback=data["role_fallback"], not_names=frozenset(data["not_names"]),
+        **data["rest"],
     )
     if forms:  # an automaton without words cannot scan: a query_kb without forms finds nothing
         kb.build()
