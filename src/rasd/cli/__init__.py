@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import click
 
+from rasd import __version__
 from rasd.cli import evaluation, extract, monitor, serve, store, train
 from rasd.cli.common import fail
 from rasd.errors import RasdError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="rasd")
+@click.version_option(__version__, prog_name="rasd")  # not package_name: importlib.metadata costs start-up
 def main() -> None:
     """Rasd: Arabic news in, who did what to whom, when, how many and who says so out."""
 

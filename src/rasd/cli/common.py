@@ -108,13 +108,22 @@ def emit_json(obj) -> None:
 
 
 def table(title: str, columns: list[str], rows: list[list]) -> None:
+    """A rich table on a terminal; piped or redirected, plain lines: the title, then the header and one
+    row a line, tab-separated (what cut and awk read, as other CLIs print when not on a terminal;
+    and rich, a tenth of a second to import and render, is not loaded)."""
+    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    if not sys.stdout.isatty():
+        def line(values):
+            return "\t".join(" ".join(v.split()) for v in values)
+        click.echo("\n".join([title, line(columns), *map(line, cells)]))
+        return
     from rich.table import Table
 
     t = Table(title=title, show_lines=False)
     for c in columns:
         t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+    for r in cells:
+        t.add_row(*r)
     out.print(t)
 
 

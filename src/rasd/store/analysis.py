@@ -15,6 +15,7 @@ from rasd.entities.kb import knowledge_base
 from rasd.errors import RasdError
 from rasd.store import schema as t
 from rasd.store.db import Store
+from rasd.store.filters import conditions as _conditions
 
 
 def resolve_entity(store: Store, name: str) -> str:
@@ -204,16 +205,6 @@ def count_claims(store: Store, subject: str | None = None, unit: str | None = No
     stmt = "SELECT count(*) FROM claims c" + join + (" WHERE " + " AND ".join(where) if where else "")
     with store.engine.connect() as conn:
         return conn.execute(sql(stmt), params).scalar()
-
-
-def _conditions(*specs: tuple[str, object, str]) -> tuple[list[str], dict]:
-    """WHERE conditions for the filters given: each spec is (parameter name, value, condition)."""
-    where, params = [], {}
-    for name, value, cond in specs:
-        if value is not None and value != "":
-            where.append(cond)
-            params[name] = value
-    return where, params
 
 
 def _claim_filters(subject, unit, entity, since, until, outlet, doc=None) -> tuple[list[str], dict]:

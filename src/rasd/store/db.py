@@ -8,6 +8,9 @@ and re-check the schema version once they hold it, so two first writers never bo
 
 Readers (``open_store(create=False)``) never create or migrate a store; a SQLite file that cannot be
 written (read-only media, an archive) is opened read-only (``immutable``), and searching it works.
+A reader of a SQLite store at this Rasd's schema is checked with ``sqlite3`` alone and SQLAlchemy's
+engine is made on first use (``Store.engine``): a ``rasd search`` reads through ``Store.plain()``
+and never imports SQLAlchemy (a fifth of a second at start-up).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import os
 import random
 import re
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,18 +29,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
 from rasd.arabic.normalise import NORMALISER_VERSION
 from rasd.entities.kb import KB_VERSION
 from rasd.errors import RasdError
-from rasd.store.schema import meta
 from rasd.store.search_text import SEARCH_VERSION
 
 if TYPE_CHECKING:  # Alembic is imported only when a store is not at this Rasd's schema (see _at_head)
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Connection, Engine
 
 DEFAULT_DB = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "rasd" / "rasd.db"
 # What shapes stored results; a store is never read with other settings than the ones that built it.
@@ -56,18 +58,50 @@ class StoreError(RasdError):
 
 @dataclass
 class Store:
-    engine: Engine
     url: str
     where: str = ""  # the path or URL as the user gave it (for messages)
     read_only: bool = False
+    connect_args: dict = field(default_factory=dict, repr=False)
+    writer: bool = False  # opened to write (SQLite: WAL and the other writer pragmas on each connection)
+    _engine: Engine | None = field(default=None, repr=False)
     _writer: Engine | None = field(default=None, repr=False)
+    _plain: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, made on first use."""
+        if self._engine is None:
+            self._engine = _engine(self)
+        return self._engine
 
     @property
     def dialect(self) -> str:
-        return self.engine.dialect.name
+        if self.url.startswith("sqlite"):
+            return "sqlite"
+        return "postgresql" if self.url.startswith("postgresql") else self.engine.dialect.name
+
+    def plain(self) -> sqlite3.Connection | None:
+        """A SQLite store's own ``sqlite3`` connection for reading (one per thread, autocommit: each
+        statement reads the latest committed state); None for other databases."""
+        if self.dialect != "sqlite":
+            return None
+        con = getattr(self._plain, "con", None)
+        if con is None:
+            database = self.url[len("sqlite:///"):]
+            uri = database.startswith("file:")
+            if uri:
+                database = database.split("&uri=true")[0]
+            con = sqlite3.connect(database, timeout=self.connect_args.get("timeout", 5.0), uri=uri, isolation_level=None)
+            self._plain.con = con
+        return con
 
     def close(self) -> None:
-        self.engine.dispose()
+        con = getattr(self._plain, "con", None)
+        if con is not None:
+            con.close()
+            self._plain.con = None
+        if self._engine is not None:
+            self._engine.dispose()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -78,12 +112,16 @@ class Store:
             self._writer = self.engine.execution_options(rasd_begin="IMMEDIATE")
         with self._writer.begin() as conn:
             if self.dialect == "postgresql":
+                from sqlalchemy import text
+
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
             yield conn
 
     def retrying(self, work: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
         """Run ``work`` (one whole write transaction) again when the database was busy or a
         concurrent transaction had to be rolled back; other errors, and the last attempt's, propagate."""
+        from sqlalchemy.exc import DBAPIError
+
         for i in range(attempts):
             try:
                 return work()
@@ -164,25 +202,57 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
         connect_args = {"timeout": timeout()}
     elif url.startswith("postgresql"):
         connect_args = {"connect_timeout": 10}
-    try:
-        engine = create_engine(url, future=True, connect_args=connect_args)
-    except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:
-        raise StoreError(f"cannot open database {where}: {exc}") from None
-    if engine.dialect.name == "sqlite":
-        _sqlite_events(engine, writer=create and not read_only)
-    store = Store(engine, url, where, read_only)
+    store = Store(url, where, read_only, connect_args, writer=create and not read_only)
+    if not create and store.dialect == "sqlite" and _plain_check(store):
+        return store
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    store._engine = _engine(store)  # made now, so that a URL SQLAlchemy cannot open is said here
     try:
         _migrate(store) if create else _check(store)
     except StoreError:
-        engine.dispose()
+        store.close()
         raise
     except (DBAPIError, SQLAlchemyError) as exc:
-        engine.dispose()
+        store.close()
         raise StoreError(describe(exc, where)) from None
     return store
 
 
+def _engine(store: Store) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        engine = create_engine(store.url, future=True, connect_args=store.connect_args)
+    except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:
+        raise StoreError(f"cannot open database {store.where}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_events(engine, writer=store.writer)
+    return engine
+
+
+def _plain_check(store: Store) -> bool:
+    """A SQLite reader's check with sqlite3 alone: True if the store is at this Rasd's schema with
+    this Rasd's settings. False for anything else, which the full check then words as it does."""
+    try:
+        con = store.plain()
+        if con is None or not con.execute(_HAS_VERSIONS["sqlite"]).fetchone()[0]:
+            return False
+        current = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}
+        heads = _heads()
+        if not (len(heads) == 1 and current == heads):
+            return False
+        rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error:
+        store.close()
+        return False
+    return all(rows.get(k) in (None, v) for k, v in SETTINGS.items())
+
+
 def _sqlite_events(engine: Engine, writer: bool) -> None:
+    from sqlalchemy import event
+
     busy_ms = int(timeout() * 1000)
 
     @event.listens_for(engine, "connect")
@@ -230,6 +300,8 @@ _HAS_VERSIONS = {
 
 def _at_head(conn: Connection) -> bool:
     """Is the store at this Rasd's schema (its one revision is the one head)? Two plain queries."""
+    from sqlalchemy import text
+
     probe = _HAS_VERSIONS.get(conn.dialect.name)
     if probe is None or not conn.execute(text(probe)).scalar():
         return False
@@ -280,6 +352,7 @@ def _migrate(store: Store) -> None:
                 _check_settings(store, conn, write=True)
                 return
             from alembic import command
+            from sqlalchemy import inspect
 
             cfg = _config()
             current, heads, script = _versions(conn)
@@ -319,6 +392,10 @@ def _check(store: Store) -> None:
 
 
 def _check_settings(store: Store, conn: Connection, write: bool = False) -> None:
+    from sqlalchemy import select
+
+    from rasd.store.schema import meta
+
     rows = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
     if not rows and write:
         conn.execute(meta.insert(), [{"key": k, "value": v} for k, v in SETTINGS.items()])
@@ -354,5 +431,7 @@ def describe(exc: BaseException, where: str) -> str:
 
 
 def ping(store: Store) -> None:
+    from sqlalchemy import text
+
     with store.engine.connect() as conn:
         conn.execute(text("SELECT 1"))

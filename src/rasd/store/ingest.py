@@ -16,8 +16,9 @@ from rasd.model import Document
 from rasd.store import schema as t
 from rasd.store.db import Store
 from rasd.store.dedupe import bands, signature, to_bytes
-from rasd.store.linking import assign_incident, assign_story, event_key
+from rasd.store.linking import assign_story, event_key, incident_for
 from rasd.store.search_text import document_search_text, normalised_words
+from rasd.store.sql import Sql, insert_sql, marks
 
 T = TypeVar("T")
 
@@ -51,21 +52,54 @@ def ingest(store: Store, docs: Iterable[Document], batch_size: int = 50, stats: 
 
 
 def _store_batch(conn: Connection, batch: list[Document], stats: IngestStats) -> None:
+    """A batch in plain SQL (``rasd.store.sql``): per document only what later documents of the batch
+    read (the document, its LSH bands, its events and their incidents); entities, mentions, claims and
+    event participants of the whole batch go in at the end, one executemany each."""
+    db = Sql(conn)
     ids = [d.id for doc in batch for d in (doc, *doc.embedded)]
-    present = set(conn.execute(select(t.documents.c.id).where(t.documents.c.id.in_(ids))).scalars())
-    ent_ids = list({e.id for doc in batch for d in (doc, *doc.embedded) for e in d.entities})
-    known_entities = set(conn.execute(select(t.entities.c.id).where(t.entities.c.id.in_(ent_ids))).scalars())
+    present = set(db.column(f"SELECT id FROM documents WHERE id IN ({marks(len(ids))})", ids))
+    ent_ids = sorted({e.id for doc in batch for d in (doc, *doc.embedded) for e in d.entities})
+    known = set(db.column(f"SELECT id FROM entities WHERE id IN ({marks(len(ent_ids))})", ent_ids)) if ent_ids else set()
+    rows = _Rows()
     for doc in batch:
-        _store_tree(conn, doc, None, stats, known_entities, present)
+        _store_tree(db, doc, None, stats, present, rows)
+    new = {}  # first seen in this batch: the entity as its first document has it
+    for e in rows.entities:
+        if e.id not in known and e.id not in new:
+            new[e.id] = (e.id, e.name, e.name_ar, e.type, e.wikidata)
+    db.many(_INSERT_ENTITY, list(new.values()))
+    db.many(_INSERT_MENTION, rows.mentions)
+    db.many(_INSERT_CLAIM, rows.claims)
+    db.many(_INSERT_PARTICIPANT, rows.participants)
 
 
-def _insert_new(conn: Connection, table, rows: dict | list[dict]):
-    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a row another writer stored first stays as it is."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return conn.execute(insert(table).on_conflict_do_nothing(), rows)
+@dataclass
+class _Rows:
+    """Rows of a batch written at its end, in the order the documents came."""
+    entities: list = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    claims: list[tuple] = field(default_factory=list)
+    participants: list[tuple] = field(default_factory=list)
+
+
+_INSERT_DOCUMENT = insert_sql("documents", ["id", "parent_id", "path", "url", "outlet", "title", "author", "published", "keywords",
+                                            "text", "search_text", "dropped", "ingested_at", "story_id", "minhash"], new_only=True)
+_INSERT_BAND = insert_sql("lsh_bands", ["key", "doc_id"])
+_INSERT_ENTITY = insert_sql("entities", ["id", "name", "name_ar", "type", "wikidata"], new_only=True)
+_INSERT_MENTION = insert_sql("mentions", ["doc_id", "entity_id", "start", "end", "text"])
+# sort_key is the listing order the 0004_api trigger would fill (the row's date, else its document's
+# publication date, else '9999'): given here, the trigger's UPDATE per row is skipped.
+_INSERT_CLAIM = insert_sql("claims", ["doc_id", "value", "low", "high", "qualifier", "unit", "unit_text", "subject",
+                                      "source_entity", "source_text", "date_value", "date_text", "date_precision",
+                                      "modality", "start", "end", "sentence", "sort_key"])
+_INSERT_EVENT = insert_sql("events", ["doc_id", "incident_id", "type", "mode", "actors", "targets", "place", "date_value",
+                                      "date_text", "date_precision", "source_entity", "source_text", "negated", "start", "end",
+                                      "sentence", "trigger", "modality", "background", "confidence", "generic_actors", "sort_key"])
+_INSERT_PARTICIPANT = insert_sql("event_entities", ["event_id", "entity_id", "role"])
+
+
+def _sort_key(date_value: str | None, published: str | None) -> str:
+    return date_value if date_value is not None else published if published is not None else "9999"
 
 
 def only_new(store: Store, docs: Iterable[T], stats: IngestStats | None = None,
@@ -103,71 +137,56 @@ def _batches(docs: Iterable[Document], n: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _store_tree(
-    conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str], present: set[str]
-) -> None:
+def _store_tree(db: Sql, doc: Document, parent: str | None, stats: IngestStats, present: set[str], rows: _Rows) -> None:
     stats.seen += 1
-    if doc.id in present or not _store_one(conn, doc, parent, stats, known):
+    if doc.id in present or not _store_one(db, doc, parent, stats, rows):
         stats.skipped += 1
     else:
         stats.stored += 1
     present.add(doc.id)
     for e in doc.embedded:
-        _store_tree(conn, e, doc.id, stats, known, present)
+        _store_tree(db, e, doc.id, stats, present, rows)
 
 
-def _store_one(conn: Connection, doc: Document, parent: str | None, stats: IngestStats, known: set[str]) -> bool:
+def _store_one(db: Sql, doc: Document, parent: str | None, stats: IngestStats, rows: _Rows) -> bool:
     """Store one document; False if it was already there (stored by another writer meanwhile)."""
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text_words = normalised_words(doc.norm.text)
     sig = signature(toks=text_words)
     doc_bands = bands(sig)
-    story_id, change = assign_story(conn, doc.id, sig, doc_bands, doc.published or now, doc.title)
-    inserted = _insert_new(conn, t.documents, dict(
-        id=doc.id, parent_id=parent, path=doc.source_path, url=doc.source_url, outlet=doc.outlet, title=doc.title,
-        author=doc.author, published=doc.published, keywords=json.dumps(list(doc.keywords), ensure_ascii=False),
-        text=doc.text, search_text=document_search_text(doc, text_words), dropped=json.dumps(list(doc.dropped), ensure_ascii=False),
-        ingested_at=now, story_id=story_id, minhash=to_bytes(sig),
-    )).rowcount
+    story_id, change = assign_story(db, doc.id, sig, doc_bands, doc.published or now, doc.title)
+    inserted = db.run(_INSERT_DOCUMENT, (
+        doc.id, parent, doc.source_path, doc.source_url, doc.outlet, doc.title, doc.author, doc.published,
+        json.dumps(list(doc.keywords), ensure_ascii=False), doc.text, document_search_text(doc, text_words),
+        json.dumps(list(doc.dropped), ensure_ascii=False), now, story_id, to_bytes(sig),
+    ))
     if not inserted:  # only without the write lock (it re-reads what is present); the story stays consistent
         return False
     stats.new_stories += change
-    conn.execute(t.lsh_bands.insert(), [{"key": k, "doc_id": doc.id} for k in doc_bands])
-    new = [e for e in doc.entities if e.id not in known]
-    if new:
-        _insert_new(conn, t.entities, [{"id": e.id, "name": e.name, "name_ar": e.name_ar, "type": e.type, "wikidata": e.wikidata} for e in new])
-        known.update(e.id for e in new)
-    rows = [{"doc_id": doc.id, "entity_id": e.id, "start": m.start, "end": m.end, "text": m.text} for e in doc.entities for m in e.mentions]
-    if rows:
-        conn.execute(t.mentions.insert(), rows)
-    if doc.claims:
-        conn.execute(t.claims.insert(), [{
-            "doc_id": doc.id, "value": c.value, "low": c.low, "high": c.high, "qualifier": c.qualifier, "unit": c.unit,
-            "unit_text": c.unit_text, "subject": c.subject,
-            "source_entity": c.source.entity if c.source else None, "source_text": c.source.text if c.source else None,
-            "date_value": c.date.value if c.date else None, "date_text": c.date.text if c.date else None,
-            "date_precision": c.date.precision if c.date else None,
-            "modality": c.modality, "start": c.start, "end": c.end, "sentence": c.sentence,
-        } for c in doc.claims])
-    if doc.events:
-        ids = conn.execute(t.events.insert().returning(t.events.c.id, sort_by_parameter_order=True), [dict(
-            doc_id=doc.id, incident_id=None, type=ev.type, mode=ev.mode,
-            actors=json.dumps(list(ev.actors)), targets=json.dumps(list(ev.targets)), place=ev.place,
-            date_value=ev.date.value if ev.date else None, date_text=ev.date.text if ev.date else None,
-            date_precision=ev.date.precision if ev.date else None,
-            source_entity=ev.source.entity if ev.source else None, source_text=ev.source.text if ev.source else None,
-            negated=ev.negated, start=ev.start, end=ev.end, sentence=ev.sentence, trigger=ev.trigger,
-            modality=ev.modality, background=ev.background, confidence=ev.confidence,
-            generic_actors=json.dumps([dataclasses.asdict(g) for g in ev.generic_actors], ensure_ascii=False),
-        ) for ev in doc.events]).scalars().all()
-        links = []
-        for event_id, ev in zip(ids, doc.events, strict=True):
-            assign_incident(conn, event_id, event_key(doc.id, ev.start, ev.end, ev.type), ev.type, sorted(set(ev.actors)),
-                            ev.date.value if ev.date else None, ev.place)
-            links += [{"event_id": event_id, "entity_id": a, "role": "actor"} for a in ev.actors]
-            links += [{"event_id": event_id, "entity_id": x, "role": "target"} for x in ev.targets]
-            if ev.place:
-                links.append({"event_id": event_id, "entity_id": ev.place, "role": "place"})
-        if links:
-            conn.execute(t.event_entities.insert(), links)
+    db.many(_INSERT_BAND, [(k, doc.id) for k in doc_bands])
+    rows.entities += doc.entities
+    rows.mentions += [(doc.id, e.id, m.start, m.end, m.text) for e in doc.entities for m in e.mentions]
+    rows.claims += [(
+        doc.id, c.value, c.low, c.high, c.qualifier, c.unit, c.unit_text, c.subject,
+        c.source.entity if c.source else None, c.source.text if c.source else None,
+        c.date.value if c.date else None, c.date.text if c.date else None, c.date.precision if c.date else None,
+        c.modality, c.start, c.end, c.sentence, _sort_key(c.date.value if c.date else None, doc.published),
+    ) for c in doc.claims]
+    for ev in doc.events:
+        date_value = ev.date.value if ev.date else None
+        # the incident first, then the event already in it (one UPDATE fewer per event)
+        incident = incident_for(db, event_key(doc.id, ev.start, ev.end, ev.type), ev.type, sorted(set(ev.actors)),
+                                date_value, ev.place)
+        event_id = db.insert_id(_INSERT_EVENT, (
+            doc.id, incident, ev.type, ev.mode, json.dumps(list(ev.actors)), json.dumps(list(ev.targets)), ev.place,
+            date_value, ev.date.text if ev.date else None, ev.date.precision if ev.date else None,
+            ev.source.entity if ev.source else None, ev.source.text if ev.source else None,
+            ev.negated, ev.start, ev.end, ev.sentence, ev.trigger, ev.modality, ev.background, ev.confidence,
+            json.dumps([dataclasses.asdict(g) for g in ev.generic_actors], ensure_ascii=False),
+            _sort_key(date_value, doc.published),
+        ))
+        rows.participants += [(event_id, a, "actor") for a in ev.actors]
+        rows.participants += [(event_id, x, "target") for x in ev.targets]
+        if ev.place:
+            rows.participants.append((event_id, ev.place, "place"))
     return True

@@ -16,38 +16,37 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection
 
-from rasd.store import schema as t
 from rasd.store.dedupe import SAME_STORY, similarity
+from rasd.store.sql import Sql, marks
 
-_CANDIDATES = (
-    select(t.documents.c.id, t.documents.c.story_id, t.documents.c.minhash)
-    .where(t.documents.c.id.in_(select(t.lsh_bands.c.doc_id).where(t.lsh_bands.c.key.in_(bindparam("keys", expanding=True)))))
-)
+# Plain SQL through the driver (rasd.store.sql): these run once or more per stored document and event.
+_CANDIDATES = "SELECT id, story_id, minhash FROM documents WHERE id IN (SELECT doc_id FROM lsh_bands WHERE key IN ({}))"
 
 
-def assign_story(conn: Connection, doc_id: str, sig, doc_bands: list[str], first_seen: str | None,
+def assign_story(db: Sql, doc_id: str, sig, doc_bands: list[str], first_seen: str | None,
                  title: str | None) -> tuple[int, int]:
     """The story (row id) of a new document — its own, or the merge of every story it is a near-duplicate
     of — and the change in the number of stories (1 for a new one, 1 - n for n merged)."""
     linked = set()
-    for other, story, stored in conn.execute(_CANDIDATES, {"keys": doc_bands}):
+    for other, story, stored in db.rows(_CANDIDATES.format(marks(len(doc_bands))), doc_bands) if doc_bands else ():
         if other != doc_id and story is not None and stored is not None and similarity(sig, stored) >= SAME_STORY:
             linked.add(story)
     if not linked:
-        return conn.execute(t.stories.insert(), {"key": doc_id, "first_seen": first_seen, "title": title}).inserted_primary_key[0], 1
-    rows = conn.execute(select(t.stories).where(t.stories.c.id.in_(linked))).all()
-    keep = min(rows, key=lambda r: (r.key or "", r.id))
-    key, story_title = (doc_id, title) if doc_id < (keep.key or "") else (keep.key, keep.title)
-    firsts = [r.first_seen for r in rows if r.first_seen] + ([first_seen] if first_seen else [])
-    others = [r.id for r in rows if r.id != keep.id]
+        return db.insert_id('INSERT INTO stories ("key", first_seen, title) VALUES (?, ?, ?)', (doc_id, first_seen, title)), 1
+    ids = sorted(linked)
+    rows = db.rows(f'SELECT id, first_seen, title, "key" FROM stories WHERE id IN ({marks(len(ids))})', ids)
+    keep = min(rows, key=lambda r: (r[3] or "", r[0]))
+    key, story_title = (doc_id, title) if doc_id < (keep[3] or "") else (keep[3], keep[2])
+    firsts = [r[1] for r in rows if r[1]] + ([first_seen] if first_seen else [])
+    others = [r[0] for r in rows if r[0] != keep[0]]
     if others:
-        conn.execute(update(t.documents).where(t.documents.c.story_id.in_(others)).values(story_id=keep.id))
-        conn.execute(t.stories.delete().where(t.stories.c.id.in_(others)))
-    conn.execute(update(t.stories).where(t.stories.c.id == keep.id).values(
-        key=key, title=story_title, first_seen=min(firsts) if firsts else None))
-    return keep.id, -len(others)
+        db.run(f"UPDATE documents SET story_id = ? WHERE story_id IN ({marks(len(others))})", (keep[0], *others))
+        db.run(f"DELETE FROM stories WHERE id IN ({marks(len(others))})", others)
+    db.run('UPDATE stories SET "key" = ?, title = ?, first_seen = ? WHERE id = ?',
+           (key, story_title, min(firsts) if firsts else None, keep[0]))
+    return keep[0], -len(others)
 
 
 def event_key(doc_id: str, start: int, end: int, etype: str) -> str:
@@ -62,41 +61,43 @@ def _related(actors: set[str], place: str | None, dated: bool, other_actors: set
     return dated or actors == other_actors  # undated: only the very same participants
 
 
-_EVENT_COLS = (t.events.c.id, t.events.c.actors, t.events.c.place, t.events.c.incident_id)
+_DATED = "SELECT actors, place, incident_id FROM events WHERE type = ? AND date_value = ? AND incident_id IS NOT NULL"
+_UNDATED = ("SELECT actors, place, incident_id FROM events WHERE incident_id IN (SELECT id FROM incidents "
+            "WHERE type = ? AND date_value IS NULL AND actors = ?) AND incident_id IS NOT NULL")
 
 
-def assign_incident(conn: Connection, event_id: int, key: str, etype: str, actors: list[str], date_value: str | None,
-                    place: str | None) -> int:
-    """Put a stored event in its incident: its own, or the merge of every incident it is the same as."""
+def incident_for(db: Sql, key: str, etype: str, actors: list[str], date_value: str | None, place: str | None) -> int:
+    """The incident of an event that is not yet in one: its own (a new row), or the merge of every
+    incident it is the same as. Events of merged incidents move to the one kept; the event's own row
+    (if it is stored already) is left for the caller to point at the id returned."""
     mine = set(actors)
-    if date_value:
-        q = select(*_EVENT_COLS).where(t.events.c.type == etype, t.events.c.date_value == date_value)
-    else:  # undated events join only events with the very same actors: look in incidents of those actors
-        incs = select(t.incidents.c.id).where(t.incidents.c.type == etype, t.incidents.c.date_value.is_(None),
-                                              t.incidents.c.actors == json.dumps(sorted(mine)))
-        q = select(*_EVENT_COLS).where(t.events.c.incident_id.in_(incs))
-    linked = {
-        r.incident_id for r in conn.execute(q.where(t.events.c.id != event_id, t.events.c.incident_id.is_not(None)))
-        if _related(mine, place, bool(date_value), set(json.loads(r.actors)), r.place)
-    }
+    mine_json = json.dumps(sorted(mine))
+    # undated events join only events with the very same actors: look in incidents of those actors
+    found = db.rows(_DATED, (etype, date_value)) if date_value else db.rows(_UNDATED, (etype, mine_json))
+    linked = {inc for acts, p, inc in found if _related(mine, place, bool(date_value), set(json.loads(acts)), p)}
     if not linked:
-        inc = conn.execute(t.incidents.insert(), {
-            "key": key, "type": etype, "date_value": date_value, "place": place, "actors": json.dumps(sorted(mine))
-        }).inserted_primary_key[0]
-        conn.execute(update(t.events).where(t.events.c.id == event_id).values(incident_id=inc))
-        return inc
-    rows = conn.execute(select(t.incidents).where(t.incidents.c.id.in_(linked))).all()
-    keep = min(rows, key=lambda r: (r.key or "", r.id))
-    all_actors = sorted(mine.union(*(json.loads(r.actors) for r in rows)))
-    places = sorted({p for p in [place, *(r.place for r in rows)] if p})
-    others = [r.id for r in rows if r.id != keep.id]
+        return db.insert_id('INSERT INTO incidents ("key", type, date_value, place, actors) VALUES (?, ?, ?, ?, ?)',
+                            (key, etype, date_value, place, mine_json))
+    ids = sorted(linked)
+    rows = db.rows(f'SELECT id, actors, place, "key" FROM incidents WHERE id IN ({marks(len(ids))})', ids)
+    keep = min(rows, key=lambda r: (r[3] or "", r[0]))
+    all_actors = sorted(mine.union(*(json.loads(r[1]) for r in rows)))
+    places = sorted({p for p in [place, *(r[2] for r in rows)] if p})
+    others = [r[0] for r in rows if r[0] != keep[0]]
     if others:
-        conn.execute(update(t.events).where(t.events.c.incident_id.in_(others)).values(incident_id=keep.id))
-        conn.execute(t.incidents.delete().where(t.incidents.c.id.in_(others)))
-    conn.execute(update(t.events).where(t.events.c.id == event_id).values(incident_id=keep.id))
-    conn.execute(update(t.incidents).where(t.incidents.c.id == keep.id).values(
-        key=min(key, keep.key or key), actors=json.dumps(all_actors), place=places[0] if places else None))
-    return keep.id
+        db.run(f"UPDATE events SET incident_id = ? WHERE incident_id IN ({marks(len(others))})", (keep[0], *others))
+        db.run(f"DELETE FROM incidents WHERE id IN ({marks(len(others))})", others)
+    db.run('UPDATE incidents SET "key" = ?, actors = ?, place = ? WHERE id = ?',
+           (min(key, keep[3] or key), json.dumps(all_actors), places[0] if places else None, keep[0]))
+    return keep[0]
+
+
+def assign_incident(db: Sql, event_id: int, key: str, etype: str, actors: list[str], date_value: str | None,
+                    place: str | None) -> int:
+    """Put a stored event (without an incident) in its incident."""
+    inc = incident_for(db, key, etype, actors, date_value, place)
+    db.run("UPDATE events SET incident_id = ? WHERE id = ?", (inc, event_id))
+    return inc
 
 
 def relink(conn: Connection) -> None:
@@ -106,23 +107,22 @@ def relink(conn: Connection) -> None:
 
     import numpy as np
 
-
-    conn.execute(update(t.documents).values(story_id=None))
-    conn.execute(t.stories.delete())
-    docs = conn.execute(select(t.documents.c.id, t.documents.c.minhash, t.documents.c.published, t.documents.c.title,
-                               t.documents.c.ingested_at).order_by(t.documents.c.id)).all()
-    for d in docs:
-        if d.minhash is None:
-            story = conn.execute(t.stories.insert(), {"key": d.id, "first_seen": d.published or d.ingested_at,
-                                                      "title": d.title}).inserted_primary_key[0]
+    db = Sql(conn)
+    db.run("UPDATE documents SET story_id = NULL")
+    db.run("DELETE FROM stories")
+    for doc_id, minhash, published, title, ingested_at in db.rows(
+            "SELECT id, minhash, published, title, ingested_at FROM documents ORDER BY id"):
+        first_seen = published or ingested_at
+        if minhash is None:
+            story = db.insert_id('INSERT INTO stories ("key", first_seen, title) VALUES (?, ?, ?)', (doc_id, first_seen, title))
         else:
-            sig = SimpleNamespace(hashvalues=np.frombuffer(d.minhash, dtype=np.uint64))
-            keys = list(conn.execute(select(t.lsh_bands.c.key).where(t.lsh_bands.c.doc_id == d.id)).scalars())
-            story, _ = assign_story(conn, d.id, sig, keys, d.published or d.ingested_at, d.title)
-        conn.execute(update(t.documents).where(t.documents.c.id == d.id).values(story_id=story))
-    conn.execute(update(t.events).values(incident_id=None))
-    conn.execute(t.incidents.delete())
-    for e in conn.execute(select(t.events.c.id, t.events.c.doc_id, t.events.c.start, t.events.c.end, t.events.c.type,
-                                 t.events.c.actors, t.events.c.date_value, t.events.c.place).order_by(t.events.c.id)).all():
-        assign_incident(conn, e.id, event_key(e.doc_id, e.start, e.end, e.type), e.type, sorted(set(json.loads(e.actors))),
-                        e.date_value, e.place)
+            sig = SimpleNamespace(hashvalues=np.frombuffer(minhash, dtype=np.uint64))
+            keys = db.column("SELECT key FROM lsh_bands WHERE doc_id = ?", (doc_id,))
+            story, _ = assign_story(db, doc_id, sig, keys, first_seen, title)
+        db.run("UPDATE documents SET story_id = ? WHERE id = ?", (story, doc_id))
+    db.run("UPDATE events SET incident_id = NULL")
+    db.run("DELETE FROM incidents")
+    for event_id, doc_id, start, end, etype, actors, date_value, place in db.rows(
+            'SELECT id, doc_id, start, "end", type, actors, date_value, place FROM events ORDER BY id'):
+        assign_incident(db, event_id, event_key(doc_id, start, end, etype), etype, sorted(set(json.loads(actors))),
+                        date_value, place)

@@ -23,12 +23,21 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import text as sql
-
 from rasd.errors import RasdError
-from rasd.store import analysis
 from rasd.store import search as fts
 from rasd.store.db import Store
+from rasd.store.lazy import lazy_module
+
+# Imported on first use: analysis and text() import SQLAlchemy, which a search on a SQLite store does
+# not need.
+analysis = lazy_module("rasd.store.analysis")
+
+
+def sql(stmt: str):
+    from sqlalchemy import text
+
+    return text(stmt)
+
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

@@ -11,15 +11,13 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
-from sqlalchemy import text as sql
-
 from rasd.arabic.normalise import normalise
-from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import gazetteer_candidates, scan_text
 from rasd.errors import RasdError
 from rasd.model import Document
 from rasd.store.db import Store
+from rasd.store.filters import conditions
+from rasd.store.query_kb import query_kb
 from rasd.store.search_text import entity_token, forms, variants, words
 
 
@@ -51,7 +49,6 @@ def parse_query(query: str) -> list[list[Term]]:
     if not query.strip():
         raise QueryError("bad query: empty")
     groups: list[list[Term]] = [[]]
-    kb = knowledge_base()
     pos = 0
     raw: list[tuple[str, str, bool]] = []  # (kind, text, negated)
     while pos < len(query):
@@ -72,7 +69,7 @@ def parse_query(query: str) -> list[list[Term]]:
     for i, w in plain_words:
         offsets[i] = (len(plain), len(plain) + len(w))
         plain += w + " "
-    ents = _entities_in(plain.strip(), kb)
+    ents = _entities_in(plain.strip())
     consumed: set[int] = set()
     for i, (kind, txt, neg) in enumerate(raw):
         if kind == "OR":
@@ -108,11 +105,16 @@ def parse_query(query: str) -> list[list[Term]]:
     return groups
 
 
-def _entities_in(text: str, kb) -> list[tuple[int, int, str]]:
+def _entities_in(text: str) -> list[tuple[int, int, str]]:
+    """Names the knowledge base knows in the query's plain words (start, end, entity id)."""
     if not text:
         return []
     doc = Document(text=text)
-    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, scan_text(doc), kb)]
+    scanned = scan_text(doc)
+    kb = query_kb(scanned)  # only the forms in these words: no knowledge base built per command
+    if kb.automaton is None:
+        return []
+    return [(c.start, c.end, c.entity) for c in gazetteer_candidates(doc, scanned, kb)]
 
 
 def _fts5(groups: list[list[Term]]) -> str:
@@ -177,9 +179,7 @@ def _filters(entity, since, until, outlet, event_type) -> tuple[str, dict]:
 
 def document_filters(entity, since, until, outlet, event_type) -> tuple[list[str], dict]:
     """Conditions on documents ``d`` for the search and document filters, with their parameters."""
-    from rasd.store.analysis import _conditions
-
-    return _conditions(
+    return conditions(
         # a list subquery computed once (read from the index mentions (entity_id, doc_id, text), 0006):
         # a correlated EXISTS looked up the entity's mentions once per candidate document
         ("entity", entity, "d.id IN (SELECT doc_id FROM mentions WHERE entity_id = :entity)"),
@@ -208,8 +208,7 @@ def count(store: Store, query: str, *, entity: str | None = None, since: str | N
     else:
         stmt = f"SELECT count(*) FROM documents d WHERE {cond}{where}"
     try:
-        with store.engine.connect() as conn:
-            return conn.execute(sql(stmt), {**params, **fparams}).scalar()
+        return _rows(store, stmt, {**params, **fparams})[0][0]
     except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
         raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
 
@@ -233,7 +232,7 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         # With ``totals`` the same pass counts every match (a window over the filtered matches, before
         # the LIMIT), so a counted page ranks and filters once, not twice.
         only = f" AND +rowid IN ({_sqlite_only(where)})" if where else ""
-        stmt = sql(
+        stmt = (
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, -f.rank AS score, f.total FROM ("
             "WITH x AS MATERIALIZED (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts "
             f"WHERE documents_fts MATCH :q{only}) "
@@ -242,21 +241,19 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         )
     else:
         params["q"] = _tsquery(groups)
-        stmt = sql(
+        stmt = (
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, "
             "ts_rank_cd(d.search_tsv, to_tsquery('simple', :q)) AS score FROM documents d "
             f"WHERE d.search_tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset"
         )
-    if doc_ids is not None:
-        stmt = stmt.bindparams(bindparam("doc_ids", expanding=True))
     try:
-        with store.engine.connect() as conn:
-            rows = conn.execute(stmt, params).all()
+        rows = _rows(store, stmt, params, expanding=("doc_ids",) if doc_ids is not None else ())
     except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
         raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
     needles = {v for g in groups for t in g if not t.negated for a in t.alternatives for w in a if not w.startswith("ent") for v in (w, *variants(w))}
-    return [Hit(r.id, {"path": r.path, "url": r.url}, r.title, r.published, r.outlet, float(r.score), snippet(r.text, needles),
-                getattr(r, "total", None)) for r in rows]
+    return [Hit(doc_id, {"path": path, "url": url}, title, published, outlet, float(score), snippet(text, needles),
+                total[0] if total else None)  # SQLite's rows carry the total, PostgreSQL's do not
+            for doc_id, path, url, title, published, outlet, text, score, *total in rows]
 
 
 def _sqlite_only(where: str) -> str:
@@ -269,6 +266,21 @@ def _sqlite_only(where: str) -> str:
     rowid (49 s for a common entity's documents on a 100,000-article store); so the index yields its
     matches and each is looked up in the set, and bm25 is computed for the kept ones only."""
     return f"SELECT d.rowid FROM documents d WHERE 1=1{where}"
+
+
+def _rows(store: Store, stmt: str, params: dict, expanding: tuple[str, ...] = ()) -> list[tuple]:
+    """The statement's rows: on SQLite through the store's plain sqlite3 connection (the statements
+    here bind by :name, as sqlite3 does), else, or with a list to expand, through SQLAlchemy."""
+    plain = store.plain() if not expanding else None
+    if plain is not None:
+        return plain.execute(stmt, params).fetchall()
+    from sqlalchemy import bindparam, text
+
+    query = text(stmt)
+    if expanding:
+        query = query.bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(query, params).all()]
 
 
 def snippet(text: str, needles: set[str], width: int = 80) -> str:
