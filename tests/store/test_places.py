@@ -36,3 +36,11 @@ def test_the_command_reproduces_the_shipped_file(tmp_path):
         places._table.cache_clear()
     assert counts["country"] > 150 and counts["city"] > 100
     assert out.read_text(encoding="utf-8") == resources.path(places.RESOURCE).read_text(encoding="utf-8")
+
+
+def test_a_continent_is_not_placed_at_a_small_town_of_its_name():
+    # GeoNames has a town "Africa" (Mahdia, Tunisia) and one "Asia" (the Philippines): a region of no
+    # state must not be drawn there
+    for eid in ("africa", "asia"):
+        place = places.locate(eid)
+        assert place is None or place.precision != "city", (eid, place)

@@ -147,6 +147,8 @@ def build(out: Path | None = None) -> dict:
             city, precision = city_arabic(e.name_ar, cc), "city"
         if city is None:
             continue
+        if e.type == "LOC" and cc is None and city["population"] < _WORLD_CITY:
+            continue  # an entity of no state (a continent, a sea) matched only a small town of its name
         rows.append(("entity", eid, city["latitude"], city["longitude"], precision, city["countrycode"], city["geonameid"], city["name"]))
         counts[precision] += 1
     # Arabic names of the region's towns, and of large cities elsewhere (the alternate names of small
