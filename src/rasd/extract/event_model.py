@@ -68,7 +68,7 @@ _NUMBER = re.compile(r"\d+")
 
 
 def _modality_patterns():
-    from rasd.extract.events import modality_words
+    from rasd.extract.event_modality import modality_words
 
     return modality_words()
 

@@ -20,6 +20,8 @@ from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
 from rasd.extract.attribution import carries, latest_speaker
 from rasd.extract.dates import ahead_weekday, find_dates, to_date
+from rasd.extract.event_modality import assessors as _assessors
+from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
 from rasd.extract.event_model import EventModel, shipped_model
 from rasd.model import DateRef, Document, Event, GenericActor
 
@@ -290,43 +292,6 @@ def _agent(doc: Document, n_sent: str, ns: int, trig_end: int, participants: lis
     if g is not None and _AGENT_GAP.match(text[at:g.start]):
         return [], g
     return None
-
-
-@lru_cache(maxsize=1)
-def negation_words() -> re.Pattern[str]:
-    """A negation right before a trigger (at most one word between): resources/event_modality.tsv."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "negation"
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+)?$")
-
-
-@lru_cache(maxsize=1)
-def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    out = []
-    for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality in ("negation", "hypothetical", "assessment"):
-            continue  # negation_words(), hypothetical_words(), _assessment()
-        # "كانت * قد": * is up to three words
-        alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
-                        for w in sorted(words.split("|"), key=len, reverse=True) if w)
-        out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
-    return tuple(out)
-
-
-@lru_cache(maxsize=1)
-def hypothetical_words() -> re.Pattern[str]:
-    """A word of possibility or expectation at most five words before a trigger (event_modality.tsv)."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "hypothetical"
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,5}}$")
-
-
-@lru_cache(maxsize=1)
-def _assessors() -> frozenset[str]:
-    return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "assessment"
-                     for w in ws.split("|") if w)
 
 
 def _assessment(attribution) -> bool:

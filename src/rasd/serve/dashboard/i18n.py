@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from markupsafe import Markup
 
-from rasd.serve.dashboard.render import HERE
-
-CATALOGUE = HERE / "messages.tsv"
+CATALOGUE = Path(__file__).parent / "messages.tsv"
 LANGS = {"ar": "rtl", "en": "ltr"}
 DIGITS = ("western", "arabic")
 COOKIE = {"lang": "rasd_lang", "digits": "rasd_digits"}

@@ -1,0 +1,49 @@
+"""The words around a trigger that say how an event is told (resources/event_modality.tsv):
+negation, modality (reported, planned, denied, background...), possibility and unnamed assessors.
+Its own module so that the event stage and the event model read them without importing each other."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rasd import resources
+from rasd.arabic.clitics import alternation, conjunctions
+from rasd.arabic.normalise import key
+
+
+@lru_cache(maxsize=1)
+def negation_words() -> re.Pattern[str]:
+    """A negation right before a trigger (at most one word between): resources/event_modality.tsv."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "negation"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+)?$")
+
+
+@lru_cache(maxsize=1)
+def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for modality, words in resources.read_tsv("event_modality.tsv", 2):
+        if modality in ("negation", "hypothetical", "assessment"):
+            continue  # negation_words(), hypothetical_words(), _assessment()
+        # "كانت * قد": * is up to three words
+        alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
+                        for w in sorted(words.split("|"), key=len, reverse=True) if w)
+        out.append((modality, re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{alts})")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def hypothetical_words() -> re.Pattern[str]:
+    """A word of possibility or expectation at most five words before a trigger (event_modality.tsv)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "hypothetical"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,5}}$")
+
+
+@lru_cache(maxsize=1)
+def assessors() -> frozenset[str]:
+    return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "assessment"
+                     for w in ws.split("|") if w)
