@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-pg bench bench-store bench-dashboard vendor-world bench-watch bench-linear fuzz lint train-ner train-ner-encoder eval-ner
+.PHONY: install demo test test-pg bench bench-store bench-dashboard vendor-world bench-watch bench-linear fuzz lint train-ner train-ner-encoder train-ner-encoder-more train-ner-students eval-ner
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,17 @@ train-ner: install
 train-ner-encoder: install
 	$(BIN)/pip install -q -e '.[dev,train]'
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/rasd train ner --encoder --data ../shared/data
+
+# Three more epochs from that run (fresh warm-up, lr 2e-4) -> .rasd-train/encoder6.pt
+train-ner-encoder-more: install
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/rasd train ner --encoder --data ../shared/data \
+		--init .rasd-train/encoder.pt --epochs 3 --lr 2e-4 --out .rasd-train/encoder6.pt
+
+# Students of the encoder (silver ANT articles it tags, then ANERcorp) -> .rasd-train/students.npz;
+# copy to src/rasd/resources/ner.npz only if it beats the shipped model (README, NER)
+train-ner-students: install
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/rasd train ner --data ../shared/data \
+		--teacher .rasd-train/encoder6.pt --members 2 --silver 1000 --out .rasd-train/students.npz
 
 eval-ner: install
 	$(BIN)/rasd eval ner --data ../shared/data

