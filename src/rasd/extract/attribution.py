@@ -193,6 +193,12 @@ def carries(words: list[str]) -> bool:
 
 def entities_in(doc: Document, start: int, end: int) -> list[tuple[int, str, str]]:
     """(start, entity id, type) of mentions inside an original span, in order."""
+    return [(m_start, eid, etype) for m_start, _, eid, etype in _mentions_within(doc, start, end)]
+
+
+def _mentions_within(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, entity id, type) of the mentions inside an original span, in the order of their
+    starts: a binary search in the document's sorted mentions, not a pass over all of them."""
     starts, mentions = _sorted_mentions(doc.entities)
     out = []
     for i in range(bisect.bisect_left(starts, start), len(mentions)):
@@ -200,7 +206,7 @@ def entities_in(doc: Document, start: int, end: int) -> list[tuple[int, str, str
         if m_start > end:
             break
         if m_end <= end:
-            out.append((m_start, eid, etype))
+            out.append((m_start, m_end, eid, etype))
     return out
 
 
@@ -451,17 +457,8 @@ def _name_then_title(n_text: str) -> bool:
 
 
 def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
-    """(start, end, entity id, type) of mentions inside an original span, in order (a binary search in
-    the document's sorted mentions, not a pass over all of them)."""
-    starts, mentions = _sorted_mentions(doc.entities)
-    out = []
-    for i in range(bisect.bisect_left(starts, start), len(mentions)):
-        m_start, eid, etype, m_end = mentions[i]
-        if m_start > end:
-            break
-        if m_end <= end:
-            out.append((m_start, m_end, eid, etype))
-    return sorted(out)
+    """(start, end, entity id, type) of mentions inside an original span, sorted."""
+    return sorted(_mentions_within(doc, start, end))
 
 
 def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:

@@ -12,13 +12,19 @@ from rasd.arabic.clitics import alternation, conjunctions
 from rasd.arabic.normalise import key
 
 
+def _words_before(kind: str, gap: str) -> re.Pattern[str]:
+    """The words of one class of event_modality.tsv, with an optional conjunction, followed by up to
+    ``gap`` words and then the end of the text before a trigger."""
+    words = [key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == kind
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){gap}$")
+
+
 @lru_cache(maxsize=1)
 def negation_words() -> re.Pattern[str]:
     """A negation right before a trigger (at most one word between): resources/event_modality.tsv."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "negation"
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+)?$")
+    return _words_before("negation", "?")
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +43,7 @@ def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
 @lru_cache(maxsize=1)
 def hypothetical_words() -> re.Pattern[str]:
     """A word of possibility or expectation at most five words before a trigger (event_modality.tsv)."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "hypothetical"
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,5}}$")
+    return _words_before("hypothetical", "{0,5}")
 
 
 @lru_cache(maxsize=1)
