@@ -301,3 +301,51 @@ def test_what_is_agreed_or_asked_is_not_an_event_of_its_own(text, etype, content
 
 def test_a_deployed_unit_is_not_a_deployment():
     assert "MOBILIZE" not in [e[0] for e in events("وشكر لافروف الكوريين الشماليين المنتشرين إلى جانب القوات الروسية.")]
+
+
+def test_two_names_side_by_side_are_subject_and_object():
+    _, actors, targets, _ = find(events("واتهمت حماس إسرائيل بخرق الهدنة."), "ACCUSE")
+    assert actors == {"Hamas"} and targets == {"Israel"}
+    # an adjective of relation still stands with the name it qualifies
+    _, actors, _, _ = find(events("والتقى الرئيس الروسي فلاديمير بوتين نظيره الصيني شي جين بينغ في موسكو."), "CONSULT")
+    assert "Vladimir Putin" in actors and "Russia" not in actors
+
+
+def test_a_bare_definite_head_stands_for_the_organisation_named_before():
+    evts = events("وقالت حركة حماس إنها لن تقبل الشروط.\nواتهمت الحركة إسرائيل بخرق الهدنة في غزة.")
+    accuse = [e for e in evts if e[0] == "ACCUSE"]
+    assert accuse and accuse[0][1] == {"Hamas"} and accuse[0][2] == {"Israel"}
+    # no organisation named with that head: no participant
+    evts = events("واتهمت الحركة إسرائيل بخرق الهدنة في غزة.")
+    assert all("Hamas" not in e[1] for e in evts)
+
+
+def test_a_name_after_a_target_word_is_the_target_and_a_generic_of_a_name_is_that_name():
+    evts = events("وقال التحالف بقيادة السعودية إن طائراته اعترضت صاروخين.\n"
+                  "وأسفرت غارة جوية لمقاتلات التحالف على مواقع الحوثيين في صعدة عن مقتل عشرة مسلحين.")
+    _, actors, targets, e = find(evts, "ASSAULT")
+    assert "Houthis" in targets and "Houthis" not in actors
+    assert "Saudi-led coalition" in actors
+    assert not [g for g in e.generic_actors if g.text == "مقاتلات"]
+
+
+def test_the_agent_of_a_relative_clause_acts():
+    evts = events("وقال التحالف بقيادة السعودية إنه يحقق في الحادث.\n"
+                  "وقتل خمسة أشخاص في غارات شنتها قوات التحالف على حي سكني في صنعاء.")
+    assert any(e[0] == "ASSAULT" and "Saudi-led coalition" in e[1] for e in evts)
+
+
+def test_words_in_scare_quotes_do_not_make_the_subject_a_reporting_source():
+    evts = events('وأقر التحالف بقيادة السعودية بارتكاب "أخطاء" في غارات جوية على محافظة صعدة.')
+    assert any(e[0] == "ASSAULT" and "Saudi-led coalition" in e[1] for e in evts)
+
+
+def test_an_event_its_sentence_does_not_date_takes_the_day_told_before():
+    evts = events("والتقى وزير الخارجية الروسي سيرغي لافروف نظيره الصيني وانغ يي في بكين الخميس.\n"
+                  "وانتقدت الصين العقوبات الأمريكية على روسيا.", published="2018-04-07")
+    _, _, _, e = find(evts, "ACCUSE")
+    assert e.date is not None and e.date.value == "2018-04-05" and e.date.text == "الخميس"
+    # a date in a relative clause after another event's word is that event's, not the first one's
+    evts = events("ونفت روسيا مشاركتها في القصف على المدينة الذي أوقع عشرات القتلى منذ الأحد.", published="2018-04-07")
+    _, _, _, e = find(evts, "REJECT")
+    assert e.date is None or e.date.value != "2018-04-01"

@@ -19,7 +19,7 @@ from rasd.entities.kb import knowledge_base
 from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
 from rasd.extract.attribution import carries, latest_speaker
-from rasd.extract.dates import ahead_weekday, find_dates, to_date
+from rasd.extract.dates import DateMention, ahead_weekday, find_dates, to_date
 from rasd.extract.event_modality import assessors as _assessors
 from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
 from rasd.extract.event_model import EventModel, shipped_model
@@ -106,6 +106,7 @@ def extract_events(doc: Document) -> Document:
         (_Mention(m.start, m.end, e.id, e.type) for e in doc.entities for m in e.mentions),
         key=lambda m: m.start,
     )
+    mentions = sorted([*mentions, *_anaphors(doc, mentions)], key=lambda m: m.start)
     events: list[Event] = []
     model = _MODEL[0] if _MODEL else shipped_model()
     generic_pattern, generic_table = generic_actors()
@@ -113,10 +114,14 @@ def extract_events(doc: Document) -> Document:
     # earlier sentences, newest last, resolved (to their speaker) only when a later "وأضاف ..." carries one:
     # a sentence with no speaker is dropped then, so nothing is spent on sentences no one carries from
     spoken: list = []
+    recent_dates: list = []
+    carried_dates: dict[tuple[int, str], DateRef] = {}  # (trigger start, type) -> the date told before
+    lead_date = _lead_date(doc, ref)
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
             spoken = []
+            recent_dates.clear()
             continue
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
@@ -150,6 +155,7 @@ def extract_events(doc: Document) -> Document:
             spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
         seen: set[str] = set()
+        trigger_starts = [norm.to_original(ns + m.start()) - sent.start for m, _ in found]
         governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
             if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
@@ -215,7 +221,12 @@ def extract_events(doc: Document) -> Document:
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
                 modality = "planned"
-            date = _event_date(dates, ts - sent.start, modality == "planned", ref)
+            date = _event_date(_own_dates(dates, s_text, te - sent.start, trigger_starts), ts - sent.start,
+                               modality == "planned", ref)
+            if date is None and not background and modality in ("asserted", "reported"):
+                carried = _carried_date(recent_dates, lead_date, sent.start)
+                if carried is not None:
+                    carried_dates[(ts, trig.type)] = carried
             events.append(Event(
                 type=trig.type, mode=trig.mode,
                 actors=tuple(actors), targets=tuple(dict.fromkeys(t for t in targets if t not in actors)),
@@ -228,7 +239,11 @@ def extract_events(doc: Document) -> Document:
                 generic_actors=tuple(roles),
                 confidence=round(probs[trig.type], 3) if probs and trig.type in probs else None,
             ))
-    events = _merge_repeats(events)
+        if dates:
+            recent_dates[:] = dates
+    # restatements are told apart by their own dates; a carried date is given only to what stays undated
+    events = [e if e.date is not None or (e.start, e.type) not in carried_dates
+              else dataclasses.replace(e, date=carried_dates[(e.start, e.type)]) for e in _merge_repeats(events)]
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
@@ -238,6 +253,48 @@ def extract_events(doc: Document) -> Document:
 _WIRE_LEAD = re.compile(r"^\s*[^\n.،,()\-—–]{2,40}(?:[،,]\s*[^\n.،,()\-—–]{2,50})?\s*\([^()\n]{2,30}\)\s*[-—–]+")
 _MODEL: list[EventModel | None] = []  # set by use_model
 _STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
+
+
+@lru_cache(maxsize=1)
+def anaphoric_heads() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Head nouns (resources/event_anaphora.tsv) and the pattern of their bare definite forms."""
+    heads = frozenset(key(row[0]) for row in resources.read_tsv("event_anaphora.tsv", 1) if row[0])
+    return heads, re.compile(rf"(?<!\w){_CLITIC}ال(?P<h>{trie_regex(heads)})(?!\w)(?!\s+ال)")
+
+
+def _anaphors(doc: Document, mentions: list[_Mention]) -> list[_Mention]:
+    """"وأعلن التحالف" after "التحالف بقيادة السعودية": a bare definite head noun not inside a mention
+    stands for the nearest organisation before it named with that head (else the document's only one)."""
+    heads, pattern = anaphoric_heads()
+    antecedents: dict[str, list[tuple[int, str, str]]] = {}
+    for e in doc.entities:
+        if e.type != "ORG" or e.id in media_ids():
+            continue
+        for m in e.mentions:
+            first = key(m.text).replace("_", " ").split()[:1]  # hashtags: "#تحالف_دعم_الشرعية"
+            head = first[0][2:] if first and first[0].startswith("ال") else (first[0] if first else "")
+            if head in heads and len(key(m.text).replace("_", " ").split()) > 1:
+                antecedents.setdefault(head, []).append((m.start, e.id, e.type))
+    if not antecedents:
+        return []
+    norm = doc.norm
+    out: list[_Mention] = []
+    for m in pattern.finditer(norm.text):
+        cands = antecedents.get(m.group("h"))
+        if not cands:
+            continue
+        s, e = norm.span_to_original(m.start("h") - 2, m.end("h"))
+        if any(x.start < e and s < x.end for x in mentions):
+            continue
+        before = [c for c in cands if c[0] < s]
+        if before:
+            _, eid, etype = max(before)
+        elif len({c[1] for c in cands}) == 1:
+            _, eid, etype = cands[0]
+        else:
+            continue
+        out.append(_Mention(s, e, eid, etype))
+    return out
 
 
 def use_model(model: EventModel | None, rules_only: bool = False) -> None:
@@ -267,6 +324,14 @@ def generic_actors() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
 def agent_words() -> re.Pattern[str]:
     """The words before a passive or nominal event's agent (resources/event_agents.tsv)."""
     words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "agent"
+             for w in ws.split("|") if w]
+    return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def target_words() -> re.Pattern[str]:
+    """Words that make the name after them an event's target (resources/event_agents.tsv, kind target)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "target"
              for w in ws.split("|") if w]
     return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
 
@@ -329,6 +394,16 @@ def _modality(before: str, n_sent: str, start: int, reported: bool) -> tuple[str
     return ("reported" if reported else "asserted"), background
 
 
+_RELATIVE = re.compile(r"(?:^|\s)(?:الذي|التي|الذين|اللذين|اللتين|اللواتي|اللاتي)(?=\s)")
+
+
+def _own_dates(dates: list, sent_text: str, trig_end: int, trigger_starts: list[int]) -> list:
+    """The dates that may be a trigger's own: not one in a relative clause after another trigger that
+    follows this one ("نفى الكرملين ضلوعه في القصف الذي أوقع 250 قتيلا منذ الأحد": Sunday is the shelling's)."""
+    return [d for d in dates if d.start < trig_end or not (
+        any(trig_end <= t < d.start for t in trigger_starts) and _RELATIVE.search(sent_text[trig_end:d.start]))]
+
+
 def _event_date(dates: list, start: int, planned: bool, ref) -> DateRef | None:
     """The date nearest a trigger at ``start`` of its sentence. A planned event's bare weekday is the
     next one ("سينهي زيارته الأربعاء"), not the last."""
@@ -337,6 +412,37 @@ def _event_date(dates: list, start: int, planned: bool, ref) -> DateRef | None:
     d = min(dates, key=lambda d: abs(d.start - start))
     if planned and d.precision == "day":
         d = ahead_weekday(d, ref) or d
+    return DateRef(d.value, d.text, d.precision)
+
+
+def _lead_date(doc: Document, ref) -> tuple[int, DateMention] | None:
+    """The day the article's lead tells (a day within a week before publication, in its first sentences):
+    the day of its news; with the start of its sentence."""
+    if ref is None:
+        return None
+    for sent in doc.sentence_spans[:LEAD_SENTENCES]:
+        if is_heading(doc.text, sent.start, sent.end):
+            continue
+        for d in find_dates(doc.text[sent.start:sent.end], ref):
+            day = to_date(d.value) if d.precision == "day" else None
+            if day is not None and 0 <= (ref - day).days <= 7:
+                return sent.start, d
+    return None
+
+
+LEAD_SENTENCES = 4
+
+
+def _carried_date(recent: list, lead: tuple[int, DateMention] | None, sent_start: int) -> DateRef | None:
+    """The date of an event its sentence does not date: the day the last dated event sentence before it
+    told ("التقى الوزيران الخميس ... وناقشا"), else the day of the article's lead (told in another
+    sentence: a date of its own sentence was not its own). Its text is those words, where they were written."""
+    if recent and recent[-1].precision == "day":
+        d = recent[-1]
+    elif lead is not None and lead[0] != sent_start:
+        d = lead[1]
+    else:
+        return None
     return DateRef(d.value, d.text, d.precision)
 
 
@@ -374,6 +480,8 @@ def _generic_in(doc: Document, pattern: re.Pattern[str], table: dict[str, tuple[
         if any(x.start < e and s < x.end for x in in_sent):
             continue
         role, name = table[m.group("g")]
+        if any(x.start >= e and not doc.text[e:x.start].strip() and x.type in ("ORG", "PERSON") for x in in_sent):
+            continue  # "مقاتلات التحالف"، "قوات حفتر": the named group's own, it acts through them
         country = None
         for x in in_sent:
             if x.start >= e and not doc.text[e:x.start].strip() and x.type in ("GPE", "NORP"):
@@ -545,11 +653,23 @@ def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
     """Mentions that stand together (coordinated, or a title's state beside its holder) form a group."""
     groups: list[list[_Mention]] = []
     for m in mentions:
-        if groups and _GROUP_GAP.match(text[groups[-1][-1].end:m.start]) and m.start - groups[-1][-1].end <= 25:
+        gap = text[groups[-1][-1].end:m.start] if groups else ""
+        if groups and _GROUP_GAP.match(gap) and m.start - groups[-1][-1].end <= 25 and (
+                gap.strip() or _qualifies(text, groups[-1][-1], m)):
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
+
+
+def _qualifies(text: str, a: _Mention, b: _Mention) -> bool:
+    """Do two names side by side with nothing between stand for one party: one an adjective of relation
+    (الرئيس الروسي بوتين، المتمردون الحوثيون) or the second the state of the first (إقليم كردستان العراق)?
+    Otherwise they are a verb's subject and object ("اتهمت حماس إسرائيل")."""
+    if any(key(text[m.start:m.end]).endswith(("ي", "يه", "يين", "يون")) for m in (a, b)):
+        return True
+    e = knowledge_base().entities.get(a.entity)
+    return e is not None and e.country is not None and e.country == knowledge_base().stands_for(b.entity)
 
 
 def _ids(group: list[_Mention]) -> list[str]:
@@ -579,6 +699,9 @@ def _roles(
     before_clause = [m for m in before if m.start >= clause_start and not _in_place_phrase(text, m.start)]
     after_groups = _groups(after, text)
     verb_first = not text[clause_start:ts].strip(" ،,")
+    # a target word between the trigger and the first name after it: that name is aimed at, not acting
+    aimed = bool(after_groups) and after_groups[0][0].start - te <= 40 and bool(
+        target_words().search(key(text[te:after_groups[0][0].start])))
     actors: list[str] = []
     targets: list[str] = []
     sentence_groups = _groups(everyone, text)  # the speaker may own the noun: "أكد كيم ... دعم بلاده"
@@ -610,7 +733,8 @@ def _roles(
     elif trig.verb and before_clause and not verb_first and ts - before_clause[-1].end <= 40:
         actors = _ids(_groups(before_clause, text)[-1])
         rest = after_groups
-    elif after_groups and after_groups[0][0].start - te <= 40 and not _prepositional(text, after_groups[0][0].start):
+    elif (after_groups and after_groups[0][0].start - te <= 40 and not _prepositional(text, after_groups[0][0].start)
+          and not aimed):
         actors = _ids(after_groups[0])
         rest = after_groups[1:]
     elif text[max(sent_start, ts - 1):ts] == "و" or before:
@@ -620,6 +744,8 @@ def _roles(
             return [], []
         actors = _ids(_groups(subject, text)[0]) if not before_clause else _ids(_groups(before_clause, text)[-1])
         rest = after_groups
+    elif aimed:
+        return [], _ids(after_groups[0])  # "غارة على مواقع الحوثيين": the target, its actor untold here
     else:
         return [], []
     for group in rest[:2]:
@@ -674,7 +800,11 @@ def _passive_roles(doc: Document, participants: list[_Mention], ts: int, te: int
 def _reported_clause(between: str) -> bool:
     """Does the text between a source and a trigger open the source's reported words (إن/أن, a colon, a
     quotation)? Without one the trigger's noun is the source's own act ("أقر التحالف بارتكاب أخطاء في غارات")."""
+    between = _SCARE_QUOTE.sub(" ", between)  # a word or two in quotes ("أخطاء") is not a quotation
     return bool(re.search(r"[:\"«“]", between)) or bool(_that_words().search(key(between)))
+
+
+_SCARE_QUOTE = re.compile(r"[\"«“][^\"«“”»\s]+(?:\s+[^\"«“”»\s]+){0,2}[\"”»]")
 
 
 @lru_cache(maxsize=1)
