@@ -349,3 +349,20 @@ def test_an_event_its_sentence_does_not_date_takes_the_day_told_before():
     evts = events("ونفت روسيا مشاركتها في القصف على المدينة الذي أوقع عشرات القتلى منذ الأحد.", published="2018-04-07")
     _, _, _, e = find(evts, "REJECT")
     assert e.date is None or e.date.value != "2018-04-01"
+
+
+def test_taking_ground_is_an_attack_and_the_backer_takes_part():
+    evts = events("وحررت قوات الجيش اليمني، مسنودة بطيران التحالف العربي، مواقع استراتيجية جديدة في محافظة البيضاء.")
+    _, actors, _, _ = find(evts, "ASSAULT")
+    assert {"Yemeni Army", "Saudi-led coalition"} <= actors
+    assert "SUPPORT" not in [e[0] for e in evts]  # the backing is part of the attack here
+    # told alone, the backing is support; and control (a state, the present tense) is no attack
+    assert "SUPPORT" in [e[0] for e in events("وتتهم الرياض طهران بدعم الحوثيين المدعومين من إيران بالسلاح.")]
+    assert "ASSAULT" not in [e[0] for e in events("وتسيطر الحكومة على الوضع الأمني في العاصمة.")]
+
+
+def test_a_pledge_is_no_agreement_what_is_pledged_is_the_event():
+    evts = events("وتعهد الرئيس الأمريكي دونالد ترامب بنقل السفارة الأمريكية إلى القدس.")
+    assert "AGREE" not in [e[0] for e in evts]
+    _, _, _, e = find(evts, "SUPPORT")
+    assert e.modality == "planned"

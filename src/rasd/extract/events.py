@@ -47,6 +47,7 @@ class Trigger:
     verb: bool
     passive: bool = False  # a participle (المدعومين من إيران): its agent follows, its target stands before
     circumstantial: bool = False  # داعيا، نافيا: the sentence's subject acts
+    ungated: bool = False  # kind capture: a verb the event model does not gate (event_triggers.tsv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,8 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     for etype, mode, words, requires, kind in rows:
         req = tuple(key(r) for r in requires.split("|") if r)
         for w in words.split("|"):
-            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind == "verb", kind == "passive",
-                                                    kind == "circumstantial"))
+            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind in ("verb", "capture"),
+                                                    kind == "passive", kind == "circumstantial", kind == "capture"))
     # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
     # a trigger ending in a one-letter preposition ("اعترف ب") runs into the word it governs (بالقدس)
     return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?:(?!\w)|(?<=\sب)|(?<=\sل))"), table
@@ -136,7 +137,8 @@ def extract_events(doc: Document) -> Document:
             proposed = [t for t in model.types if probs[t] >= model.propose[model.types.index(t)]]
             if not found and not proposed:
                 continue
-            found = [(m, t) for m, t in found if probs.get(t.type, 1.0) >= model.thresholds[model.types.index(t.type)]]
+            found = [(m, t) for m, t in found
+                     if t.ungated or probs.get(t.type, 1.0) >= model.thresholds[model.types.index(t.type)]]
             have = {t.type for _, t in found}
             for etype in proposed:
                 cue = model.cue(n_sent, etype) if etype not in have else None
@@ -243,7 +245,8 @@ def extract_events(doc: Document) -> Document:
             recent_dates[:] = dates
     # restatements are told apart by their own dates; a carried date is given only to what stays undated
     events = [e if e.date is not None or (e.start, e.type) not in carried_dates
-              else dataclasses.replace(e, date=carried_dates[(e.start, e.type)]) for e in _merge_repeats(events)]
+              else dataclasses.replace(e, date=carried_dates[(e.start, e.type)])
+              for e in _merge_repeats(_fold_backing(events))]
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
@@ -792,9 +795,36 @@ def _passive_roles(doc: Document, participants: list[_Mention], ts: int, te: int
         return [], []
     actors = _ids(_groups(after, text)[0])
     clause_start = max(text.rfind("،", sent_start, ts), text.rfind(",", sent_start, ts), sent_start)
+    if not text[clause_start:ts].strip(" ،,"):
+        # a participle opening its own phrase qualifies the name before the comma ("قوات الجيش، مسنودة ب")
+        clause_start = max(text.rfind("،", sent_start, clause_start), text.rfind(",", sent_start, clause_start),
+                           sent_start)
     before = [m for m in participants if clause_start <= m.start and m.end <= ts and ts - m.end <= 40]
     targets = [i for i in _ids(_groups(before, text)[-1]) if i not in actors] if before else []
     return actors, targets
+
+
+def _fold_backing(events: list[Event]) -> list[Event]:
+    """"حررت قوات الجيش، مسنودة بطيران التحالف، مواقع ...": who backs a party (a passive of support,
+    mode backed) takes part in what the backed party does in that sentence, and the backing is no event
+    of its own there; told where the sentence reports nothing else, it stays a SUPPORT event."""
+    backed = [e for e in events if e.mode == "backed"]
+    if not backed:
+        return events
+    out = [e for e in events if e.mode != "backed"]
+    for b in backed:
+        others = [i for i, e in enumerate(out) if e.sentence == b.sentence and e.type != "SUPPORT"
+                  and abs(e.start - b.start) <= len(b.sentence)]
+        if not others:
+            out.append(b)
+            continue
+        for i in others:
+            e = out[i]
+            if set(b.targets) & set(e.actors):
+                out[i] = dataclasses.replace(
+                    e, actors=tuple(dict.fromkeys((*e.actors, *b.actors))),
+                    targets=tuple(t for t in e.targets if t not in b.actors))
+    return sorted(out, key=lambda e: e.start)
 
 
 def _reported_clause(between: str) -> bool:
