@@ -103,11 +103,11 @@ def test_including_extends_a_group_of_hosts():
 
 def test_an_event_under_a_condition_is_conditional():
     evts = events("وحذر الرئيس الفرنسي إيمانويل ماكرون من نشوب حرب إذا انسحب الرئيس الأميركي دونالد ترمب من الاتفاق.")
-    assert all(e[3].modality == "conditional" for e in evts if e[0] == "RETREAT")
+    assert find(evts, "SANCTION")[3].modality == "conditional"  # leaving a deal reduces relations: CAMEO 16
 
 
 def test_negated_noun():
-    _, _, _, e = find(events("وحث ماكرون ترمب على عدم الانسحاب من الاتفاق النووي."), "RETREAT")
+    _, _, _, e = find(events("وحث ماكرون ترمب على عدم الانسحاب من الاتفاق النووي."), "SANCTION")
     assert e.negated
 
 
@@ -366,3 +366,16 @@ def test_a_pledge_is_no_agreement_what_is_pledged_is_the_event():
     assert "AGREE" not in [e[0] for e in evts]
     _, _, _, e = find(evts, "SUPPORT")
     assert e.modality == "planned"
+
+
+def test_leaving_an_agreement_or_a_body_reduces_relations_and_troops_retreat():
+    types = [e[0] for e in events("وأعلنت الولايات المتحدة انسحابها من مجلس حقوق الإنسان التابع للأمم المتحدة.")]
+    assert "SANCTION" in types and "RETREAT" not in types
+    types = [e[0] for e in events("وانسحبت القوات الروسية من بلدة في شرق أوكرانيا.")]
+    assert "RETREAT" in types and "SANCTION" not in types
+
+
+def test_a_meeting_an_attack_hit_is_no_consultation():
+    types = [e[0] for e in events("واستهدفت غارة جوية إسرائيلية اجتماعا لقادة حركة حماس في غزة.")]
+    assert "CONSULT" not in types
+    assert "CONSULT" in [e[0] for e in events("وعقد قادة حركة حماس اجتماعا مع وفد مصري في غزة.")]

@@ -246,7 +246,7 @@ def extract_events(doc: Document) -> Document:
     # restatements are told apart by their own dates; a carried date is given only to what stays undated
     events = [e if e.date is not None or (e.start, e.type) not in carried_dates
               else dataclasses.replace(e, date=carried_dates[(e.start, e.type)])
-              for e in _merge_repeats(_fold_backing(events))]
+              for e in _merge_repeats(_drop_attacked_meetings(_fold_backing(events)))]
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
@@ -649,7 +649,11 @@ def _requirement_met(n_sent: str, start: int, end: int, trig: Trigger) -> bool:
     # "r in w" for some word w, as one search of the words joined by spaces (a match cannot span a
     # space when r has none; a requirement with a space is never inside one word)
     words = " ".join(before + after)
-    return any(" " not in r and r in words for r in trig.requires)
+    banned = [r[1:] for r in trig.requires if r.startswith("!")]
+    if any(r in words for r in banned):
+        return False
+    wanted = [r for r in trig.requires if not r.startswith("!")]
+    return not wanted or any(" " not in r and r in words for r in wanted)
 
 
 def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
@@ -802,6 +806,19 @@ def _passive_roles(doc: Document, participants: list[_Mention], ts: int, te: int
     before = [m for m in participants if clause_start <= m.start and m.end <= ts and ts - m.end <= 40]
     targets = [i for i in _ids(_groups(before, text)[-1]) if i not in actors] if before else []
     return actors, targets
+
+
+ATTACKED_MAX_CHARS = 40  # how far after an attack's word the meeting it hit may stand
+
+
+def _drop_attacked_meetings(events: list[Event]) -> list[Event]:
+    """"دكت الصواريخ مقر اجتماع قادة الحزب"، "استهدفت الغارة اجتماعا لقيادات": a meeting an attack hit is
+    its target, not a consultation."""
+    attacks = [e for e in events if e.type == "ASSAULT"]
+    if not attacks:
+        return events
+    return [e for e in events if e.type != "CONSULT" or not any(
+        a.sentence == e.sentence and 0 < e.start - a.end <= ATTACKED_MAX_CHARS for a in attacks)]
 
 
 def _fold_backing(events: list[Event]) -> list[Event]:
