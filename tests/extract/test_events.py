@@ -379,3 +379,23 @@ def test_a_meeting_an_attack_hit_is_no_consultation():
     types = [e[0] for e in events("واستهدفت غارة جوية إسرائيلية اجتماعا لقادة حركة حماس في غزة.")]
     assert "CONSULT" not in types
     assert "CONSULT" in [e[0] for e in events("وعقد قادة حركة حماس اجتماعا مع وفد مصري في غزة.")]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("ووقعت اشتباكات عنيفة بين الجيش التركي ومسلحين في شمال العراق.", "AGREE"),  # وقع: took place
+    ("وتراجعت الليرة التركية إلى أدنى مستوياتها أمام الدولار.", "CONCEDE"),  # a fall, not backing down
+    ("ومثل الرجل أمام قاض في مقاطعة أورنج بولاية كاليفورنيا الأمريكية.", "COERCE"),  # a county
+    ("وتصدرت السعودية ترتيب القوى العسكرية لدول مجلس التعاون الخليجي.", "COOPERATE"),  # inside a name
+])
+def test_a_trigger_word_in_another_sense_is_no_event(text, etype):
+    assert etype not in [e[0] for e in events(text)]
+
+
+@pytest.mark.parametrize("text,etype,actor", [
+    ("ووقعت روسيا والصين اتفاقية للتعاون في مجال الطاقة.", "AGREE", "Russia"),
+    ("وأعلنت بريطانيا التراجع عن قرار فرض الضريبة الجديدة.", "CONCEDE", "United Kingdom"),
+    ("وقال إن الشرطة الروسية بدأت إجراءات قانونية ضد المعارض أليكسي نافالني.", "ACCUSE", "Russia"),
+    ("ودخلت قوات النظام السوري إلى أحياء في مدينة درعا.", "ASSAULT", "Syria"),
+])
+def test_the_sense_a_trigger_needs_is_found(text, etype, actor):
+    assert actor in find(events(text), etype)[1]

@@ -112,6 +112,7 @@ def extract_events(doc: Document) -> Document:
     model = _MODEL[0] if _MODEL else shipped_model()
     generic_pattern, generic_table = generic_actors()
     home = _home_state(doc)
+    kb_ids = knowledge_base().entities
     # earlier sentences, newest last, resolved (to their speaker) only when a later "وأضاف ..." carries one:
     # a sentence with no speaker is dropped then, so nothing is spent on sentences no one carries from
     spoken: list = []
@@ -164,6 +165,8 @@ def extract_events(doc: Document) -> Document:
                 continue
             g = "t" if "t" in (m.re.groupindex or {}) else 0
             ts, te = norm.span_to_original(ns + m.start(g), ns + m.end(g))
+            if any(x.start <= ts and te <= x.end and x.entity in kb_ids for x in in_sent):
+                continue  # part of a known name: "مجلس التعاون الخليجي"، "منظمة حظر الأسلحة الكيميائية"
             # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
             exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12) and (
                 attribution.start >= te or _reported_clause(doc.text[attribution.end:ts]))
