@@ -399,3 +399,11 @@ def test_a_trigger_word_in_another_sense_is_no_event(text, etype):
 ])
 def test_the_sense_a_trigger_needs_is_found(text, etype, actor):
     assert actor in find(events(text), etype)[1]
+
+
+def test_the_purpose_of_an_act_is_not_an_act_of_its_own():
+    types = [e[0] for e in events("وأرسلت كوريا الشمالية آلاف الجنود إلى روسيا لدعم حربها ضد أوكرانيا.")]
+    assert "MOBILIZE" in types and "SUPPORT" not in types
+    # with a possessive the ل gives a cause, and the support is told
+    types = [e[0] for e in events("وانتقد الرئيس الأمريكي روسيا لدعمها الرئيس السوري بشار الأسد.")]
+    assert "SUPPORT" in types

@@ -31,8 +31,8 @@ def negation_words() -> re.Pattern[str]:
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality in ("negation", "hypothetical", "assessment"):
-            continue  # negation_words(), hypothetical_words(), _assessment()
+        if modality in ("negation", "hypothetical", "assessment", "purpose"):
+            continue  # negation_words(), hypothetical_words(), _assessment(), events._purpose()
         # "كانت * قد": * is up to three words
         alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
                         for w in sorted(words.split("|"), key=len, reverse=True) if w)

@@ -220,6 +220,8 @@ def extract_events(doc: Document) -> Document:
                 continue
             if not trig.verb and not trig.passive and _governed(s_text, ts, sent.start, governors):
                 continue  # what was agreed, asked or threatened: the governing event tells it
+            if seen and _purpose(n_sent, m):
+                continue  # "أرسلت آلاف الجنود لدعم حربها": the purpose of the act told, not an act of its own
             if trig.verb and trig.type in _governing_types():
                 governors.append((te, trig.type))
             seen.add(trig.type)
@@ -371,6 +373,20 @@ def _assessment(attribution) -> bool:
         return False
     words = key(attribution.ref.text).split()
     return bool(words) and (" ".join(words[:2]) in _assessors() or words[0].lstrip("و") in _assessors())
+
+
+@lru_cache(maxsize=1)
+def _purpose_nouns() -> frozenset[str]:
+    return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "purpose"
+                     for w in ws.split("|") if w)
+
+
+def _purpose(n_sent: str, m: re.Match) -> bool:
+    """Is the trigger a purpose noun with the ل of purpose ("أرسلت آلاف الجنود لدعم حربها"; event_modality.tsv)?"""
+    if "t" not in m.re.groupindex or m.group("t") not in _purpose_nouns():
+        return False
+    clitic = n_sent[m.start():m.start("t")].removeprefix("و").removeprefix("ف")
+    return clitic in ("ل", "لل")
 
 
 def _hypothetical(before: str) -> bool:
