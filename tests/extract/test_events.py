@@ -395,7 +395,6 @@ def test_a_trigger_word_in_another_sense_is_no_event(text, etype):
     ("ووقعت روسيا والصين اتفاقية للتعاون في مجال الطاقة.", "AGREE", "Russia"),
     ("وأعلنت بريطانيا التراجع عن قرار فرض الضريبة الجديدة.", "CONCEDE", "United Kingdom"),
     ("وقال إن الشرطة الروسية بدأت إجراءات قانونية ضد المعارض أليكسي نافالني.", "ACCUSE", "Russia"),
-    ("ودخلت قوات النظام السوري إلى أحياء في مدينة درعا.", "ASSAULT", "Syria"),
 ])
 def test_the_sense_a_trigger_needs_is_found(text, etype, actor):
     assert actor in find(events(text), etype)[1]
@@ -407,3 +406,9 @@ def test_the_purpose_of_an_act_is_not_an_act_of_its_own():
     # with a possessive the ل gives a cause, and the support is told
     types = [e[0] for e in events("وانتقد الرئيس الأمريكي روسيا لدعمها الرئيس السوري بشار الأسد.")]
     assert "SUPPORT" in types
+
+
+def test_a_withdrawal_is_from_an_agreement_only_when_the_agreement_follows():
+    evts = events("وتوصلت الحكومة السورية إلى اتفاق مع جيش الإسلام على انسحاب مقاتليه من مدينة دوما.")
+    assert "SANCTION" not in [e[0] for e in evts]
+    assert "ACCUSE" not in [e[0] for e in events("وقد تتم إحالة قضاة المحكمة العليا في بولندا إلى التقاعد.")]

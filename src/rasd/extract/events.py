@@ -668,11 +668,15 @@ def _requirement_met(n_sent: str, start: int, end: int, trig: Trigger) -> bool:
     # "r in w" for some word w, as one search of the words joined by spaces (a match cannot span a
     # space when r has none; a requirement with a space is never inside one word)
     words = " ".join(before + after)
-    banned = [r[1:] for r in trig.requires if r.startswith("!")]
-    if any(r in words for r in banned):
+    following = " ".join(after)
+
+    def near(r: str) -> bool:  # ">noun": among the words after the trigger only
+        return r[1:] in following if r.startswith(">") else r in words
+
+    if any(near(r[1:]) for r in trig.requires if r.startswith("!")):
         return False
     wanted = [r for r in trig.requires if not r.startswith("!")]
-    return not wanted or any(" " not in r and r in words for r in wanted)
+    return not wanted or any(" " not in r and near(r) for r in wanted)
 
 
 def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
