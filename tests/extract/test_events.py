@@ -412,3 +412,8 @@ def test_a_withdrawal_is_from_an_agreement_only_when_the_agreement_follows():
     evts = events("وتوصلت الحكومة السورية إلى اتفاق مع جيش الإسلام على انسحاب مقاتليه من مدينة دوما.")
     assert "SANCTION" not in [e[0] for e in evts]
     assert "ACCUSE" not in [e[0] for e in events("وقد تتم إحالة قضاة المحكمة العليا في بولندا إلى التقاعد.")]
+
+
+def test_a_people_protests_not_its_state():
+    _, actors, _, _ = find(events("وخرجت تظاهرات فلسطينية حاشدة قرب السياج الحدودي مع إسرائيل."), "PROTEST")
+    assert "Palestinians" in actors and "State of Palestine" not in actors

@@ -234,6 +234,9 @@ def extract_events(doc: Document) -> Document:
                 carried = _carried_date(recent_dates, lead_date, sent.start)
                 if carried is not None:
                     carried_dates[(ts, trig.type)] = carried
+            if trig.type in _PEOPLE_ACTS:
+                # "تظاهرات فلسطينية": the people protest, not their state (kb: the state's NORP entity)
+                actors = list(dict.fromkeys(_people_of().get(a, a) for a in actors))
             events.append(Event(
                 type=trig.type, mode=trig.mode,
                 actors=tuple(actors), targets=tuple(dict.fromkeys(t for t in targets if t not in actors)),
@@ -261,6 +264,15 @@ def extract_events(doc: Document) -> Document:
 _WIRE_LEAD = re.compile(r"^\s*[^\n.،,()\-—–]{2,40}(?:[،,]\s*[^\n.،,()\-—–]{2,50})?\s*\([^()\n]{2,30}\)\s*[-—–]+")
 _MODEL: list[EventModel | None] = []  # set by use_model
 _STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
+
+
+_PEOPLE_ACTS = frozenset({"PROTEST"})
+
+
+@lru_cache(maxsize=1)
+def _people_of() -> dict[str, str]:
+    """State id -> the id of its people where the knowledge base lists one (NORP with that country)."""
+    return {e.country: e.id for e in knowledge_base().entities.values() if e.type == "NORP" and e.country}
 
 
 @lru_cache(maxsize=1)
