@@ -417,3 +417,9 @@ def test_a_withdrawal_is_from_an_agreement_only_when_the_agreement_follows():
 def test_a_people_protests_not_its_state():
     _, actors, _, _ = find(events("وخرجت تظاهرات فلسطينية حاشدة قرب السياج الحدودي مع إسرائيل."), "PROTEST")
     assert "Palestinians" in actors and "State of Palestine" not in actors
+
+
+def test_criticism_aimed_at_a_party_has_it_as_target():
+    _, actors, targets, e = find(events("ودافع الوزير عن صفقة السلاح رغم الانتقادات الموجهة للحكومة الفرنسية."), "ACCUSE")
+    assert "France" in targets and "France" not in actors
+    assert all(g.part == "target" for g in e.generic_actors)

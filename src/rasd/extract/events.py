@@ -544,7 +544,8 @@ def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int,
         out.append(dataclasses.replace(before[-1], part="actor"))
         actor_taken = True
     if after:
-        part = "actor" if trig.verb and not actor_taken else "target"
+        aimed = bool(target_words().search(key(text[te:after[0].start])))  # "هجوم على قوات الأمن"
+        part = "actor" if trig.verb and not actor_taken and not aimed else "target"
         out.append(dataclasses.replace(after[0], part=part))
         if part == "actor" and len(after) > 1 and after[1].start - after[0].end <= 40:
             out.append(dataclasses.replace(after[1], part="target"))
