@@ -118,7 +118,7 @@ def extract_events(doc: Document) -> Document:
     spoken: list = []
     recent_dates: list = []
     carried_dates: dict[tuple[int, str], DateRef] = {}  # (trigger start, type) -> the date told before
-    lead_date = _lead_date(doc, ref)
+    lead_date: list = []  # the lead's day, found when an event first needs it
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if is_heading(doc.text, sent.start, sent.end):
@@ -231,7 +231,9 @@ def extract_events(doc: Document) -> Document:
             date = _event_date(_own_dates(dates, s_text, te - sent.start, trigger_starts), ts - sent.start,
                                modality == "planned", ref)
             if date is None and not background and modality in ("asserted", "reported"):
-                carried = _carried_date(recent_dates, lead_date, sent.start)
+                if not lead_date:
+                    lead_date.append(_lead_date(doc, ref))
+                carried = _carried_date(recent_dates, lead_date[0], sent.start)
                 if carried is not None:
                     carried_dates[(ts, trig.type)] = carried
             if trig.type in _PEOPLE_ACTS:
