@@ -423,3 +423,11 @@ def test_criticism_aimed_at_a_party_has_it_as_target():
     _, actors, targets, e = find(events("ودافع الوزير عن صفقة السلاح رغم الانتقادات الموجهة للحكومة الفرنسية."), "ACCUSE")
     assert "France" in targets and "France" not in actors
     assert all(g.part == "target" for g in e.generic_actors)
+
+
+def test_a_trigger_with_its_attached_pronoun():
+    _, actors, _, _ = find(events("وقال محامي الصحفي إن الشرطة المصرية اعتقلته في مطار القاهرة الدولي."), "COERCE")
+    assert "Egypt" in actors
+    # a release asked for is the request's content, not a release
+    types = [e[0] for e in events("وطالبت منظمة العفو الدولية السلطات الإيرانية بالإفراج عنهم فورا.")]
+    assert "REQUEST" in types and "RETREAT" not in types
