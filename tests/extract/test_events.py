@@ -431,3 +431,8 @@ def test_a_trigger_with_its_attached_pronoun():
     # a release asked for is the request's content, not a release
     types = [e[0] for e in events("وطالبت منظمة العفو الدولية السلطات الإيرانية بالإفراج عنهم فورا.")]
     assert "REQUEST" in types and "RETREAT" not in types
+
+
+def test_journalists_or_protesters_after_an_arrest_suffer_it():
+    _, _, _, e = find(events("وقالت منظمة العفو الدولية إنه تم اعتقال ثلاثة صحفيين في القاهرة."), "COERCE")
+    assert [g.part for g in e.generic_actors if g.role == "MED"] == ["target"]

@@ -547,6 +547,8 @@ def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int,
         actor_taken = True
     if after:
         aimed = bool(target_words().search(key(text[te:after[0].start])))  # "هجوم على قوات الأمن"
+        # after an arrest or an attack, civilians, journalists, protesters ... are who suffer it
+        aimed = aimed or (trig.type in _FORCE_TYPES and after[0].role in _UNARMED_ROLES)
         part = "actor" if trig.verb and not actor_taken and not aimed else "target"
         out.append(dataclasses.replace(after[0], part=part))
         if part == "actor" and len(after) > 1 and after[1].start - after[0].end <= 40:
@@ -806,6 +808,9 @@ def _roles(
     return actors, targets
 
 
+_FORCE_TYPES = frozenset({"ASSAULT", "COERCE"})
+# generic_actors.tsv roles that do not arrest or attack when named after the verb ("ألقي القبض على صحفي")
+_UNARMED_ROLES = frozenset({"CVL", "MED", "PRO", "EDU", "REF", "LAB", "OPP"})
 _SPEECH_ACTS = frozenset({"THREATEN", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})  # acts done by saying
 
 
