@@ -684,7 +684,9 @@ class SentenceModality:
         # an expectation marker ends the prefix or is followed by a space in it
         self._expected_end = inf
         self._expected_at: set[int] = set()
-        for pattern in _expected_patterns():
+        for phrase, pattern in _expected_patterns():
+            if phrase not in n_sent:  # the pattern holds the phrase: one substring search, no regex scan
+                continue
             for m in pattern.finditer(n_sent):
                 e = m.start() + len(m.group(1))
                 self._expected_at.add(e)
@@ -715,8 +717,8 @@ def _deny_prefixes() -> tuple[frozenset[str], tuple[int, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _expected_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))") for p in lexicon().expected)
+def _expected_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((p, re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))")) for p in lexicon().expected)
 
 
 def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:

@@ -84,7 +84,7 @@ class EventModel:
     info: dict
 
     def scores(self, feats: list[str]) -> np.ndarray:
-        idx = [i for i in (self.vocab.get(f) for f in feats) if i is not None]
+        idx = [i for i in map(self.vocab.get, feats) if i is not None]  # map: no generator frame per feature
         z = self.bias + (self.weights[np.unique(idx)].sum(axis=0, dtype=np.float32) if idx else 0.0)
         return 1.0 / (1.0 + np.exp(-z))
 
