@@ -18,6 +18,7 @@ from rasd.extract.dates import find_dates
 from rasd.extract.dates import lexicon as date_lexicon
 from rasd.extract.numbers import find_quantities
 from rasd.model import Document, SourceRef
+from rasd.regex_words import trie_regex
 
 # one-letter conjunctions and prepositions (clitics.tsv) that may stand before a speaker word
 _LETTERS = alternation(letter_proclitics())
@@ -117,7 +118,7 @@ def lexicon() -> SpeechLexicon:
 
 
 def _alt(words) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    return trie_regex(set(words))  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 def _according_alt(according: list[str]) -> list[str]:

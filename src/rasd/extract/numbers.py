@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import key
+from rasd.regex_words import trie_regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class _Lex:
 
 
 def _alt(items) -> str:
-    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+    return trie_regex(set(items))  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 @lru_cache(maxsize=1)
