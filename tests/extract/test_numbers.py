@@ -120,3 +120,21 @@ def test_the_second_number_of_a_list_is_read_on_its_own():
 def test_a_dot_between_thousands_without_a_scale():
     assert one("وأنذر 2.600 مستخدم") == (2600, None, None, "exact")
     assert one("1.5 مليون") == (1500000, None, None, "exact")
+
+
+def test_the_light_pre_scan_never_drops_a_text_the_full_pattern_reads():
+    import random
+
+    from rasd.extract.numbers import lexicon
+
+    lex = lexicon()
+    rng = random.Random(4)
+    pieces = [*lex.words, *lex.qualifiers, "بين", "من", "و", "ب", "ل", "-", "،", ".", ",", "12", "3.5", "1,000",
+              "قتل", "الاستثمار", "الفلسطيني", "ستة"]
+    seen = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "  ", "-"]) for _ in range(rng.randint(1, 6)))
+        if lex.pattern.search(text):
+            seen += 1
+            assert lex.any_number.search(text), text
+    assert seen > 1000  # the texts do hold numbers the pattern reads

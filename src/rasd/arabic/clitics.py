@@ -7,11 +7,11 @@ file is known everywhere at once.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import normalise_str
+from rasd.regex_words import trie_regex
 
 # Kinds that never stand before a name or noun: the future س and the particle قد (verbs only).
 _VERB_ONLY = ("future", "particle")
@@ -59,8 +59,8 @@ def lil_prefixes() -> frozenset[str]:
 
 
 def alternation(clitics) -> str:
-    """A regular-expression alternation of clitics, longest first."""
-    return "|".join(re.escape(c) for c in sorted(clitics, key=len, reverse=True))
+    """A regular-expression alternation of clitics, longest first (as a trie: rasd.regex_words)."""
+    return trie_regex(clitics)
 
 
 @lru_cache(maxsize=4)

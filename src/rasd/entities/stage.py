@@ -72,10 +72,7 @@ def scan_text(doc: Document) -> str:
     """The text the KB automaton reads: the normalised text with hyphens and underscores as spaces,
     so that names joined into a hashtag (#فلاديمير_بوتين، تحالف_دعم_الشرعية) or hyphenated are
     whole words. Same length as the normalised text, so offsets map back unchanged."""
-    return doc.norm.text.translate(_JOINERS)
-
-
-_JOINERS = str.maketrans({"-": " ", "_": " "})
+    return doc.norm.text.replace("-", " ").replace("_", " ")  # two C replaces: str.translate with a dict is slower
 
 
 def _clitic_ok(text: str, start: int, lil: bool) -> bool:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rasd import resources
 from rasd.arabic.clitics import clitic_group
 from rasd.arabic.normalise import key
+from rasd.regex_words import trie_regex
 
 _OPEN = r"(?:^|(?<=[\s\"'(]))"  # a word start: the text start, a space, a quote or a bracket
 
@@ -43,7 +44,7 @@ def office_titles() -> dict[str, str]:
 
 
 def _alternation(words_: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words_, key=len, reverse=True))
+    return trie_regex(words_)  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from rasd.extract.dates import find_dates
 from rasd.extract.dates import lexicon as date_lexicon
 from rasd.extract.numbers import find_quantities
 from rasd.model import Document, SourceRef
+from rasd.regex_words import trie_regex
 
 # one-letter conjunctions and prepositions (clitics.tsv) that may stand before a speaker word
 _LETTERS = alternation(letter_proclitics())
@@ -117,7 +118,7 @@ def lexicon() -> SpeechLexicon:
 
 
 def _alt(words) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    return trie_regex(set(words))  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 def _according_alt(according: list[str]) -> list[str]:
@@ -684,7 +685,9 @@ class SentenceModality:
         # an expectation marker ends the prefix or is followed by a space in it
         self._expected_end = inf
         self._expected_at: set[int] = set()
-        for pattern in _expected_patterns():
+        for phrase, pattern in _expected_patterns():
+            if phrase not in n_sent:  # the pattern holds the phrase: one substring search, no regex scan
+                continue
             for m in pattern.finditer(n_sent):
                 e = m.start() + len(m.group(1))
                 self._expected_at.add(e)
@@ -715,8 +718,8 @@ def _deny_prefixes() -> tuple[frozenset[str], tuple[int, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _expected_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))") for p in lexicon().expected)
+def _expected_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((p, re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))")) for p in lexicon().expected)
 
 
 def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:

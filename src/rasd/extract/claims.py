@@ -24,6 +24,7 @@ from rasd.extract.attribution import (
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
 from rasd.model import Claim, Document
+from rasd.regex_words import trie_regex
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class UnitLexicon:
 
 
 def _alt(items) -> str:
-    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+    return trie_regex(set(items))  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 @lru_cache(maxsize=1)

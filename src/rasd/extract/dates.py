@@ -17,6 +17,7 @@ import ahocorasick
 from rasd import resources
 from rasd.arabic.normalise import Normalised, key, normalise
 from rasd.model import DateRef
+from rasd.regex_words import trie_regex
 
 _CONTEXT_BEFORE = "في|منذ|خلال|حتي|من|الي|شهر|منتصف|اواخر|اوائل|مطلع|بدايه|نهايه|اواسط|اخر|أواخر"
 
@@ -46,7 +47,7 @@ class _Lexicon:
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return trie_regex(set(words))  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 @lru_cache(maxsize=1)

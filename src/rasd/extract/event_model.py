@@ -84,7 +84,8 @@ class EventModel:
     info: dict
 
     def scores(self, feats: list[str]) -> np.ndarray:
-        idx = [i for i in (self.vocab.get(f) for f in feats) if i is not None]
+        # the known features by one set intersection (most are unknown); np.unique sorts, so the same sum
+        idx = [self.vocab[f] for f in self.vocab.keys() & set(feats)]
         z = self.bias + (self.weights[np.unique(idx)].sum(axis=0, dtype=np.float32) if idx else 0.0)
         return 1.0 / (1.0 + np.exp(-z))
 

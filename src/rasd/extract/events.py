@@ -24,6 +24,7 @@ from rasd.extract.event_modality import assessors as _assessors
 from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
 from rasd.extract.event_model import EventModel, shipped_model
 from rasd.model import DateRef, Document, Event, GenericActor
+from rasd.regex_words import trie_regex
 
 _PARTICIPANT_TYPES = frozenset({"PERSON", "GPE", "ORG", "NORP"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FACILITY"})
@@ -76,27 +77,6 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
     # a trigger ending in a one-letter preposition ("اعترف ب") runs into the word it governs (بالقدس)
     return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?:(?!\w)|(?<=\sب)|(?<=\sل))"), table
-
-
-def trie_regex(words) -> str:
-    """One regular expression for many words, factored by common prefixes (much faster than a flat
-    alternation); it matches the same words, the longest one where several fit."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(trie)
 
 
 def extract_events(doc: Document) -> Document:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.normalise import key
+from rasd.regex_words import trie_regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,14 @@ class _Lex:
     qualifiers: dict[str, str]
     after_qualifiers: dict[str, str]
     pattern: re.Pattern[str]
+    # what every match of ``pattern`` holds: a number's start (a digit, a number word or a fraction,
+    # after at most one of ب و ل) where a word starts; a text without one is given up after one light
+    # scan instead of the pattern's try at every word
+    any_number: re.Pattern[str]
 
 
 def _alt(items) -> str:
-    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+    return trie_regex(set(items))  # the flat alternation longest first, as a trie (rasd.regex_words)
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +62,7 @@ def lexicon() -> _Lex:
     pattern = re.compile(
         rf"(?<![\w.,]){qual}(?:(?P<between>بين)\s+|(?P<from>من)\s+)?(?:ب|و|ل)?(?P<a>{atom}){rng}(?:(?<=\d)(?![\d.,]\d)|(?<!\d)(?!\w))"
     )
-    return _Lex(words, quals, after, pattern)
+    return _Lex(words, quals, after, pattern, re.compile(rf"(?<![\w.,])(?:ب|و|ل)?(?:\d|{word}|(?:{fractions}))"))
 
 
 def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
@@ -121,6 +126,8 @@ def _scale(words: str) -> float | None:
 def find_quantities(norm_text: str) -> list[Quantity]:
     lex = lexicon()
     out = []
+    if not lex.any_number.search(norm_text):
+        return out
     pos = 0
     while (m := lex.pattern.search(norm_text, pos)) is not None:
         a_text, b_text, end = m.group("a"), m.group("b"), m.end()

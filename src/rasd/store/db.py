@@ -264,6 +264,7 @@ def _sqlite_events(engine: Engine, writer: bool) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA cache_size=-32768")  # 32 MB of pages: the batch's index updates stay in memory
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -53,7 +53,8 @@ def minhash(values: list[bytes]) -> Signature:
     """MinHash of a set of byte strings (crc32 per value, then the permutations' minima)."""
     if not values:
         return Signature(_EMPTY.copy())
-    hv = _fmix32(np.fromiter((zlib.crc32(v) for v in values), dtype=np.uint32, count=len(values)).reshape(-1, 1))
+    # map over the C functions: no Python frame per value (a document has hundreds of shingles)
+    hv = _fmix32(np.fromiter(map(zlib.crc32, values), dtype=np.uint32, count=len(values)).reshape(-1, 1))
     with np.errstate(over="ignore"):
         phv = hv * _A + _B
     return Signature(np.minimum(_EMPTY, phv.min(axis=0)))
@@ -62,8 +63,11 @@ def minhash(values: list[bytes]) -> Signature:
 def signature(text: str | None = None, toks: list[str] | None = None) -> Signature:
     """MinHash of the word 5-shingles of a text (or of its already normalised words)."""
     toks = words(text or "") if toks is None else toks
-    shingles = {" ".join(toks[i:i + SHINGLE]) for i in range(max(1, len(toks) - SHINGLE + 1))}
-    return minhash([s.encode("utf-8") for s in shingles])
+    if len(toks) >= SHINGLE:  # every run of SHINGLE words, joined in C (zip of shifted lists)
+        shingles = set(map(" ".join, zip(*(toks[i:] for i in range(SHINGLE)), strict=False)))
+    else:  # a short text is one shingle of all its words (the empty text: the empty shingle)
+        shingles = {" ".join(toks)}
+    return minhash(list(map(str.encode, shingles)))
 
 
 def bands(m: Signature) -> list[str]:

@@ -72,8 +72,14 @@ def incident_for(db: Sql, key: str, etype: str, actors: list[str], date_value: s
     (if it is stored already) is left for the caller to point at the id returned."""
     mine = set(actors)
     mine_json = json.dumps(sorted(mine))
-    # undated events join only events with the very same actors: look in incidents of those actors
-    found = db.rows(_DATED, (etype, date_value)) if date_value else db.rows(_UNDATED, (etype, mine_json))
+    # An event without actors is related to no other (``_related`` needs a shared actor): no look-up,
+    # which would read every actor-less event of the type (or of the type and day). Undated events
+    # join only events with the very same actors: the incidents of those actors, found by the index
+    # incidents (type, actors) WHERE date_value IS NULL (migration 0007_incidx), not by a scan.
+    if not mine:
+        found = []
+    else:
+        found = db.rows(_DATED, (etype, date_value)) if date_value else db.rows(_UNDATED, (etype, mine_json))
     linked = {inc for acts, p, inc in found if _related(mine, place, bool(date_value), set(json.loads(acts)), p)}
     if not linked:
         return db.insert_id('INSERT INTO incidents ("key", type, date_value, place, actors) VALUES (?, ?, ?, ?, ?)',
