@@ -1,8 +1,8 @@
 """The learned event detector: for a sentence, the probability that it reports each PLOVER type.
 
 A multi-label logistic model over sparse features of the normalised sentence (words, words without
-their proclitic, their first and last four letters, their letter 3- and 4-grams, word pairs, and one feature per trigger-lexicon
-type found), trained by ``rasd train events`` (rasd.train_events) and shipped as
+their proclitic, their first and last four letters, their letter 3- and 4-grams, word pairs, one feature per trigger-lexicon
+type found, and what is said around each trigger: ``trigger_features``), trained by ``rasd train events`` (rasd.train_events) and shipped as
 resources/events_model.npz; it runs on NumPy alone. The rules (extract/events.py) still find the
 actor, target, place, date and source; the model says whether and which event a sentence reports.
 """
