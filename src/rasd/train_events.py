@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from rasd.arabic.normalise import key
-from rasd.errors import RasdError
+from rasd.errors import InputError, RasdError
 from rasd.extract.event_model import EventModel, features
 
 TYPES = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE", "PROTEST",
@@ -124,43 +124,83 @@ def add_devset(data: Data, devset: Path, ids: str = "odd", weight: float = 2.0) 
     return placed
 
 
-def add_silver(data: Data, corpus: Path, articles: int, weight: float = 0.5, every_plain: int = 4) -> int:
+GATED_DEFAULT = ("ASSAULT", "PROTEST")
+
+
+def add_silver(data: Data, corpus: Path, articles: int, weight: float = 0.5, every_plain: int = 4,
+               gated_articles: int = 0, teacher_types: tuple[str, ...] = GATED_DEFAULT
+               ) -> tuple[int, list[tuple[str, str, set[str]]]]:
+    """Rule silver from the first ``articles`` ANT articles; with ``gated_articles``, also the sentences
+    of the first that many articles that carry an ASSAULT or PROTEST trigger, (text, normalised text,
+    gated types), for a teacher to label: their rule labels for those types are then left out."""
     from rasd.extract import events as stage
 
     stage.use_model(None, rules_only=True)  # silver labels come from the rules, not from a model
     try:
-        return _silver(data, corpus, articles, weight, every_plain)
+        return _silver(data, corpus, articles, weight, every_plain, gated_articles, set(teacher_types))
     finally:
         stage.use_model(None)
 
 
-def _silver(data: Data, corpus: Path, articles: int, weight: float, every_plain: int) -> int:
+def _silver(data: Data, corpus: Path, articles: int, weight: float, every_plain: int,
+            gated_articles: int, teach: set[str]) -> tuple[int, list[tuple[str, str, set[str]]]]:
     from rasd.pipeline import annotate, clean
     from rasd.sources.files import RawArticle
 
     n = 0
+    gated: list[tuple[str, str, set[str]]] = []
+    total = max(articles, gated_articles)
     with gzip.open(corpus, "rt", encoding="utf-8") as fh:
-        for line in itertools.islice(fh, articles * 3):
+        for line in itertools.islice(fh, total * 3):
+            if n >= total:
+                break
             rec = json.loads(line)
             if rec.get("category") in ("culture", "sport", "sports", "tech", "technology", "health"):
                 continue
             text = f"{rec.get('title') or ''}\n\n{rec.get('text') or ''}"
-            doc = annotate(clean(RawArticle(where=rec.get("path") or "-", content=text, is_html=False, encoding="utf-8")))
+            try:
+                doc = annotate(clean(RawArticle(where=rec.get("path") or "-", content=text, is_html=False,
+                                                encoding="utf-8")))
+            except InputError:
+                continue  # an article with no text left after cleaning
             by_sent: dict[int, set[str]] = {}
             for ev in doc.events:
                 by_sent.setdefault(ev.start, set()).add(ev.type)
             for j, s in enumerate(doc.sentence_spans):
-                n_sent = key(doc.text[s.start:s.end])
+                raw = doc.text[s.start:s.end]
+                n_sent = key(raw)
                 got = {t for st, ts in by_sent.items() if s.start <= st < s.end for t in ts}
                 lex = lexicon_types(n_sent)
+                if n < gated_articles and lex & teach:
+                    gated.append((raw, n_sent, lex & teach))
+                    got -= teach  # the teacher labels these types here, not the rules
+                if n >= articles:
+                    continue
                 if got:
                     data.add(n_sent, got, got, weight, f"silver:{n}")
                 elif not lex and j % every_plain == 0:
                     data.add(n_sent, set(), set(TYPES), weight, f"silver:{n}")
             n += 1
-            if n >= articles:
-                break
-    return n
+    return min(n, articles), gated
+
+
+def add_teacher(data: Data, gated: list[tuple[str, str, set[str]]], probs: np.ndarray, weight: float) -> list[int]:
+    """The gated ANT sentences, each labelled for its trigger types with the teacher's probabilities
+    (``probs`` [sentences, GATED]); returns their rows (cross_validate relabels them fold by fold)."""
+    rows = []
+    for i, (_, n_sent, types) in enumerate(gated):
+        rows.append(len(data))
+        data.add(n_sent, set(), types, weight, f"teacher:{i}")
+        data.y[-1] = soft_labels(probs[i], types)
+    return rows
+
+
+def soft_labels(p: np.ndarray, types: set[str]) -> np.ndarray:
+    y = np.zeros(len(TYPES), np.float32)
+    for j, t in enumerate(GATED):
+        if t in types:
+            y[_T[t]] = p[j]
+    return y
 
 
 def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float = 3e-3, lr: float = 0.1,
@@ -182,12 +222,14 @@ def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float =
     uniq, ustarts = np.unique(idx[order], return_index=True)
     y = np.stack([data.y[r] for r in rows])
     m = np.stack([data.mask[r] * data.weight[r] for r in rows])
-    # positives are rare: weigh each type's positives up to a third of its labelled mass
+    # positives are rare: weigh each type's positives up to a third of its labelled mass. Labels may be
+    # soft (a teacher's probabilities): the positive part y and the negative part 1 - y of each label
+    # are weighed apart (for hard labels this is the same as weighing the positive sentences)
     pos_mass = (y * m).sum(0)
     neg_mass = ((1 - y) * m).sum(0)
     boost = np.clip(neg_mass / np.maximum(pos_mass, 1e-6) / 3.0, 1.0, 20.0)
-    m = m * np.where(y > 0, boost, 1.0)
-    norm = m.sum(0).clip(min=1.0)
+    wpos, wneg = m * y * boost, m * (1 - y)
+    norm = (wpos + wneg).sum(0).clip(min=1.0)
     k = len(TYPES)
     w = np.zeros((len(vocab), k), np.float32)
     b = np.zeros(k, np.float32)
@@ -197,7 +239,7 @@ def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float =
     for step in range(1, epochs + 1):
         z = np.add.reduceat(w[idx], starts, axis=0) + b
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        g = (p - y) * m / norm
+        g = (wpos * (p - 1) + wneg * p) / norm
         gw = np.zeros_like(w)
         gw[uniq] = np.add.reduceat(g[row_of[order]], ustarts, axis=0)
         gw += l2 * w
@@ -229,7 +271,8 @@ def oeda_folds(n: int, folds: int = 5) -> np.ndarray:
     return np.random.default_rng(0).permutation(n) % folds
 
 
-def cross_validate(data: Data, folds: int = 5, **kw) -> dict:
+def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[int, np.ndarray]] | None = None,
+                   **kw) -> dict:
     """5-fold cross-validation over the OEDA sentences (split at random, seed 0, as the OEDA halves are
     split by sentence; the other data always in training): sentence-level P/R/F1 for ASSAULT and
     PROTEST at the threshold 0.5, and ``cv``: each fold scored at the threshold that is best on the
@@ -239,13 +282,21 @@ def cross_validate(data: Data, folds: int = 5, **kw) -> dict:
     rest = [i for i, g in enumerate(data.group) if not g.startswith("oeda:")]
     fold_of = dict(zip(oeda, oeda_folds(len(oeda), folds).tolist(), strict=True))
     scored: dict[str, list[tuple[int, bool, float]]] = {"ASSAULT": [], "PROTEST": []}
+    saved = [data.y[r] for r in teacher[0]] if teacher else []
     for f in range(folds):
+        if teacher:
+            # the teacher's labels of fold f come from a head trained without fold f's sentences
+            for r, y in zip(teacher[0], teacher[1][f], strict=True):
+                data.y[r] = y
         model = fit(data, rest + [i for i in oeda if fold_of[i] != f], **kw)
         for i in oeda:
             if fold_of[i] == f:
                 etype = data.group[i].split(":")[1]
                 col = _T[etype]
                 scored[etype].append((f, bool(data.y[i][col] > 0), float(model.scores(data.feats[i])[col])))
+    if teacher:
+        for r, y in zip(teacher[0], saved, strict=True):
+            data.y[r] = y
     out = {}
     for etype, xs in scored.items():
         def counts(th: float, rows) -> tuple[int, int, int]:
@@ -271,7 +322,10 @@ GATED = ("ASSAULT", "PROTEST")
 GRID = tuple(round(0.05 * i, 2) for i in range(1, 17))  # 0.05 … 0.8
 
 
-def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60) -> dict:
+def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60,
+          teacher_articles: int = 0, teacher_weight: float = 1.0, teacher_cache: Path | None = None,
+          teacher_types: tuple[str, ...] = ("ASSAULT",),
+          log=None) -> dict:
     t0 = time.perf_counter()
     oeda_dir = data_dir / "events" / "oeda_arabic_gsr"
     devset = data_dir.parent / "devset" if (data_dir.parent / "devset").is_dir() else None
@@ -280,12 +334,29 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
     if not paths:
         raise RasdError(f"no OEDA *_train.csv in {oeda_dir}")
     data = Data()
-    add_oeda(data, oeda_rows(paths))
+    rows = oeda_rows(paths)
+    add_oeda(data, rows)
     report: dict = {"oeda_sentences": len(data)}
     if devset is not None:
         report["devset_events_placed"] = add_devset(data, devset)
-    if ant.exists() and silver_articles:
-        report["silver_articles"] = add_silver(data, ant, silver_articles)
+    gated: list = []
+    if ant.exists() and (silver_articles or teacher_articles):
+        report["silver_articles"], gated = add_silver(data, ant, silver_articles, gated_articles=teacher_articles,
+                                                      teacher_types=teacher_types)
+    teacher = None
+    if teacher_articles:
+        if not gated:
+            raise RasdError(f"no ANT sentence with an ASSAULT or PROTEST trigger for the teacher ({ant})")
+        from rasd.events_teacher import cached_embed, teacher_probs
+
+        x_oeda = cached_embed([text for _, _, text, _ in rows], teacher_cache, log)
+        x_gated = cached_embed([g[0] for g in gated], teacher_cache, log)
+        p_all, p_fold, report["teacher_cv_oeda"] = teacher_probs(rows, x_oeda, x_gated)
+        t_rows = add_teacher(data, gated, p_all, teacher_weight)
+        teacher = (t_rows, {f: [soft_labels(p[i], gated[i][2]) for i in range(len(gated))] for f, p in p_fold.items()})
+        report["teacher_sentences"] = {t: sum(t in g[2] for g in gated) for t in GATED}
+        report["teacher_mean_prob"] = {t: round(float(p_all[[t in g[2] for g in gated], j].mean()), 3)
+                                       for j, t in enumerate(GATED) if report["teacher_sentences"][t]}
     report["sentences"] = len(data)
     model = fit(data, epochs=epochs)
     # The model has a say only where it learned from judged negatives (the OEDA types): there it accepts
@@ -296,11 +367,13 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
             model.thresholds[_T[etype]] = 0.0
             model.propose[_T[etype]] = 1.01
     if cv:
-        report["cv_oeda"] = cross_validate(data, epochs=epochs)
+        report["cv_oeda"] = cross_validate(data, epochs=epochs, teacher=teacher)
         for etype, r in report["cv_oeda"].items():
             model.thresholds[_T[etype]] = r["threshold"]
-    model.info.update(command=f"rasd train events --silver {silver_articles} --epochs {epochs}",
-                      cv_f1={t: r["cv"]["f1"] for t, r in report.get("cv_oeda", {}).items()})
+    command = f"rasd train events --silver {silver_articles} --epochs {epochs}"
+    if teacher_articles:
+        command += f" --teacher {teacher_articles} --teacher-weight {teacher_weight} --teacher-types {','.join(teacher_types)}"
+    model.info.update(command=command, cv_f1={t: r["cv"]["f1"] for t, r in report.get("cv_oeda", {}).items()})
     model.save(out)
     report.update(features=len(model.vocab), out=str(out), seconds=round(time.perf_counter() - t0, 1))
     return report

@@ -84,3 +84,28 @@ def test_the_shipped_model_records_the_command_that_rebuilds_it_and_its_cv_figur
     for etype in ("ASSAULT", "PROTEST"):
         assert float(model.thresholds[model.types.index(etype)]) in {float(np.float32(t)) for t in GRID}
     assert float(model.thresholds[model.types.index("CONSULT")]) == 0.0
+
+
+def test_trigger_features_mark_a_negation_before_the_trigger_and_its_neighbours():
+    from rasd.extract.event_model import trigger_features
+
+    plain = trigger_features(key("قصفت الطائرات القرية"))
+    denied = trigger_features(key("لم تقصف الطائرات القرية"))
+    assert any(f.startswith("KASSAULT|") for f in plain) and "KNASSAULT" not in plain
+    assert "KNASSAULT" in denied
+    assert any(f.startswith("KAASSAULT|") for f in plain)  # the words after the trigger
+    assert trigger_features(key("وصل الوزير إلى المدينة")) == []
+
+
+def test_a_soft_label_of_one_trains_as_a_hard_positive():
+    hard = _toy()
+    soft = _toy()
+    for i in range(len(soft)):
+        soft.y[i] = soft.y[i] * np.float32(1.0)
+    a, b = fit(hard, epochs=10), fit(soft, epochs=10)
+    assert np.allclose(a.weights, b.weights)
+    half = _toy()
+    for i in range(len(half)):
+        half.y[i] = half.y[i] * np.float32(0.5)  # every positive only half sure
+    lit = key("قصفت الطائرات القرية")
+    assert fit(half, epochs=40).predict(lit)["ASSAULT"] < fit(hard, epochs=40).predict(lit)["ASSAULT"]

