@@ -77,3 +77,16 @@ def test_ner_spans_take_a_canonical_identity():
     assert stage._known_identity("فلادمير بوتين", kb) == "vladimir-putin"  # one spelling folding
     assert stage._known_identity("الجزيره", kb) != "algeria"  # folded non-person names do not collide
     assert stage._known_identity("كاتانغولا", kb) is None
+
+
+def test_a_function_word_that_folds_to_a_first_name_is_not_the_person():
+    # على ("on") folds to علي; a person named علي in full does not own every preposition after it
+    found = linked("قال الرئيس السابق علي عبدالله صالح إن الحرب مستمرة. وأكد على ضرورة الحوار.")
+    assert "على" not in found.get("Ali Abdullah Saleh", [])
+
+
+def test_title_words_of_a_mention_do_not_stand_for_the_person():
+    # the alias "ولي العهد السعودي الأمير محمد بن سلمان": its title words are not name parts
+    found = linked("استقبل ولي العهد السعودي الأمير محمد بن سلمان الوفد. ودعا الأمير إلى تعزيز ولاية العهد.")
+    mentions = found.get("Mohammed bin Salman", [])
+    assert "ولاية" not in mentions and "العهد" not in mentions[1:] and "الأمير" not in mentions[1:]

@@ -398,11 +398,23 @@ def _name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tup
         e = kb.entities.get(c.entity)
         if e is None or e.type != "PERSON" or c.kind in (SURNAME, "coref"):
             continue
+        not_parts = _not_name_parts()
         for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
-            if len(word) >= 3 and word not in kb.not_names:
+            if len(word) >= 3 and word not in kb.not_names and word not in not_parts:
                 parts[word].add(c.entity)
     unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
     return unique, _deletion_index(w for w in unique if len(w) >= 4)
+
+
+@lru_cache(maxsize=1)
+def _not_name_parts() -> frozenset[str]:
+    """Words of a person's mention that never stand for the person alone: the words of titles and
+    offices (ولي العهد، الأمير، الملك), the words inside names (عبد، بن، أبو) and function words
+    (على, which folds to the name علي)."""
+    out = {w for kind in ("title", "name_link", "stop") for t in titles.words(kind) for w in t.split()}
+    out |= {w for t in titles.office_titles() for w in t.split()}
+    out |= {key(w) for (w,) in resources.read_tsv("function_words.tsv", 1)}
+    return frozenset(out)
 
 
 def _deletion_index(words) -> dict[str, set[str]]:
