@@ -143,7 +143,15 @@ def _variants(base: str, entity: KBEntity, nisba: bool = False) -> set[str]:
     words = base.split(" ")
     if 1 < len(words) <= 3 and entity.type in ("GPE", "LOC", "FACILITY") and not base.startswith("ال"):
         out |= {v.replace(" ", "") for v in list(out)}
-    return out
+    # A variant that is a word of the news (المقر "the headquarters" for المجر, Hungary) is that word.
+    common = common_words()
+    return {v for v in out if v == base or (v not in common and v.removeprefix("ال") not in common)}
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The news' common nouns and most frequent words (resources/common_words.tsv, normalised)."""
+    return frozenset(w for w, _kind, _rank in resources.read_tsv("common_words.tsv", 3))
 
 
 @lru_cache(maxsize=1)
