@@ -97,3 +97,24 @@ def test_a_spelling_variant_that_is_a_news_word_is_that_word():
     found = linked("وتعرض المقر الأمني للقصف. وفر الجاني من المكان.")
     assert "Hungary" not in found and "Ghana" not in found
     assert "Hungary" in linked("وزار الوفد المجر الأسبوع الماضي.")
+
+
+def test_an_unknown_person_named_in_full_and_then_by_surname_is_one_person():
+    text = "قال بنجامان غريفو إن البيع مستمر. ودافع غريفو عن العقد. ورد ماكرون."
+
+    def span(word, eid, kind, name):
+        start = text.index(word)
+        return stage.Candidate(start, start + len(word), eid, kind, "PERSON", name)
+
+    cands = [span("بنجامان غريفو", "new:a", "pattern", "بنجامان غريفو"),
+             stage.Candidate(text.index("غريفو عن"), text.index("غريفو عن") + 5, "new:b", "model", "PERSON", "غريفو"),
+             span("ماكرون", "new:c", "model", "ماكرون")]
+
+    class Doc:
+        pass
+
+    doc = Doc()
+    doc.text = text
+    out = stage.new_name_parts(doc, cands, knowledge_base())
+    assert [c.entity for c in out] == ["new:a", "new:a", "new:c"]
+    assert out[1].name == "بنجامان غريفو"

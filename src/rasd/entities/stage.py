@@ -61,7 +61,7 @@ def link_entities(doc: Document) -> Document:
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
     cands += model_candidates(doc, cands, kb, hits)
-    entities = _assemble(doc, cands, kb)
+    entities = _assemble(doc, new_name_parts(doc, cands, kb), kb)
     keywords = doc.keywords
     if doc.keywords_raw and not keywords:
         keywords = tuple(segment_keywords(doc.keywords_raw, kb))
@@ -773,6 +773,41 @@ def _fold(name: str) -> str:
     k = key(name).replace(" ", "").replace("-", "")
     k = re.sub(r"[غجقك]", "ك", k)
     return k[:1] + re.sub(r"[اويه]", "", k[1:])
+
+
+def new_name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A person the KB does not know, named in full once (منصور أحمد المنصور، بنجامان غريفو) and
+    elsewhere by part of the name (المنصور، غريفو), is one person: a shorter new name whose words
+    are consecutive words of exactly one longer new person's name, one of them more than a title
+    or a name link, joins that person."""
+    full: dict[str, tuple[Candidate, list[str]]] = {}
+    for c in cands:
+        if c.entity.startswith("new:") and c.type == "PERSON" and c.entity not in full:
+            words = key(c.name or "").split()
+            if len(words) > 1:
+                full[c.entity] = (c, words)
+    if not full:
+        return cands
+    not_parts = _not_name_parts()
+    out = []
+    for c in cands:
+        if c.entity.startswith("new:") and c.entity not in full:
+            words = key(doc.text[c.start:c.end]).split()
+            if words:
+                # the first word may carry a proclitic (وغريفو، للمنصور)
+                firsts = [st for p, st in split_proclitics(words[0]) if not p or p in _CLITICS_BEFORE_MATCH]
+                targets = {eid for eid, (_c, name) in full.items() for first in firsts
+                           if len(words) < len(name) and _consecutive([first, *words[1:]], name)
+                           and any(len(w) >= 3 and w not in not_parts for w in [first, *words[1:]])}
+                if len(targets) == 1:
+                    target = full[next(iter(targets))][0]
+                    c = Candidate(c.start, c.end, target.entity, c.kind, target.type, target.name)
+        out.append(c)
+    return out
+
+
+def _consecutive(part: list[str], name: list[str]) -> bool:
+    return any(name[i:i + len(part)] == part for i in range(len(name) - len(part) + 1))
 
 
 def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[Entity, ...]:
