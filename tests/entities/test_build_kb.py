@@ -105,3 +105,21 @@ def test_an_admin_unit_in_both_lists_is_one_entity_that_links_alone(tmp_path):
     assert rows["saada-governorate"]["wikidata"] == "Q1" and rows["saada-governorate"]["link"] == LINK_ALONE
     # a spelling with its own admin word is its context, even from WOF
     assert rows["al-qa-iq-governorate"]["link"] == LINK_ALONE
+
+
+def test_a_frequent_word_the_news_writes_after_a_place_preposition_is_a_place_but_not_a_month(tmp_path):
+    # اسطنبول and مايو are both among the news' most frequent words (resources/common_words.tsv)
+    names = tmp_path / "names"
+    names.mkdir()
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "istanbul", "إسطنبول", "LOC"), ("awc2", "mayo", "مايو", "LOC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [])
+    ant = tmp_path / "ant"
+    ant.mkdir()
+    text = "وصل الوفد إلى اسطنبول وعقد اجتماعا في اسطنبول. " * 30 + "وفي مايو جرت الانتخابات في مايو. " * 30
+    with gzip.open(ant / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    out = tmp_path / "names_generated.tsv"
+    build(names, ant, out)
+    rows = _rows(out)
+    assert rows["istanbul"]["link"] == LINK_ALONE
+    assert "mayo" not in rows

@@ -22,7 +22,9 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from rasd import resources
 from rasd.arabic.normalise import key, normalise_str
@@ -96,7 +98,8 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
             if len(k.split()) == 1 and etype == "PERSON":
                 continue  # one word of a person links through a full mention (coreference), never alone
             if len(k.split()) == 1 and (len(k.removeprefix("ال")) < MIN_ALONE_LETTERS or _verb_like(k, counts, after_particle)
-                                        or _ordinary(k, nouns, frequent, counts) or _common(k, counts, after_place)):
+                                        or (_ordinary(k, nouns, frequent, counts) and not _place_name(k, etype, counts, after_place))
+                                        or _common(k, counts, after_place)):
                 continue  # two letters, a verb (تودي for تؤدي) or a name that is also an ordinary word (كان، العالم)
             if f not in keep:
                 keep.append(f)
@@ -146,7 +149,7 @@ def build(names_dir: Path, ant_dir: Path | None, out: Path) -> dict:
                 if admin:
                     add(src_id, _plain(_wof_english(english, key(admin[0]))), admin, "GPE", wd, country, "wof")
             elif placetype == "locality" and wd:
-                add(src_id, _plain(english), forms, "GPE", wd, country, "wof")
+                add(src_id, _plain(_wof_english(english)), forms, "GPE", wd, country, "wof")
 
     # How each entry may link: by its own name alone, or only with context.
     owners: dict[str, set[str]] = defaultdict(set)
@@ -230,6 +233,31 @@ def _ordinary(word: str, nouns: frozenset[str], frequent: frozenset[str], counts
     return with_al >= ARTICLE_MIN and with_al >= ARTICLE_SHARE * (with_al + counts.get(bare, 0))
 
 
+def _place_name(w: str, etype: str, counts: Counter, after_place: Counter) -> bool:
+    """A frequent word that is a place's name all the same: the news writes it without the article
+    and often right after a place preposition (في اسطنبول، في نيويورك), as it writes no ordinary
+    word but months (في مايو), which are not places."""
+    n = counts.get(w, 0)
+    if etype not in ("GPE", "LOC") or w.startswith("ال") or not n or w in _time_words():
+        return False
+    with_al = counts.get("ال" + w, 0)
+    return with_al < NAME_ARTICLE_SHARE * (n + with_al) and after_place.get(w, 0) >= FREQUENT_PLACE_SHARE * n
+
+
+# Share of a frequent word's uses right after a place preposition from which it is a place name.
+FREQUENT_PLACE_SHARE = 0.25
+
+
+@lru_cache(maxsize=1)
+def _time_words() -> frozenset[str]:
+    """Month and weekday names (resources/months.tsv, weekdays.tsv): written after في like places."""
+    out = set()
+    for name in ("months.tsv", "weekdays.tsv"):
+        for _n, names in resources.read_tsv(name, 2):
+            out |= {key(x.lstrip("~")) for x in names.split("|")}
+    return frozenset(out)
+
+
 def _common(w: str, counts: Counter, after_place: Counter) -> bool:
     """A word the news uses very often and rarely writes right after a place preposition (في دبي is
     common, في تزامن is not), or often writes with the article: an ordinary word."""
@@ -248,7 +276,7 @@ def _needs_context(k: str, etype: str, nouns, frequent, counts: Counter, after_p
         return True  # one word of a person: linked from a full mention (coreference) or a title
     w = words[0]
     bare = w[2:] if w.startswith("ال") else w
-    if len(bare) < MIN_ALONE_LETTERS or _ordinary(w, nouns, frequent, counts):
+    if len(bare) < MIN_ALONE_LETTERS or (_ordinary(w, nouns, frequent, counts) and not _place_name(w, etype, counts, after_place)):
         return True
     # A word the news uses often is a name only if it is often written right after a place
     # preposition without the article (في دبي), as names are and ordinary words are not (تزامن).
@@ -315,8 +343,9 @@ def _plain(english: str) -> str:
                                                 if unicodedata.category(c) != "Mn"))
 
 
-def _wof_english(english: str, admin_ar: str) -> str:
-    en = english.replace("`", "'")
+def _wof_english(english: str, admin_ar: str = "") -> str:
+    """A WOF English name as a title: its wk:page is a URL path (Douma%2C_Lebanon -> Douma, Lebanon)."""
+    en = unquote(english).replace("_", " ").replace("`", "'")
     if admin_ar.startswith("محافظه") and "governorate" not in en.casefold():
         return en + " Governorate"
     if admin_ar.startswith("مديريه") and "district" not in en.casefold():
