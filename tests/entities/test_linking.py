@@ -235,3 +235,11 @@ def test_a_king_emir_or_crown_prince_named_by_title_and_state_is_the_holder_on_t
     assert "Mohammed bin Salman" in names("والتقى ولي العهد السعودي الوفد.", published="2018-05-01")
     # before he was crown prince, the title names no one
     assert "Mohammed bin Salman" not in names("والتقى ولي العهد السعودي الوفد.", published="2016-05-01")
+
+
+def test_an_office_in_the_construct_state_before_a_state_name_is_the_holder():
+    # وزير خارجية قطر (no article: the construct state) as وزير الخارجية القطري
+    for text in ("وقال وزير خارجية العراق إن الحوار مستمر.", "وقال وزير الخارجية العراقي إن الحوار مستمر."):
+        found = names(text, published="2018-05-01")
+        assert "Ibrahim al-Jaafari" in found and "Mohamed Ali Alhakim" not in found
+    assert "Mohamed Ali Alhakim" in names("وقال وزير خارجية العراق إن الحوار مستمر.", published="2019-05-01")
