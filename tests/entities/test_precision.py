@@ -118,3 +118,9 @@ def test_an_unknown_person_named_in_full_and_then_by_surname_is_one_person():
     out = stage.new_name_parts(doc, cands, knowledge_base())
     assert [c.entity for c in out] == ["new:a", "new:a", "new:c"]
     assert out[1].name == "بنجامان غريفو"
+
+
+def test_a_common_given_name_of_an_arab_person_does_not_stand_for_him():
+    found = linked("قال محمد علي الحوثي إن الهجوم فشل. وقال محمد سالم إن الهدنة صامدة، وأكد الحوثي ذلك.")
+    mentions = found.get("Mohammed Ali al-Houthi", [])
+    assert "محمد" not in mentions and "الحوثي" in mentions

@@ -84,6 +84,7 @@ class KnowledgeBase:
     not_names: frozenset[str] = frozenset()
     ministries: dict[tuple[str, str], str] = field(default_factory=dict)  # (portfolio key, state) -> ministry
     short_forms: set[str] = field(default_factory=set)  # a ministry without وزارة (الخارجية الأمريكية)
+    armies: dict[str, str] = field(default_factory=dict)  # state -> its army (the entity of "الجيش <nisba>")
     automaton: ahocorasick.Automaton | None = None
 
     def add_form(self, surface: str, entity: str, kind: str, context: bool = False, generated: bool = False) -> None:
@@ -204,6 +205,7 @@ def knowledge_base() -> KnowledgeBase:
             for stem in filter(None, nisba.split("|")):
                 kb.add_form("العاصمة " + nisba_forms(stem)[3], _capital_id(cap_en), ALIAS)
     _add_ministries(kb, countries)
+    _add_armies(kb, countries)
     _add_state_bodies(kb, countries)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
@@ -253,6 +255,18 @@ def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
                                   and any(x.entity == eid for x in kb.forms.get(k, ())))
             for p in ar.split("|"):
                 kb.ministries[(key(p), cid)] = eid
+
+
+def _add_armies(kb: KnowledgeBase, countries: list) -> None:
+    """Each state's army: the organisation named "الجيش" and the state's nisba (الجيش المصري is
+    Egyptian Army), for the army named without its state (الجيش, قوات الجيش)."""
+    for cid, _wd, _name, _ar, _aliases, nisba, *_rest in countries:
+        for stem in filter(None, nisba.split("|")):
+            ids = {f.entity for f in kb.forms.get(key("الجيش " + nisba_forms(stem)[1]), ())
+                   if kb.entities[f.entity].type == "ORG"}
+            if len(ids) == 1:
+                kb.armies[cid] = next(iter(ids))
+                break
 
 
 def _add_state_bodies(kb: KnowledgeBase, countries: list) -> None:

@@ -26,7 +26,7 @@ from rasd.arabic.clitics import (
 from rasd.arabic.normalise import key
 from rasd.clean.text import dedupe_keywords
 from rasd.entities import titles
-from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
+from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, arab_states, knowledge_base
 from rasd.extract.dates import to_date
 from rasd.model import Document, Entity, Mention
 
@@ -57,6 +57,7 @@ def link_entities(doc: Document) -> Document:
         hits = kb_scan(text, kb)
     cands = regions_named(doc, text, gazetteer_candidates(doc, text, kb, hits), kb)
     cands += ministry_candidates(doc, text, cands, kb)
+    cands += army_candidates(doc, text, cands, kb)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
@@ -308,6 +309,35 @@ def ministry_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kn
     return out
 
 
+_BARE_ARMY = re.compile(rf"(?<!\w){clitic_group()}(?P<name>الجيش)(?!\w)(?!\s+ال)")
+
+
+def army_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """The army named without its state (الجيش، قوات الجيش; not الجيش الأمريكي or الجيش الحر, where
+    a definite word follows) is the one army the document names with its state, else the army of
+    the state the document is about (as a ministry named by its portfolio alone)."""
+    if "الجيش" not in text:
+        return []
+    armies = set(kb.armies.values())
+    named = {c.entity for c in cands if c.entity in armies}
+    if len(named) == 1:
+        army = next(iter(named))
+    elif named:
+        return []
+    else:
+        state = _document_state(cands, kb)
+        army = kb.armies.get(state) if state else None
+        if army is None:
+            return []
+    covered = sorted((c.start, c.end) for c in cands)
+    out = []
+    for m in _BARE_ARMY.finditer(text):
+        os_, oe = doc.norm.span_to_original(m.start("name"), m.end("name"))
+        if not any(os_ < e and s < oe for s, e in covered):
+            out.append(Candidate(os_, oe, army, "alias"))
+    return out
+
+
 def _document_state(cands: list[Candidate], kb: KnowledgeBase) -> str | None:
     counts: dict[str, int] = defaultdict(int)
     for c in cands:
@@ -399,8 +429,16 @@ def _name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tup
         if e is None or e.type != "PERSON" or c.kind in (SURNAME, "coref"):
             continue
         not_parts = _not_name_parts()
-        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
-            if len(word) >= 3 and word not in kb.not_names and word not in not_parts:
+        # In an Arab name only the family name (the last word) or a rare given name stands for the
+        # person: محمد، أحمد، علي are the given names of many (محمد for محمد علي الحوثي is anyone).
+        arab = (e.country or "") in arab_states()
+        nouns, ranks = _common_words()
+        for words in (key(e.name_ar).split(), key(doc.text[c.start:c.end]).split()):
+            for i, word in enumerate(words):
+                if len(word) < 3 or word in kb.not_names or word in not_parts:
+                    continue
+                if arab and i < len(words) - 1 and (word in ranks or word in nouns):
+                    continue
                 parts[word].add(c.entity)
     unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
     return unique, _deletion_index(w for w in unique if len(w) >= 4)
