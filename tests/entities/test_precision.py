@@ -124,3 +124,9 @@ def test_a_common_given_name_of_an_arab_person_does_not_stand_for_him():
     found = linked("قال محمد علي الحوثي إن الهجوم فشل. وقال محمد سالم إن الهدنة صامدة، وأكد الحوثي ذلك.")
     mentions = found.get("Mohammed Ali al-Houthi", [])
     assert "محمد" not in mentions and "الحوثي" in mentions
+
+
+def test_a_newspaper_named_after_a_city_is_the_newspaper():
+    found = linked("وذكرت صحيفة نيويورك تايمز أن المفاوضات في نيويورك تعثرت.")
+    assert found["The New York Times"] == ["صحيفة نيويورك تايمز"]
+    assert found["New York City"] == ["نيويورك"]
