@@ -123,3 +123,20 @@ def test_a_frequent_word_the_news_writes_after_a_place_preposition_is_a_place_bu
     rows = _rows(out)
     assert rows["istanbul"]["link"] == LINK_ALONE
     assert "mayo" not in rows
+
+
+def test_a_name_the_news_never_writes_is_kept_only_for_tagged_spans(tmp_path):
+    names = tmp_path / "names"
+    names.mkdir()
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "adelaide", "أديلايد", "LOC"), ("awc2", "irbid", "إربد", "LOC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [])
+    ant = tmp_path / "ant"
+    ant.mkdir()
+    with gzip.open(ant / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": "زار الوفد إربد. " * 5}, ensure_ascii=False) + "\n")
+    out = tmp_path / "names_generated.tsv"
+    report = build(names, ant, out)
+    assert "adelaide" not in _rows(out) and "irbid" in _rows(out)
+    tagged = [line.split("\t") for line in (tmp_path / "names_tagged.tsv").read_text(encoding="utf-8").splitlines()
+              if not line.startswith("#")]
+    assert tagged == [["اديلايد", "adelaide", "GPE", "Adelaide", ""]] and report["tagged forms"] == 1

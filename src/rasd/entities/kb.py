@@ -323,6 +323,28 @@ def load_generated(kb: KnowledgeBase, path) -> None:
             kb.add_form(bare, next(iter(ids)), NAME, generated=True)
 
 
+TAGGED_FILE = "kb/names_tagged.tsv"
+
+
+@lru_cache(maxsize=1)
+def tagged_names() -> dict[str, str]:
+    """Spellings too rare in the news to link from the text (names_tagged.tsv, ``rasd train kb``) ->
+    entity id, for the spans the NER model tags. Read only when the model runs; the entities they
+    name join the knowledge base then (their spellings never enter its automaton)."""
+    kb = knowledge_base()
+    path = resources.path(TAGGED_FILE)
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    for form, eid, etype, name, country in resources.read_tsv(path, 5):
+        if form in kb.forms:
+            continue
+        if eid not in kb.entities:
+            kb.entities[eid] = KBEntity(eid, etype, name, form, None, country or None)
+        out[form] = eid
+    return out
+
+
 def admin_words() -> frozenset[str]:
     """The words of administrative regions (محافظة، منطقة ...; resources/name_context.tsv "admin")."""
     return context_words("admin")

@@ -26,7 +26,7 @@ from rasd.arabic.clitics import (
 from rasd.arabic.normalise import key
 from rasd.clean.text import dedupe_keywords
 from rasd.entities import titles
-from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, arab_states, knowledge_base
+from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, arab_states, knowledge_base, tagged_names
 from rasd.extract.dates import to_date
 from rasd.model import Document, Entity, Mention
 
@@ -630,7 +630,7 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
             start = _strip_clitic(doc.text, start, end, model)
         surface = doc.text[start:end]
         k = key(surface)
-        eid = _known_identity(k, kb)
+        eid = _known_identity(k, kb, _MODEL_TYPES.get(kind))
         if eid is None and " " not in k and len(k) >= 4:
             # The model tags as a name a word one letter off a part of a person named in full in the
             # document: the tag is the context a short typo needs (يونج for جونج in كيم جونج أون).
@@ -648,10 +648,11 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
     return out
 
 
-def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
+def _known_identity(k: str, kb: KnowledgeBase, etype: str | None = None) -> str | None:
     """The KB identity of a name the model found: its spelling (or its spelling without a proclitic)
-    is a KB form, else its spelling-independent skeleton is the skeleton of one curated person's
-    form only (the same folding that gives new names their ids: ترمب ~ ترامب). Other names, folded,
+    is a KB form, or a name of the open lists too rare in news to link alone (names_tagged.tsv) of
+    the tagged type, else its spelling-independent skeleton is the skeleton of one person's form
+    only (the same folding that gives new names their ids: ترمب ~ ترامب). Other names, folded,
     collide with ordinary words (الجزيرة ~ الجزائر), so they count only as spelled."""
     for _prefix, stem in split_proclitics(k):
         forms = kb.forms.get(stem)
@@ -661,9 +662,21 @@ def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
         nisba = {f.entity for f in kb.forms.get(stem[:-1], ()) if f.kind == NISBA} if stem.endswith("يا") else set()
         if len(nisba) == 1:
             return next(iter(nisba))
+    rare = tagged_names()
+    for prefix, stem in split_proclitics(k):
+        eid = rare.get(stem) if prefix in ("", "و") else None  # a rare name's ك or ب may be its own letter
+        if eid is not None and _same_type(kb.entities[eid].type, etype):
+            return eid
+    if etype not in (None, "PERSON"):
+        return None  # the folded spellings are people's
     folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
     ids = {e for f in folded for e in _skeleton_index(kb).get(f, ())}
     return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _same_type(kb_type: str, tagged: str | None) -> bool:
+    places = ("GPE", "LOC", "FACILITY")
+    return tagged is None or kb_type == tagged or (kb_type in places and tagged in places)
 
 
 _SKELETONS: dict[int, dict[str, frozenset[str]]] = {}
@@ -678,8 +691,14 @@ def _skeleton_index(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
         for k, forms in kb.forms.items():
             folded = _fold(k)
             if len(folded) >= SKELETON_MIN:
-                index[folded].update(f.entity for f in forms if not f.lil and not f.generated
+                # curated people, and generated ones by a full name (a generated one-word name
+                # folds onto too many words)
+                index[folded].update(f.entity for f in forms if not f.lil and (not f.generated or " " in k)
                                      and kb.entities[f.entity].type == "PERSON")
+        for k, eid in tagged_names().items():
+            folded = _fold(k)
+            if " " in k and len(folded) >= SKELETON_MIN and kb.entities[eid].type == "PERSON":
+                index[folded].add(eid)
         _SKELETONS.clear()
         _SKELETONS[id(kb)] = {f: frozenset(ids) for f, ids in index.items()}
     return _SKELETONS[id(kb)]
