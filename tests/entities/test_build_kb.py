@@ -140,3 +140,20 @@ def test_a_name_the_news_never_writes_is_kept_only_for_tagged_spans(tmp_path):
     tagged = [line.split("\t") for line in (tmp_path / "names_tagged.tsv").read_text(encoding="utf-8").splitlines()
               if not line.startswith("#")]
     assert tagged == [["اديلايد", "adelaide", "GPE", "Adelaide", ""]] and report["tagged forms"] == 1
+
+
+def test_a_one_word_place_the_news_never_writes_after_fi_links_only_with_context(tmp_path):
+    # ويلسون is a surname in news (قال ويلسون), never "في ويلسون"; جنيف is written after في
+    names = tmp_path / "names"
+    names.mkdir()
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "wilson", "ويلسون", "LOC"), ("awc2", "geneva", "جنيف", "LOC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [])
+    ant = tmp_path / "ant"
+    ant.mkdir()
+    text = "وقال ويلسون إن الاجتماع انتهى. " * 25 + "وعقد الاجتماع في جنيف. " * 25
+    with gzip.open(ant / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    out = tmp_path / "names_generated.tsv"
+    build(names, ant, out)
+    rows = _rows(out)
+    assert rows["wilson"]["link"] == CONTEXT and rows["geneva"]["link"] == LINK_ALONE

@@ -322,7 +322,16 @@ def _needs_context(k: str, etype: str, nouns, frequent, counts: Counter, after_p
     with_al = counts.get("ال" + w, 0)
     if not w.startswith("ال") and with_al >= 5 and with_al >= NAME_ARTICLE_SHARE * (n + with_al):
         return True  # names almost never take the article (دبي); ordinary words do (التزامن)
-    return n >= FREQUENT_WORD and (w.startswith("ال") or after_place.get(w, 0) < PLACE_SHARE * n)
+    if n >= FREQUENT_WORD and (w.startswith("ال") or after_place.get(w, 0) < PLACE_SHARE * n):
+        return True
+    # A word the news writes often enough to tell and (almost) never right after في is no place the
+    # news names: a surname (فرانكلين، ويلسون، بوتي), a verb (انتجت), a noun (البندقية).
+    return etype in ("GPE", "LOC") and n >= PLACE_EVIDENCE and after_place.get(w, 0) < NEVER_PLACE_SHARE * n
+
+
+# Uses from which a one-word place name's share after في says something, and the share below which
+# the news does not write it as a place.
+PLACE_EVIDENCE, NEVER_PLACE_SHARE = 20, 0.03
 
 
 def _ant_counts(ant_dir: Path | None) -> tuple[Counter, Counter, Counter]:
