@@ -198,6 +198,12 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
     admin = titles.words("admin")
     weakness = [[text[s:e].split(" ", 1)[0] not in admin and (f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
                                not in (None, *states))) for f in forms] for s, e, forms in found]
+    # A generated one-word place right beside a word that is no word of the news and no known name
+    # is part of a person's name (تانيشا ملبورن، كارلوس هولمز، ادغار معلوف): it needs context too.
+    for (s, e, forms), weak in zip(found, weakness, strict=True):
+        if " " not in text[s:e] and any(f.generated and kb.entities[f.entity].type in ("GPE", "LOC") for f in forms) \
+                and _beside_unknown_word(text, s, e, kb):
+            weak[:] = [w or (f.generated and kb.entities[f.entity].type in ("GPE", "LOC")) for f, w in zip(forms, weak, strict=True)]
     named = {f.entity for (_s, _e, forms), weak in zip(found, weakness, strict=True)
              for f, w in zip(forms, weak, strict=True) if not w}
     out = []
@@ -211,6 +217,29 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
         if keep:
             out.append((start, end, keep))
     return out
+
+
+_SUFFIXES = ("ه", "ها", "هم", "هن", "هما", "كم", "نا")
+_PREV_WORD = re.compile(r"(?:^|\s)(\w+) $")
+_NEXT_WORD = re.compile(r" (\w+)(?:\s|$|[^\w])")
+
+
+def _beside_unknown_word(text: str, start: int, end: int, kb: KnowledgeBase) -> bool:
+    """The word right before or after (a space between, no punctuation) is neither a word the news
+    uses (resources/common_words.tsv), nor a function word, nor a knowledge-base name, with or
+    without its proclitic: the unknown other part of a name."""
+    nouns, ranks = _common_words()
+    stop = titles.words("stop")
+    for m in (_PREV_WORD.search(text, max(0, start - 30), start), _NEXT_WORD.match(text, end)):
+        if not m:
+            continue
+        w = key(m.group(1))
+        if len(w) < 3 or w.startswith("ال") or not w.isalpha() or w.isascii() or w.endswith(_SUFFIXES):
+            continue  # (a word with a pronoun or ة, مقرها، رأسه، وحجبهن: a noun or verb, not a name)
+        if not any(st in nouns or st in ranks or st in stop or st in kb.forms or st in kb.not_names
+                   for _p, st in split_proclitics(w)):
+            return True
+    return False
 
 
 def _cue_before(before: str, etype: str) -> bool:
