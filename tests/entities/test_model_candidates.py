@@ -93,8 +93,7 @@ def test_a_tagged_name_too_rare_to_link_alone_takes_its_identity_from_the_open_l
     from rasd.entities.kb import KBEntity, knowledge_base
 
     kb = knowledge_base()
-    monkeypatch.setitem(kb.entities, "rare-town", KBEntity("rare-town", "GPE", "Rare Town", "نوميا", None))
-    monkeypatch.setattr(stage, "tagged_names", lambda: {"نوميا": "rare-town"})
+    monkeypatch.setattr(stage, "tagged_names", lambda: {"نوميا": KBEntity("rare-town", "GPE", "Rare Town", "نوميا", None)})
     assert stage._known_identity("نوميا", kb, "LOC") == "rare-town"
     assert stage._known_identity("ونوميا", kb, "LOC") == "rare-town"
     assert stage._known_identity("كنوميا", kb, "LOC") is None  # a rare name's ك may be its own letter

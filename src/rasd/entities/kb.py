@@ -327,21 +327,18 @@ TAGGED_FILE = "kb/names_tagged.tsv"
 
 
 @lru_cache(maxsize=1)
-def tagged_names() -> dict[str, str]:
+def tagged_names() -> dict[str, KBEntity]:
     """Spellings too rare in the news to link from the text (names_tagged.tsv, ``rasd train kb``) ->
-    entity id, for the spans the NER model tags. Read only when the model runs; the entities they
-    name join the knowledge base then (their spellings never enter its automaton)."""
+    the entity they name (a KB entity, or one of the lists'), for the spans the NER model tags. Read
+    only when the model runs; neither their spellings nor their entities enter the knowledge base."""
     kb = knowledge_base()
     path = resources.path(TAGGED_FILE)
-    out: dict[str, str] = {}
+    out: dict[str, KBEntity] = {}
     if not path.exists():
         return out
     for form, eid, etype, name, country in resources.read_tsv(path, 5):
-        if form in kb.forms:
-            continue
-        if eid not in kb.entities:
-            kb.entities[eid] = KBEntity(eid, etype, name, form, None, country or None)
-        out[form] = eid
+        if form not in kb.forms:
+            out[form] = kb.entities.get(eid) or KBEntity(eid, etype, name, form, None, country or None)
     return out
 
 

@@ -693,9 +693,9 @@ def _known_identity(k: str, kb: KnowledgeBase, etype: str | None = None) -> str 
             return next(iter(nisba))
     rare = tagged_names()
     for prefix, stem in split_proclitics(k):
-        eid = rare.get(stem) if prefix in ("", "و") else None  # a rare name's ك or ب may be its own letter
-        if eid is not None and _same_type(kb.entities[eid].type, etype):
-            return eid
+        e = rare.get(stem) if prefix in ("", "و") else None  # a rare name's ك or ب may be its own letter
+        if e is not None and _same_type(e.type, etype):
+            return e.id
     if etype not in (None, "PERSON"):
         return None  # the folded spellings are people's
     folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
@@ -724,10 +724,10 @@ def _skeleton_index(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
                 # folds onto too many words)
                 index[folded].update(f.entity for f in forms if not f.lil and (not f.generated or " " in k)
                                      and kb.entities[f.entity].type == "PERSON")
-        for k, eid in tagged_names().items():
+        for k, e in tagged_names().items():
             folded = _fold(k)
-            if " " in k and len(folded) >= SKELETON_MIN and kb.entities[eid].type == "PERSON":
-                index[folded].add(eid)
+            if " " in k and len(folded) >= SKELETON_MIN and e.type == "PERSON":
+                index[folded].add(e.id)
         _SKELETONS.clear()
         _SKELETONS[id(kb)] = {f: frozenset(ids) for f, ids in index.items()}
     return _SKELETONS[id(kb)]
@@ -896,6 +896,15 @@ def _consecutive(part: list[str], name: list[str]) -> bool:
     return any(name[i:i + len(part)] == part for i in range(len(name) - len(part) + 1))
 
 
+def _tagged_entity(eid: str):
+    """An entity of the open lists a model span took its identity from (names_tagged.tsv)."""
+    by_id = _TAGGED_BY_ID or _TAGGED_BY_ID.update({e.id: e for e in tagged_names().values()}) or _TAGGED_BY_ID
+    return by_id.get(eid)
+
+
+_TAGGED_BY_ID: dict = {}
+
+
 def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[Entity, ...]:
     by_entity: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
@@ -904,7 +913,7 @@ def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple
     for eid, cs in by_entity.items():
         cs.sort(key=lambda c: c.start)
         mentions = tuple(Mention(c.start, c.end, doc.text[c.start:c.end]) for c in cs)
-        e = kb.entities.get(eid)
+        e = kb.entities.get(eid) or (_tagged_entity(eid) if cs[0].kind == "model" else None)
         if e is not None:
             entities.append(Entity(eid, e.name, e.name_ar, e.type, e.wikidata, mentions))
         else:
