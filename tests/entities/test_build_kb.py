@@ -105,3 +105,55 @@ def test_an_admin_unit_in_both_lists_is_one_entity_that_links_alone(tmp_path):
     assert rows["saada-governorate"]["wikidata"] == "Q1" and rows["saada-governorate"]["link"] == LINK_ALONE
     # a spelling with its own admin word is its context, even from WOF
     assert rows["al-qa-iq-governorate"]["link"] == LINK_ALONE
+
+
+def test_a_frequent_word_the_news_writes_after_a_place_preposition_is_a_place_but_not_a_month(tmp_path):
+    # اسطنبول and مايو are both among the news' most frequent words (resources/common_words.tsv)
+    names = tmp_path / "names"
+    names.mkdir()
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "istanbul", "إسطنبول", "LOC"), ("awc2", "mayo", "مايو", "LOC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [])
+    ant = tmp_path / "ant"
+    ant.mkdir()
+    text = "وصل الوفد إلى اسطنبول وعقد اجتماعا في اسطنبول. " * 30 + "وفي مايو جرت الانتخابات في مايو. " * 30
+    with gzip.open(ant / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    out = tmp_path / "names_generated.tsv"
+    build(names, ant, out)
+    rows = _rows(out)
+    assert rows["istanbul"]["link"] == LINK_ALONE
+    assert "mayo" not in rows
+
+
+def test_a_name_the_news_never_writes_is_kept_only_for_tagged_spans(tmp_path):
+    names = tmp_path / "names"
+    names.mkdir()
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "adelaide", "أديلايد", "LOC"), ("awc2", "irbid", "إربد", "LOC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [])
+    ant = tmp_path / "ant"
+    ant.mkdir()
+    with gzip.open(ant / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": "زار الوفد إربد. " * 5}, ensure_ascii=False) + "\n")
+    out = tmp_path / "names_generated.tsv"
+    report = build(names, ant, out)
+    assert "adelaide" not in _rows(out) and "irbid" in _rows(out)
+    tagged = [line.split("\t") for line in (tmp_path / "names_tagged.tsv").read_text(encoding="utf-8").splitlines()
+              if not line.startswith("#")]
+    assert tagged == [["اديلايد", "adelaide", "GPE", "Adelaide", ""]] and report["tagged forms"] == 1
+
+
+def test_a_one_word_place_the_news_never_writes_after_fi_links_only_with_context(tmp_path):
+    # ويلسون is a surname in news (قال ويلسون), never "في ويلسون"; جنيف is written after في
+    names = tmp_path / "names"
+    names.mkdir()
+    _gz(names / "arwikicats_names.tsv.gz", [("awc1", "wilson", "ويلسون", "LOC"), ("awc2", "geneva", "جنيف", "LOC")])
+    _gz(names / "wof_middle_east_places.tsv.gz", [])
+    ant = tmp_path / "ant"
+    ant.mkdir()
+    text = "وقال ويلسون إن الاجتماع انتهى. " * 25 + "وعقد الاجتماع في جنيف. " * 25
+    with gzip.open(ant / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    out = tmp_path / "names_generated.tsv"
+    build(names, ant, out)
+    rows = _rows(out)
+    assert rows["wilson"]["link"] == CONTEXT and rows["geneva"]["link"] == LINK_ALONE

@@ -235,3 +235,21 @@ def test_a_king_emir_or_crown_prince_named_by_title_and_state_is_the_holder_on_t
     assert "Mohammed bin Salman" in names("والتقى ولي العهد السعودي الوفد.", published="2018-05-01")
     # before he was crown prince, the title names no one
     assert "Mohammed bin Salman" not in names("والتقى ولي العهد السعودي الوفد.", published="2016-05-01")
+
+
+def test_an_office_in_the_construct_state_before_a_state_name_is_the_holder():
+    # وزير خارجية قطر (no article: the construct state) as وزير الخارجية القطري
+    for text in ("وقال وزير خارجية العراق إن الحوار مستمر.", "وقال وزير الخارجية العراقي إن الحوار مستمر."):
+        found = names(text, published="2018-05-01")
+        assert "Ibrahim al-Jaafari" in found and "Mohamed Ali Alhakim" not in found
+    assert "Mohamed Ali Alhakim" in names("وقال وزير خارجية العراق إن الحوار مستمر.", published="2019-05-01")
+
+
+def test_the_army_named_without_its_state_is_the_army_of_the_state_the_document_is_about():
+    found = names("أعلنت السلطات المصرية أن قوات الجيش والشرطة انتشرت في القاهرة. وقالت مصر إن الجيش مستعد.")
+    assert found["Egyptian Army"] == ["الجيش", "الجيش"]
+    # the one army the document names with its state
+    found = names("قال الجيش الإسرائيلي إن الجيش رد على إطلاق النار من غزة. وقالت مصر ومصر إنها تتابع.")
+    assert found["Israel Defense Forces"] == ["الجيش الإسرائيلي", "الجيش"] and "Egyptian Army" not in found
+    # an army qualified by a definite word is another army (الجيش الوطني), not the state's
+    assert "Egyptian Army" not in names("وقالت مصر إن مصر تتابع. وقال مصدر في الجيش الوطني إن المعارك مستمرة.")

@@ -87,3 +87,23 @@ def test_a_tagged_nisba_adverb_is_its_state():
     assert stage._known_identity(key("إيرانيا"), kb) == "iran"
     assert stage._known_identity(key("فلسطينيا"), kb) == "palestine"
     assert stage._known_identity(key("زيارتها"), kb) is None
+
+
+def test_a_tagged_name_too_rare_to_link_alone_takes_its_identity_from_the_open_lists(monkeypatch):
+    from rasd.entities.kb import KBEntity, knowledge_base
+
+    kb = knowledge_base()
+    monkeypatch.setattr(stage, "tagged_names", lambda: {"نوميا": KBEntity("rare-town", "GPE", "Rare Town", "نوميا", None)})
+    assert stage._known_identity("نوميا", kb, "LOC") == "rare-town"
+    assert stage._known_identity("ونوميا", kb, "LOC") == "rare-town"
+    assert stage._known_identity("كنوميا", kb, "LOC") is None  # a rare name's ك may be its own letter
+    assert stage._known_identity("نوميا", kb, "PERSON") is None  # the tag's type must fit
+
+
+def test_a_folded_spelling_is_a_person_only_when_the_model_tags_a_person(monkeypatch):
+    from rasd.entities.kb import knowledge_base
+
+    kb = knowledge_base()
+    monkeypatch.setattr(stage, "tagged_names", lambda: {})
+    assert stage._known_identity("دونالد ترومب", kb, "PERSON") == "donald-trump"
+    assert stage._known_identity("دونالد ترومب", kb, "LOC") is None

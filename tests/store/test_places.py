@@ -44,3 +44,16 @@ def test_a_continent_is_not_placed_at_a_small_town_of_its_name():
     for eid in ("africa", "asia"):
         place = places.locate(eid)
         assert place is None or place.precision != "city", (eid, place)
+
+
+def test_a_place_of_no_known_state_is_not_placed_at_a_namesake_elsewhere():
+    # GeoNames lists "Venice" among Dayton's alternate names and "Porto" among Bordeaux's: a
+    # generated KB place without a state takes the point of the city of that name itself
+    from rasd.entities.kb import knowledge_base
+
+    kb = knowledge_base()
+    for eid, country in (("venice", "IT"), ("porto", "PT")):
+        if eid not in kb.entities:
+            pytest.skip(f"the generated KB has no {eid}")
+        place = places.locate(eid)
+        assert place is None or place.country == country, (eid, place)

@@ -84,6 +84,7 @@ class KnowledgeBase:
     not_names: frozenset[str] = frozenset()
     ministries: dict[tuple[str, str], str] = field(default_factory=dict)  # (portfolio key, state) -> ministry
     short_forms: set[str] = field(default_factory=set)  # a ministry without وزارة (الخارجية الأمريكية)
+    armies: dict[str, str] = field(default_factory=dict)  # state -> its army (the entity of "الجيش <nisba>")
     automaton: ahocorasick.Automaton | None = None
 
     def add_form(self, surface: str, entity: str, kind: str, context: bool = False, generated: bool = False) -> None:
@@ -143,7 +144,15 @@ def _variants(base: str, entity: KBEntity, nisba: bool = False) -> set[str]:
     words = base.split(" ")
     if 1 < len(words) <= 3 and entity.type in ("GPE", "LOC", "FACILITY") and not base.startswith("ال"):
         out |= {v.replace(" ", "") for v in list(out)}
-    return out
+    # A variant that is a word of the news (المقر "the headquarters" for المجر, Hungary) is that word.
+    common = common_words()
+    return {v for v in out if v == base or (v not in common and v.removeprefix("ال") not in common)}
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The news' common nouns and most frequent words (resources/common_words.tsv, normalised)."""
+    return frozenset(w for w, _kind, _rank in resources.read_tsv("common_words.tsv", 3))
 
 
 @lru_cache(maxsize=1)
@@ -196,6 +205,7 @@ def knowledge_base() -> KnowledgeBase:
             for stem in filter(None, nisba.split("|")):
                 kb.add_form("العاصمة " + nisba_forms(stem)[3], _capital_id(cap_en), ALIAS)
     _add_ministries(kb, countries)
+    _add_armies(kb, countries)
     _add_state_bodies(kb, countries)
     for country, role, holder, start, end in resources.read_tsv(resources.path("kb/offices.tsv"), 5):
         kb.offices.append(Office(country, role, holder, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None))
@@ -245,6 +255,18 @@ def _add_ministries(kb: KnowledgeBase, countries: list) -> None:
                                   and any(x.entity == eid for x in kb.forms.get(k, ())))
             for p in ar.split("|"):
                 kb.ministries[(key(p), cid)] = eid
+
+
+def _add_armies(kb: KnowledgeBase, countries: list) -> None:
+    """Each state's army: the organisation named "الجيش" and the state's nisba (الجيش المصري is
+    Egyptian Army), for the army named without its state (الجيش, قوات الجيش)."""
+    for cid, _wd, _name, _ar, _aliases, nisba, *_rest in countries:
+        for stem in filter(None, nisba.split("|")):
+            ids = {f.entity for f in kb.forms.get(key("الجيش " + nisba_forms(stem)[1]), ())
+                   if kb.entities[f.entity].type == "ORG"}
+            if len(ids) == 1:
+                kb.armies[cid] = next(iter(ids))
+                break
 
 
 def _add_state_bodies(kb: KnowledgeBase, countries: list) -> None:
@@ -299,6 +321,25 @@ def load_generated(kb: KnowledgeBase, path) -> None:
     for bare, ids in bare_regions.items():
         if len(ids) == 1 and any(w in kb.forms for w in bare.split()):
             kb.add_form(bare, next(iter(ids)), NAME, generated=True)
+
+
+TAGGED_FILE = "kb/names_tagged.tsv"
+
+
+@lru_cache(maxsize=1)
+def tagged_names() -> dict[str, KBEntity]:
+    """Spellings too rare in the news to link from the text (names_tagged.tsv, ``rasd train kb``) ->
+    the entity they name (a KB entity, or one of the lists'), for the spans the NER model tags. Read
+    only when the model runs; neither their spellings nor their entities enter the knowledge base."""
+    kb = knowledge_base()
+    path = resources.path(TAGGED_FILE)
+    out: dict[str, KBEntity] = {}
+    if not path.exists():
+        return out
+    for form, eid, etype, name, country in resources.read_tsv(path, 5):
+        if form not in kb.forms:
+            out[form] = kb.entities.get(eid) or KBEntity(eid, etype, name, form, None, country or None)
+    return out
 
 
 def admin_words() -> frozenset[str]:

