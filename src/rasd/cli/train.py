@@ -114,6 +114,7 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
 @click.option("--head-lr", type=float, help="With --encoder: the output layer's peak learning rate (default 2e-3).")
 @click.option("--tune-embeddings", is_flag=True,
               help="With --encoder: train the embedding rows of the sub-words in use (default: frozen).")
+@click.option("--embedding-lr", type=float, help="With --tune-embeddings: their peak learning rate (default: --lr).")
 @click.option("--pack", type=int,
               help="With --encoder: join consecutive sentences into pieces of up to this many sub-words "
                    "(sentence context; default 0: one sentence a piece).")
@@ -122,19 +123,20 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
               hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
               teacher: str | None, silver: int, pretrain_epochs: int, teacher_fuse: float, encoder: bool,
               freeze_layers: int | None, init: str | None, lr: float | None, head_lr: float | None,
-              tune_embeddings: bool, pack: int | None, label_smoothing: float | None) -> None:
+              tune_embeddings: bool, embedding_lr: float | None, pack: int | None,
+              label_smoothing: float | None) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
     if encoder:
         overrides = {k: v for k, v in (("epochs", epochs), ("seed", seed), ("freeze_layers", freeze_layers),
-                                       ("init", init), ("lr", lr), ("head_lr", head_lr), ("pack", pack),
+                                       ("init", init), ("lr", lr), ("head_lr", head_lr), ("pack", pack), ("embedding_lr", embedding_lr),
                                        ("label_smoothing", label_smoothing)) if v is not None}
         if tune_embeddings:
             overrides["tune_embeddings"] = True
         _train_encoder(data, out, work, overrides, bool(extra or hidden or teacher or anergazet or teacher_fuse))
         return
-    if init or lr or head_lr or tune_embeddings or pack or label_smoothing:
+    if init or lr or head_lr or tune_embeddings or embedding_lr or pack or label_smoothing:
         fail("--init, --lr, --head-lr, --tune-embeddings, --pack and --label-smoothing go with --encoder")
 
     try:

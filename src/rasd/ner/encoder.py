@@ -52,6 +52,7 @@ class EncoderSettings:
     # that weight decay pulls it back to the pretrained value; rows first seen at tagging time keep
     # theirs) and the embedding layer norm trains too; off: embeddings frozen as before
     tune_embeddings: bool = False
+    embedding_lr: float = 0.0  # the tuned rows' and the embedding norm's peak rate; 0: ``lr``
     label_smoothing: float = 0.0
     # > 0: consecutive sentences (of one document) are joined into pieces of up to this many
     # sub-words, so that each sentence is read with its neighbours as context (and every sub-word
@@ -177,8 +178,9 @@ def build_network(torch, e5: E5File, st: EncoderSettings, n_tags: int):
                     x = self.embed(rows)
             for i, layer in enumerate(self.layers):
                 if i < st.freeze_layers:
-                    with torch.no_grad():
-                        layer.eval()
+                    layer.eval()
+                    # tuned embeddings below need the gradient through the frozen layers
+                    with torch.set_grad_enabled(torch.is_grad_enabled() and self.tuned is not None):
                         x = layer(x, mask, 0.0)
                 else:
                     x = layer(x, mask, st.dropout)
@@ -389,8 +391,12 @@ def train_encoder(train: list[Sentence], dev: list[Sentence], st: EncoderSetting
     batches = [[order[k] for k in b] for b in _batches([len(data[k][0]) + 2 for k in order], st.batch_tokens)]
     total_steps = st.epochs * len(batches)
     body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head")]
-    opt = torch.optim.AdamW([{"params": body, "lr": st.lr}, {"params": net.head.parameters(), "lr": st.head_lr}],
-                            weight_decay=st.weight_decay)
+    emb = [p for n, p in net.named_parameters() if p.requires_grad and (n == "tuned" or n.startswith("eln."))]
+    layers = [p for p in body if all(p is not q for q in emb)]
+    groups = [{"params": layers, "lr": st.lr}, {"params": net.head.parameters(), "lr": st.head_lr}]
+    if emb:
+        groups.append({"params": emb, "lr": st.embedding_lr or st.lr})
+    opt = torch.optim.AdamW(groups, weight_decay=st.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, total_steps, st.warmup))
     n_sub = sum(len(ids) for ids, _ in data)
     bf16 = bf16_ok(torch, st)
