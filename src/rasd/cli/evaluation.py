@@ -136,7 +136,10 @@ def eval_events(gsr: tuple[str, ...], model_path: str | None, misses: bool, as_j
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
               help="Default: the model shipped in the package.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_ner(data: str, model_path: str | None, as_json: bool) -> None:
+@click.option("--fuse", type=float, default=0.0, show_default=True,
+              help="With an encoder --model (.pt): read it together with the shipped fast model, this being "
+                   "the fast model's share of the per-word scores (rasd.ner.fusion).")
+def eval_ner(data: str, model_path: str | None, as_json: bool, fuse: float) -> None:
     """Precision, recall and F1 per type and micro-averaged (exact spans) on the ANERcorp test split,
     and on AQMAR when the model was not trained on it."""
     from rasd.ner.model import ModelError
@@ -144,8 +147,10 @@ def eval_ner(data: str, model_path: str | None, as_json: bool) -> None:
 
     if not (Path(data) / "ner" / "anercorp").is_dir():
         fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
+    if fuse and (not model_path or not model_path.endswith(".pt") or not 0 < fuse < 1):
+        fail("--fuse takes an encoder --model (.pt) and a share between 0 and 1")
     try:
-        result = run_eval(Path(data), Path(model_path) if model_path else None)
+        result = run_eval(Path(data), Path(model_path) if model_path else None, fuse)
     except ModelError as exc:
         fail(str(exc))
     if as_json:

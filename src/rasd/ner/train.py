@@ -50,6 +50,9 @@ class Settings:
     silver_articles: int = 0
     pretrain_epochs: int = 4
     teacher: str = ""
+    # an encoder teacher read together with the shipped fast model (rasd.ner.fusion): the fast
+    # model's share of the fused per-word scores; 0: the encoder alone
+    teacher_fuse: float = 0.0
 
 
 def build_vocab(vectors, train: list[Sentence], size: int) -> tuple[Vocab, np.ndarray]:
