@@ -639,6 +639,9 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     if issued:
         n_start = issued.end()  # "حصيلة جديدة أعلنتها وزارة الصحة": the ministry
         bounded = False  # "طبقا للأرقام التي أعلنها الحزب أيدها 52 بالمئة": what is said may follow the issuer
+        words = list(_WORD_RUN.finditer(doc.norm.text, n_start, n_end))
+        if len(words) > NAME_WINDOW_WORDS:
+            n_end = words[NAME_WINDOW_WORDS - 1].end()  # the issuer is named in the first words
     span = _trimmed(doc, n_start, n_end)
     if span is None:
         return None
