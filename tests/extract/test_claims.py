@@ -377,7 +377,7 @@ def test_a_report_by_no_one_named_has_no_source_and_is_reported():
     ("sentence", "source_words"),
     [
         # a quoted name after a speaker noun belongs to the speaker
-        ("وذكرت مصادر \"قناة الغد\" أن 9 مسلحين قتلوا.", "مصادر \"قناة الغد"),
+        ("وذكرت مصادر \"قناة الغد\" أن 9 مسلحين قتلوا.", "مصادر \"قناة الغد\""),
         ("وأعلنت شركة \"Delta Arms\" الألمانية أن 30 دبابة بيعت.", "شركة \"Delta Arms\" الألمانية"),
         # a speech verb joined to the sentence's first verb has that verb's subject
         ("واستنكر وزير الصحة الليبي القصف، وقال إن 8 مدنيين قتلوا.", "وزير الصحة الليبي"),
@@ -444,3 +444,53 @@ def test_a_quotation_left_open_ends_with_its_paragraph():
     doc, _ = claims(text)
     [c] = [c for c in doc.claims if c.value == 75e9]
     assert c.source is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        # the place a speaker published is no part of the speaker
+        ("وقالت الهيئة على موقعها الإلكتروني، إن 9 مصانع أغلقت.", "الهيئة"),
+        # a pollster, not the paper it polled for
+        ("ووفقا لمسح أجرته شركة \"نوفا\" لصالح صحيفة محلية، يؤيد 61 في المئة القرار.", "شركة \"نوفا\""),
+        # a quoted name after a speaker noun may hold a figure
+        ("وأفادت شبكة \"الرقة 24\" المحلية أن 14 مدنيا قتلوا.", "شبكة \"الرقة 24\" المحلية"),
+        # plural documents; a reasoning verb; a longer unknown name closed by its title
+        ("وأظهرت التسجيلات أيضا أن 30 شاحنة عبرت الحدود.", "التسجيلات"),
+        ("وعزا التقرير ارتفاع الأسعار إلى انخفاض الصادرات بنسبة 12 في المئة.", "التقرير"),
+        ("وأكد أحمد سالم حسن الكبيسي رئيس لجنة المالية بأن 40 مليون دولار صرفت.",
+         "أحمد سالم حسن الكبيسي رئيس لجنة المالية"),
+        # a spelling of Tuesday is a day, not a speaker's word
+        ("قالت الشرطة، الثلثاء، إن 6 أشخاص اعتقلوا.", "الشرطة"),
+    ],
+)
+def test_attribution_channels_pollsters_and_quoted_names(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        # a quotation mark after the speaker's words opens what is said, no name
+        ("وقال مدير المطار هاتفيا لوكالة الأنباء الألمانية \"لدينا 4 طائرات معطلة.", "مدير المطار هاتفيا"),
+        # a number label ends a document's words; a quoted name ends before the object that follows it
+        ("وذكر بيان الشرطة رقم 7 للحملة \"أمان 2019\" أن الدوريات صادرت 15 سيارة.", "بيان الشرطة"),
+        ("ويقدر مرصد \"الأرض الخضراء\" وجود نحو 900 لغم في الوادي.", "مرصد \"الأرض الخضراء\""),
+    ],
+)
+def test_where_quoted_words_end_a_speaker(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_a_clitic_cut_off_its_word_is_no_speaker():
+    doc, _ = claims("وتصاعد الخلاف ووصفت بالـ\"الأزمة\"، وفرضت رسوم على 80 مليار دولار من السلع.")
+    assert all(c.source is None for c in doc.claims)
+
+
+def test_a_joined_verb_after_an_according_phrase_is_not_the_first_verb_subject():
+    doc, _ = claims("وارتفعت حصيلة الضحايا إلى 31 قتيلا، وفق أرقام جديدة من الدفاع المدني، وأشارت إلى إصابة 12 آخرين.")
+    assert all(c.source is None or "حصيلة" not in c.source.text for c in doc.claims)

@@ -71,6 +71,7 @@ class SpeechLexicon:
     issued_in_re: re.Pattern[str]  # "في بيان للجيش", "في تقرير صادر عن الأمم المتحدة": the document's issuer
     main_clause_re: re.Pattern[str]  # "وحسب X فقد ...": where an "according to" complement ends
     participle: frozenset[str]  # "، مشيرة إلى أن": speaks for the subject of the sentence's verb
+    ends: frozenset[str]  # "لصالح": after a speaker's first word, what follows is for whom
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -114,7 +115,8 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows.get("estimate", [])),
         _words_re(counted_words()),
         re.compile(rf"\s*(?:{documents})(?:\s+\S+){{0,2}}?\s+(?:{_alt(speakers.get('issued', []))})\s+(?=\w)"),
-        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|(?:{_alt(speakers.get('anonymity', []))})"
+        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|عل[ىي]\s+(?:{_alt(speakers.get('channel_on', []))})"
+                   rf"|(?:{_alt(speakers.get('anonymity', []))})"
                    rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
         frozenset(rows.get("show", [])),
         re.compile(rf"^(?:ال)?(?:{_alt(speakers['person'])})(?!\w)"),
@@ -125,6 +127,7 @@ def lexicon() -> SpeechLexicon:
                    rf"(?:\s+\S+)?\s+(?:(?:ال)?صادرة?\s+عن\s+|ل(?:ـ\s*)?(?=\w)))"),
         _words_re(rows.get("main_clause", [])),
         frozenset(rows.get("participle", [])),
+        frozenset(speakers.get("ends", [])),
     )
 
 
@@ -411,6 +414,11 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             else:
                 cut = _subject_end(tail)
                 end = m.end() + (cut.start() if cut and cut.start() < 120 else min(len(tail), 80))
+                # "وقال المدير لوكالة الأنباء الألمانية \"...": the addressee ends the speaker here too
+                addressed = lex.stop_re.search(tail, 1, end - m.end())
+                if addressed and tail[:addressed.start()].split() and strip_conj(
+                        tail[:addressed.start()].split()[-1]) not in lex.documents:
+                    end = m.end() + addressed.start()
                 # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes
                 bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
             ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
@@ -457,13 +465,24 @@ def _subject_end(tail: str) -> re.Match[str] | None:
     the preposition a link word carries ("بيان صادر عن الرابطة")."""
     lex = lexicon()
     pos = 0
-    while (cut := lex.subject_end_re.search(tail, pos)) is not None:
+    while (cut := _subject_end_or_quote_re().search(tail, pos)) is not None:
         before = tail[:cut.start()].split()
         if before and before[-1] in lex.link and cut.group().strip():
             pos = cut.end()
             continue
+        if cut.group().strip() in ('"', "«") and cut.start() > 0 and (
+                before and _bare_speaker_re().match(before[-1]) or tail[:cut.start()].count('"') % 2):
+            # "شركة \"BAE Systems\" البريطانية": a quoted name after a speaker noun (or its closing mark);
+            # any other quotation mark opens what is said ("وقال المدير لوكالة الأنباء \"لا تزال ...")
+            pos = cut.end()
+            continue
         return cut
     return None
+
+
+@lru_cache(maxsize=1)
+def _subject_end_or_quote_re() -> re.Pattern[str]:
+    return re.compile(rf"{lexicon().subject_end_re.pattern}|[\"«]")
 
 
 def _coordinated_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
@@ -477,6 +496,8 @@ def _coordinated_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> At
     if (strip_conj(w) in lex.not_speaker or w in lex.not_speaker or strip_conj(w) in lex.trim or lex.speaker_re.match(w)
             or not w.isalpha() or _mentions_within(doc, *doc.norm.span_to_original(ns + first.start(), ns + first.end()))):
         return None  # "وفي بيان، قال ...", "والجيش ...", "دبي، ...": the sentence opens with no verb
+    if lex.according_re.search(n_sent, first.end(), verb_start):
+        return None  # "ارتفعت الحصيلة إلى 27، وفق تصريحات ...، وأشارت إلى": the verb is the cited words'
     clause = _SUBJECT_PUNCT.search(n_sent, first.end(), verb_start)
     end = clause.start() if clause else verb_start
     return _ref(doc, ns + first.end(), ns + end, unknown_names=False)
@@ -563,6 +584,8 @@ TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never 
 def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
+    if any(len(w.strip("ـ\"«»")) < 3 or re.fullmatch(r"[وفبلك]?الـ?", w) for w in words):
+        return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
         strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)
         for w in words)
@@ -576,7 +599,10 @@ def _name_then_title(n_text: str) -> bool:
     # the name's words: no word a speaker never has, no figure (a final ه may be ة here: القدرة)
     return any(lex.title_re.search(" ".join(words[i:])) and not any(
         strip_conj(w) in lex.not_speaker or w in lex.not_speaker or re.search(r"\d", w) for w in words[:i])
-        for i in range(1, min(UNKNOWN_NAME_MAX_WORDS, len(words) - 1) + 1))
+        for i in range(1, min(TITLED_NAME_MAX_WORDS, len(words) - 1) + 1))
+
+
+TITLED_NAME_MAX_WORDS = 4  # "محمد رضا بورابراهيمي داوراني رئيس اللجنة": a title bounds a longer unknown name
 
 
 def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
@@ -602,7 +628,7 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     # or a verb joined by و ("أطباء ومسعفون واتهمت القوى الغربية") starts what is said or done, not who
     acts = lex.verbs | lex.accuse | lex.deny
     cut = next((i for i in range(lead + 1, len(words)) if strip_conj(words[i][2]) in weekdays
-                or words[i][2] in TIME_FRAME or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
+                or words[i][2] in TIME_FRAME or words[i][2] in lex.ends or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
                None)
     if cut is not None:
         words = words[:cut]
@@ -648,6 +674,8 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     n_start, n_end = span
     s, e = doc.norm.span_to_original(n_start, n_end)
     s = _without_conjunction(doc, s, e)
+    if doc.text[s:e].count('"') % 2 and doc.text[e:e + 1] == '"':
+        e += 1  # "مصادر \"سكاي نيوز عربية\"": the quoted name's closing mark
     raw = doc.text[s:e]
     text = raw
     for d in find_dates(raw, None, doc.norm.text[n_start:n_end]):
@@ -725,8 +753,15 @@ def _bare_speaker_re() -> re.Pattern[str]:
 
 
 def _checked(a: Attribution) -> Attribution | None:
-    """No speaker's words hold a figure ("بيانات ترجع إلى 2016/17" is a clause)."""
-    return None if re.search(r"\d", a.ref.text) else a
+    """No speaker's words hold a figure ("بيانات ترجع إلى 2016/17" is a clause), but a quoted name after a
+    speaker noun may ("شبكة \"السويداء 24\" المحلية")."""
+    text = a.ref.text
+    if lexicon().speaker_re.match(key(text)):
+        text = _QUOTED_NAME.sub(" ", text)
+    return None if re.search(r"\d", text) else a
+
+
+_QUOTED_NAME = re.compile(r"(?<=\S)\s+[\"«][^\"»]*[\"»]")
 
 
 UNBOUNDED_NAME_WORDS = 3
@@ -763,6 +798,8 @@ def _unbounded_end(doc: Document, s: int, e: int, mentions) -> int:
                     return s + words[i - 1].end()
     for i, w in enumerate(words[1:], 1):
         k = key(w.group())
+        if words[i - 1].group().endswith(('"', "»")) and not k.startswith(("ال", "لل")) and not in_name(w):
+            return s + words[i - 1].end()  # "موقع \"هالو تراست\" وجود ...": the quoted name ends; its object begins
         linked = key(words[i - 1].group()) in lexicon().link
         if (w.group().startswith("ب") and k not in lexicon().link or strip_conj(k) in lexicon().not_speaker and not linked) and not in_name(w):
             # "أفاد الموقع بتراجع ...", "أكدت مصادر طبية مقتل ...": the object begins
