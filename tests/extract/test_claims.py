@@ -494,3 +494,35 @@ def test_a_clitic_cut_off_its_word_is_no_speaker():
 def test_a_joined_verb_after_an_according_phrase_is_not_the_first_verb_subject():
     doc, _ = claims("وارتفعت حصيلة الضحايا إلى 31 قتيلا، وفق أرقام جديدة من الدفاع المدني، وأشارت إلى إصابة 12 آخرين.")
     assert all(c.source is None or "حصيلة" not in c.source.text for c in doc.claims)
+
+
+def test_a_sentence_opening_with_a_participle_goes_on_with_the_speaker():
+    doc, _ = claims("وقال وزير المالية إن العجز يتراجع.\nموضحا أن 45 في المئة من الإيرادات من الضرائب.")
+    [c] = doc.claims
+    assert c.source.text == "وزير المالية"
+
+
+def test_it_is_believed_carries_no_speaker():
+    doc, _ = claims("وقال الجيش إن المعارك مستمرة.\nويعتقد أن 300 مدني قتلوا منذ بدء الهجوم.")
+    [c] = doc.claims
+    assert c.source is None and c.modality == "reported"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        ("وأصيب 26 شخصا بحسب ما أعلنت أجهزة الإنقاذ.", "أجهزة الإنقاذ"),
+        ("وتصل قيمة الصفقة إلى 3 مليارات دولار، بحسب ما أفادت به تقارير.", "تقارير"),
+        ("واستخلص الباحثون أن 18 في المئة من المرضى تعافوا.", "الباحثون"),
+        ("وقال ذات المصدر إن 11 شاحنة دخلت المدينة.", "ذات المصدر"),
+    ],
+)
+def test_plural_bodies_researchers_and_the_same_source(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_the_same_day_is_no_speaker():
+    doc, _ = claims("وأطلقت الصواريخ في نفس اليوم الذي أعلنت فيه القوات انتهاء مناورة شاركت فيها 40 طائرة.")
+    assert all(c.source is None or "نفس" not in c.source.text for c in doc.claims)

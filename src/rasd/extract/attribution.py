@@ -104,7 +104,7 @@ def lexicon() -> SpeechLexicon:
         _words_re(rows["that"]),
         re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:]|^\s*[\"«]"),
         _words_re(rows["relative"]),
-        re.compile(rf"^\W*(?:{_LETTERS})?(?:ال)?(?:{head_alt})(?!\w)"),
+        re.compile(rf"^\W*(?:{_LETTERS})?(?:(?:{_alt(speakers.get('determiner', []))})\s+)?(?:ال)?(?:{head_alt})(?!\w)"),
         frozenset(speakers.get("not", [])),
         re.compile(rf"\s*(?:{documents})\s+ل(?:ـ\s*)?(?=\w)"),
         frozenset(speakers.get("trim", [])),
@@ -200,9 +200,11 @@ def carries(words: list[str]) -> bool:
         return False
     if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..."
         return True
+    if words[0] in lex.participle and any(w in lex.that for w in words[1:3]):
+        return True  # "لافتا إلى أن ...": a sentence that goes on with the speaker's participle
     for i, w in enumerate(words[:3]):
-        if strip_conj(w) in lex.verbs and i + 1 < len(words) and words[i + 1] in lex.that:
-            return True
+        if strip_conj(w) in lex.verbs and strip_conj(w) not in lex.passive and i + 1 < len(words) and words[i + 1] in lex.that:
+            return True  # "وقال إن" (but "ويعتقد أن": it is believed, by no one named)
     return False
 
 
