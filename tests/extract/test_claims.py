@@ -371,3 +371,158 @@ def test_a_report_by_no_one_named_has_no_source_and_is_reported():
     doc, _ = claims("وأفيد بمقتل 30 شخصا في الهجوم.")
     [c] = doc.claims
     assert c.source is None and c.modality == "reported"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        # a quoted name after a speaker noun belongs to the speaker
+        ("وذكرت مصادر \"قناة الغد\" أن 9 مسلحين قتلوا.", "مصادر \"قناة الغد\""),
+        ("وأعلنت شركة \"Delta Arms\" الألمانية أن 30 دبابة بيعت.", "شركة \"Delta Arms\" الألمانية"),
+        # a speech verb joined to the sentence's first verb has that verb's subject
+        ("واستنكر وزير الصحة الليبي القصف، وقال إن 8 مدنيين قتلوا.", "وزير الصحة الليبي"),
+        ("وحذرت المفوضية من كارثة إنسانية وقالت إن 40 ألف شخص نزحوا.", "المفوضية"),
+        ("وأعلنت الهيئة العامة للموانئ حالة الطوارئ، مشيرة إلى أن 12 سفينة علقت.", "الهيئة العامة للموانئ"),
+        # the issuer of the statement the sentence is in, with no speaker otherwise
+        ("وأعلن عن مقتل 6 جنود في بيان للجيش.", "بيان للجيش"),
+        ("وأفاد بيان صادر عن النقابة، صباح اليوم، باعتقال 14 عاملا.", "بيان صادر عن النقابة"),
+        # plural organisations, rescue services; the results a count comes from
+        ("وقتل أكثر من 20 صحفيا هذا العام بحسب جمعيات مدافعة عن حرية الصحافة.", "جمعيات مدافعة عن حرية الصحافة"),
+        ("وأصيب 18 شخصا بحسب ما أفادت خدمة الإسعاف المحلية.", "خدمة الإسعاف المحلية"),
+        ("وحسب النتائج الرسمية فقد فاز التحالف بـ48 مقعدا.", "النتائج الرسمية"),
+        ("وطبقا للأرقام التي نشرتها اللجنة صوت 61 بالمئة لصالح القرار.", "اللجنة"),
+        # the one quoted by a relay, closed by قوله or تأكيدهم
+        ("ونقلت الإذاعة عن سعيد الخالدي قوله إن 5 قرى أخليت.", "سعيد الخالدي"),
+        ("ونقلت الصحيفة عن مسؤولين محليين تأكيدهم مقتل 3 حراس.", "مسؤولين محليين"),
+        # the speaker's words stop before the conjunction and the counted noun
+        ("ووزير الإسكان أكد أن 200 منزل تضررت.", "وزير الإسكان"),
+        ("وقدر مسؤولون عدد المفقودين بـ70 شخصا.", "مسؤولون"),
+        ("لكن مؤسسة كارنيغي قدرت أن الخسائر تبلغ 9 مليارات دولار.", "مؤسسة كارنيغي"),
+    ],
+)
+def test_attribution_forms_from_other_news(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_an_outlet_after_a_speech_verb_relays_the_verb_subject():
+    doc, _ = claims("وتقول الشرطة المحلية إن 17 شخصا أصيبوا، وفقا لوكالة رويترز.")
+    [c] = doc.claims
+    assert c.source.text == "الشرطة المحلية"
+
+
+def test_a_later_speech_verb_speaks_for_the_figures_after_it():
+    doc, _ = claims("وقال الجيش إن 25 مسلحا قتلوا، في حين قالت المعارضة إن 4 مدنيين قتلوا.")
+    by_value = {c.value: c.source.text for c in doc.claims}
+    assert by_value == {25: "الجيش", 4: "المعارضة"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "واحتج السكان على الأسعار، ورفعوا لافتة كتب عليها أن 40 في المئة منهم بلا عمل.",  # لافتة: a banner
+        "واستقبل الرئيس مضيفه في القصر، حيث وقع الجانبان 5 اتفاقيات.",  # مضيفه: his host
+    ],
+)
+def test_a_noun_spelled_as_a_participle_is_no_speech(sentence):
+    doc, _ = claims(sentence)
+    assert all(c.source is None for c in doc.claims)
+
+
+def test_a_quotation_with_no_speaker_still_closes():
+    text = ("ووقع الجانبان على \"مذكرة للتعاون. كما تم التوقيع على اتفاقيات أخرى\"، بحسب \"وكالة الأنباء\".\n"
+            "وارتفعت أسهم الشركة بنسبة 3 في المئة بعد الإعلان.")
+    doc, _ = claims(text)
+    [c] = [c for c in doc.claims if c.unit == "percent"]
+    assert c.source is None
+
+
+def test_a_quotation_left_open_ends_with_its_paragraph():
+    text = ("وأوضح المدير لـCNN أن \"المجموعة تتوسع، مضيفا أن \"المجموعة تتطلع إلى التعاون.\"\n"
+            "وخصصت الحكومة 75 مليار دولار لتطوير البنية التحتية.")
+    doc, _ = claims(text)
+    [c] = [c for c in doc.claims if c.value == 75e9]
+    assert c.source is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        # the place a speaker published is no part of the speaker
+        ("وقالت الهيئة على موقعها الإلكتروني، إن 9 مصانع أغلقت.", "الهيئة"),
+        # a pollster, not the paper it polled for
+        ("ووفقا لمسح أجرته شركة \"نوفا\" لصالح صحيفة محلية، يؤيد 61 في المئة القرار.", "شركة \"نوفا\""),
+        # a quoted name after a speaker noun may hold a figure
+        ("وأفادت شبكة \"الرقة 24\" المحلية أن 14 مدنيا قتلوا.", "شبكة \"الرقة 24\" المحلية"),
+        # plural documents; a reasoning verb; a longer unknown name closed by its title
+        ("وأظهرت التسجيلات أيضا أن 30 شاحنة عبرت الحدود.", "التسجيلات"),
+        ("وعزا التقرير ارتفاع الأسعار إلى انخفاض الصادرات بنسبة 12 في المئة.", "التقرير"),
+        ("وأكد أحمد سالم حسن الكبيسي رئيس لجنة المالية بأن 40 مليون دولار صرفت.",
+         "أحمد سالم حسن الكبيسي رئيس لجنة المالية"),
+        # a spelling of Tuesday is a day, not a speaker's word
+        ("قالت الشرطة، الثلثاء، إن 6 أشخاص اعتقلوا.", "الشرطة"),
+    ],
+)
+def test_attribution_channels_pollsters_and_quoted_names(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        # a quotation mark after the speaker's words opens what is said, no name
+        ("وقال مدير المطار هاتفيا لوكالة الأنباء الألمانية \"لدينا 4 طائرات معطلة.", "مدير المطار هاتفيا"),
+        # a number label ends a document's words; a quoted name ends before the object that follows it
+        ("وذكر بيان الشرطة رقم 7 للحملة \"أمان 2019\" أن الدوريات صادرت 15 سيارة.", "بيان الشرطة"),
+        ("ويقدر مرصد \"الأرض الخضراء\" وجود نحو 900 لغم في الوادي.", "مرصد \"الأرض الخضراء\""),
+    ],
+)
+def test_where_quoted_words_end_a_speaker(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_a_clitic_cut_off_its_word_is_no_speaker():
+    doc, _ = claims("وتصاعد الخلاف ووصفت بالـ\"الأزمة\"، وفرضت رسوم على 80 مليار دولار من السلع.")
+    assert all(c.source is None for c in doc.claims)
+
+
+def test_a_joined_verb_after_an_according_phrase_is_not_the_first_verb_subject():
+    doc, _ = claims("وارتفعت حصيلة الضحايا إلى 31 قتيلا، وفق أرقام جديدة من الدفاع المدني، وأشارت إلى إصابة 12 آخرين.")
+    assert all(c.source is None or "حصيلة" not in c.source.text for c in doc.claims)
+
+
+def test_a_sentence_opening_with_a_participle_goes_on_with_the_speaker():
+    doc, _ = claims("وقال وزير المالية إن العجز يتراجع.\nموضحا أن 45 في المئة من الإيرادات من الضرائب.")
+    [c] = doc.claims
+    assert c.source.text == "وزير المالية"
+
+
+def test_it_is_believed_carries_no_speaker():
+    doc, _ = claims("وقال الجيش إن المعارك مستمرة.\nويعتقد أن 300 مدني قتلوا منذ بدء الهجوم.")
+    [c] = doc.claims
+    assert c.source is None and c.modality == "reported"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source_words"),
+    [
+        ("وأصيب 26 شخصا بحسب ما أعلنت أجهزة الإنقاذ.", "أجهزة الإنقاذ"),
+        ("وتصل قيمة الصفقة إلى 3 مليارات دولار، بحسب ما أفادت به تقارير.", "تقارير"),
+        ("واستخلص الباحثون أن 18 في المئة من المرضى تعافوا.", "الباحثون"),
+        ("وقال ذات المصدر إن 11 شاحنة دخلت المدينة.", "ذات المصدر"),
+    ],
+)
+def test_plural_bodies_researchers_and_the_same_source(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words
+
+
+def test_the_same_day_is_no_speaker():
+    doc, _ = claims("وأطلقت الصواريخ في نفس اليوم الذي أعلنت فيه القوات انتهاء مناورة شاركت فيها 40 طائرة.")
+    assert all(c.source is None or "نفس" not in c.source.text for c in doc.claims)

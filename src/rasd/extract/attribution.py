@@ -32,6 +32,9 @@ NAME_WINDOW_WORDS = 8
 APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
 RELATIVE_HEAD_MAX_WORDS = 3  # the noun a relative clause hangs on ("بيان الحرس الثوري والذي أعلن")
 _PUNCT_END = re.compile(r"[.,;:!?\"«»()]")
+# punctuation that ends a verb's subject before its complementiser: not quotes, which may hold a name
+# ("مصادر \"سكاي نيوز عربية\"", "شركة \"BAE Systems\" البريطانية")
+_SUBJECT_PUNCT = re.compile(r"[.,;:!?()]")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ class SpeechLexicon:
     title_re: re.Pattern[str]  # a person's speaker noun at the start of a span (a title after a name)
     passive: frozenset[str]  # "أفيد بـ": reported, by no one named
     documents: frozenset[str]  # what a speaker issues (تقرير، دراسة): "دراسة لوكالة بلومبرغ" is its speaker
+    relaying_re: re.Pattern[str]  # an outlet that passes on what a speaker said ("وفقا لوكالة فرانس برس")
+    issued_in_re: re.Pattern[str]  # "في بيان للجيش", "في تقرير صادر عن الأمم المتحدة": the document's issuer
+    main_clause_re: re.Pattern[str]  # "وحسب X فقد ...": where an "according to" complement ends
+    participle: frozenset[str]  # "، مشيرة إلى أن": speaks for the subject of the sentence's verb
+    ends: frozenset[str]  # "لصالح": after a speaker's first word, what follows is for whom
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -95,9 +103,9 @@ def lexicon() -> SpeechLexicon:
         re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{'|'.join(_according_alt(according))})\s*(?:ـ\s*)?"),
         re.compile("|".join(map(re.escape, after))),
         _words_re(rows["that"]),
-        re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:\"]"),
+        re.compile(rf"{_words_re(rows['subject_end']).pattern}|[,.:]|^\s*[\"«]"),
         _words_re(rows["relative"]),
-        re.compile(rf"^\W*(?:{_LETTERS})?(?:ال)?(?:{head_alt})(?!\w)"),
+        re.compile(rf"^\W*(?:{_LETTERS})?(?:(?:{_alt(speakers.get('determiner', []))})\s+)?(?:ال)?(?:{head_alt})(?!\w)"),
         frozenset(speakers.get("not", [])),
         re.compile(rf"\s*(?:{documents})\s+ل(?:ـ\s*)?(?=\w)"),
         frozenset(speakers.get("trim", [])),
@@ -108,12 +116,19 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows.get("estimate", [])),
         _words_re(counted_words()),
         re.compile(rf"\s*(?:{documents})(?:\s+\S+){{0,2}}?\s+(?:{_alt(speakers.get('issued', []))})\s+(?=\w)"),
-        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|(?:{_alt(speakers.get('anonymity', []))})"
+        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|عل[ىي]\s+(?:{_alt(speakers.get('channel_on', []))})"
+                   rf"|(?:{_alt(speakers.get('anonymity', []))})"
                    rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
         frozenset(rows.get("show", [])),
         re.compile(rf"^(?:ال)?(?:{_alt(speakers['person'])})(?!\w)"),
         frozenset(rows.get("passive", [])),
         frozenset(speakers.get("document", [])),
+        re.compile(rf"^\W*(?:{_LETTERS})?(?:ال)?(?:{_alt(speakers.get('relaying', []))})(?!\w)"),
+        re.compile(rf"(?:^|(?<=\s))(?:و)?(?:في|ب)\s+(?P<doc>(?:ال)?(?:{_alt([*speakers.get('channel', []), *speakers.get('document', [])])})"
+                   rf"(?:\s+\S+)?\s+(?:(?:ال)?صادرة?\s+عن\s+|ل(?:ـ\s*)?(?=\w)))"),
+        _words_re(rows.get("main_clause", [])),
+        frozenset(rows.get("participle", [])),
+        frozenset(speakers.get("ends", [])),
     )
 
 
@@ -169,7 +184,7 @@ def _stripped_to(words: frozenset[str]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _forms() -> _Forms:
     lex = lexicon()
-    acted_on = lex.verbs | lex.accuse | lex.deny | lex.relay | lex.estimate
+    acted_on = lex.verbs | lex.accuse | lex.deny | lex.relay | lex.estimate | lex.participle
     return _Forms(_stripped_to(lex.verbs), _stripped_to(lex.passive), _stripped_to(acted_on))
 
 
@@ -186,9 +201,11 @@ def carries(words: list[str]) -> bool:
         return False
     if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..."
         return True
+    if words[0] in lex.participle and any(w in lex.that for w in words[1:3]):
+        return True  # "لافتا إلى أن ...": a sentence that goes on with the speaker's participle
     for i, w in enumerate(words[:3]):
-        if strip_conj(w) in lex.verbs and i + 1 < len(words) and words[i + 1] in lex.that:
-            return True
+        if strip_conj(w) in lex.verbs and strip_conj(w) not in lex.passive and i + 1 < len(words) and words[i + 1] in lex.that:
+            return True  # "وقال إن" (but "ويعتقد أن": it is believed, by no one named)
     return False
 
 
@@ -259,13 +276,48 @@ def _attribution(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     relayed = None
     for m in lex.according_re.finditer(n_sent):
         ref = _clause_ref(doc, n_sent, ns, m.end())
-        if ref and _relays_a_speaker(n_sent, m):
+        if ref and (_relays_a_speaker(n_sent, m) or _relaying_outlet(doc, ref, n_sent, m)):
             relayed = relayed or ref
             continue
         if ref:
             return ref
     found = _verb_ref(doc, n_sent, ns)
-    return found or relayed
+    return found or relayed or _issued_in_ref(doc, n_sent, ns)
+
+
+def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, pos: int) -> Attribution | None:
+    """The speaker of a figure at normalised offset ``pos`` of a sentence whose source is ``source``: "قال الجيش
+    إن 20 مسلحا قتلوا، بينما قالت المعارضة إن 3 مدنيين قتلوا" — a speech verb after the source's words and
+    before the figure, with a subject of its own, speaks for the figures after it."""
+    if source is None:
+        return None
+    speech = _forms().speech
+    last = None
+    for m in _WORD_RUN.finditer(n_sent, 0, pos):
+        if m.group() in speech and doc.norm.to_original(ns + m.start()) >= source.end:
+            last = m
+    if last is None:
+        return source
+    return attribution(doc, n_sent[last.start():], ns + last.start()) or source
+
+
+def _relaying_outlet(doc: Document, ref: Attribution, n_sent: str, m: re.Match[str]) -> bool:
+    """"تقول السلطات المحلية إن الحصيلة 39 قتيلا، وفقا لوكالة فرانس برس": an outlet after a speech verb
+    passes on what the verb's subject said; that subject is the source (the outlet when it has none)."""
+    return bool(lexicon().relaying_re.match(key(doc.text[ref.start:ref.end]))) and _speech_verb_before(n_sent, m.start())
+
+
+def _issued_in_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    """"وأعلن عن مقتل 15 جنديا في بيان للجيش": with no speaker named otherwise, the issuer of the statement
+    or report the sentence says it is in ("في تقرير صادر عن الأمم المتحدة")."""
+    for m in lexicon().issued_in_re.finditer(n_sent):
+        tail = n_sent[m.end():]
+        cut = _CLAUSE_PUNCT.search(tail) or lexicon().that_re.search(tail)
+        ref = _ref(doc, ns + m.start("doc"), ns + m.end() + (cut.start() if cut else len(tail)), bounded=True,
+                   unknown_names=False)
+        if ref:
+            return ref
+    return None
 
 
 def _relays_a_speaker(n_sent: str, m: re.Match[str]) -> bool:
@@ -307,6 +359,12 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             if ref:
                 return ref
             continue
+        if w in lex.participle:
+            # "وأعلنت المؤسسة الوطنية للنفط حالة القوة القاهرة، مشيرة إلى أن": the first verb's subject
+            ref = _coordinated_ref(doc, n_sent, ns, m.start()) if _speaking_participle(n_sent, m) else None
+            if ref:
+                return ref
+            continue
         if w in lex.estimate or m.group() in lex.estimate:  # وضعت: its و is no conjunction
             # "وضعت وسائل الإعلام الكورية الجنوبية عدد الجنود في حوالي 1000": the subject, up to the count word
             count = lex.counted_re.search(n_sent, m.end(), m.end() + 80)
@@ -328,12 +386,20 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             that = lex.that_re.search(tail)
             if that and tail[: that.start()].strip() in ("", "الي"):  # "مصادر ألمحت إلى أن": no subject after
                 ref = _fronted_ref(doc, n_sent, ns, m.start())
+                if ref is None and m.group() != w:
+                    ref = _coordinated_ref(doc, n_sent, ns, m.start())
                 if ref:
                     return ref
                 continue
             # "قالت الشرطة في بيان إن", "قال مسؤول طلب عدم نشر اسمه إن", "قالت مصادر لـ"...": the speaker's
             # words end where the way or the addressee of the speech begins
             subject_end = that.start() if that else 0
+            # "وحذر المرصد السوري من هجوم وشيك وقال إن": the complementiser is the second verb's; the first
+            # verb's subject ends where its object begins (as with no complementiser)
+            joined = _joined_speech_verb(tail, subject_end)
+            if joined is not None:
+                that, subject_end = None, 0
+                tail = tail[:joined]
             stop = lex.stop_re.search(tail, 0, subject_end) if that else None
             before_stop = tail[: stop.start()].split() if stop else []
             if before_stop and strip_conj(before_stop[-1]) not in lex.documents:  # "دراسة لوكالة بلومبرغ": whose
@@ -343,14 +409,19 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
                 inner = inner.replace(",", " ").replace("،", " ")
             longest = SHOW_SUBJECT_MAX_WORDS if w in lex.show else SUBJECT_MAX_WORDS
-            bounded = w not in lex.deny and bool(that) and len(tail[:subject_end].split()) <= longest and not _PUNCT_END.search(
-                inner)
+            bounded = w not in lex.deny and bool(that) and len(tail[:subject_end].split()) <= longest and not _SUBJECT_PUNCT.search(
+                inner) and not inner.startswith(('"', "«"))  # "وقال \"...": a quotation, not a subject
             bounded_by_punct = False
             if bounded:
                 end = m.end() + subject_end
             else:
-                cut = lex.subject_end_re.search(tail)
+                cut = _subject_end(tail)
                 end = m.end() + (cut.start() if cut and cut.start() < 120 else min(len(tail), 80))
+                # "وقال المدير لوكالة الأنباء الألمانية \"...": the addressee ends the speaker here too
+                addressed = lex.stop_re.search(tail, 1, end - m.end())
+                if addressed and tail[:addressed.start()].split() and strip_conj(
+                        tail[:addressed.start()].split()[-1]) not in lex.documents:
+                    end = m.end() + addressed.start()
                 # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes
                 bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
             ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
@@ -360,7 +431,79 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 ref = replace(ref, end=max(ref.end, doc.norm.span_to_original(ns + m.end(), ns + m.end() + that.start())[1]))
             if ref:
                 return ref
+            if m.group() != w and not tail[:end - m.end()].strip(" :،,\"«"):
+                # "وندد الوزير بالهجوم، وقال في سلسلة تغريدات: ...": a joined verb with no subject of its own
+                ref = _coordinated_ref(doc, n_sent, ns, m.start())
+                if ref:
+                    return ref
     return None
+
+
+def _joined_speech_verb(tail: str, end: int) -> int | None:
+    """Where a speech verb joined by و / ف starts in ``tail[:end]`` (the words after a first verb), if one does."""
+    lex = lexicon()
+    for m in _WORD_RUN.finditer(tail, 0, end):
+        w = m.group()
+        if w != strip_conj(w) and strip_conj(w) in lex.verbs and m.start() > 0:
+            return m.start()
+        if w in lex.participle and m.start() > 0 and _speaking_participle(tail, m):
+            return m.start()
+    return None
+
+
+PARTICIPLE_THAT_WORDS = 2  # "مشيرة إلى أن", "مؤكدا على أن": words between a participle and its complementiser
+
+
+def _speaking_participle(n_sent: str, m: re.Match[str]) -> bool:
+    """A participle that reports speech: after a comma, with a complementiser just after it (not "مضيفه" his
+    host, "لافتة" a banner, "أنباء مؤكدة": with ة normalised to ه, nouns and adjectives share its letters)."""
+    if not re.search(r"[،,]\s*$", n_sent[:m.start()]):
+        return False
+    after = n_sent[m.end():].split()[:PARTICIPLE_THAT_WORDS + 1]
+    return any(lexicon().that_re.fullmatch(w) for w in after)
+
+
+def _subject_end(tail: str) -> re.Match[str] | None:
+    """Where a verb's subject ends with no complementiser to bound it: a preposition or punctuation, but not
+    the preposition a link word carries ("بيان صادر عن الرابطة")."""
+    lex = lexicon()
+    pos = 0
+    while (cut := _subject_end_or_quote_re().search(tail, pos)) is not None:
+        before = tail[:cut.start()].split()
+        if before and before[-1] in lex.link and cut.group().strip():
+            pos = cut.end()
+            continue
+        if cut.group().strip() in ('"', "«") and cut.start() > 0 and (
+                before and _bare_speaker_re().match(before[-1]) or tail[:cut.start()].count('"') % 2):
+            # "شركة \"BAE Systems\" البريطانية": a quoted name after a speaker noun (or its closing mark);
+            # any other quotation mark opens what is said ("وقال المدير لوكالة الأنباء \"لا تزال ...")
+            pos = cut.end()
+            continue
+        return cut
+    return None
+
+
+@lru_cache(maxsize=1)
+def _subject_end_or_quote_re() -> re.Pattern[str]:
+    return re.compile(rf"{lexicon().subject_end_re.pattern}|[\"«]")
+
+
+def _coordinated_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
+    """"وندد وزير الإعلام اليمني بالهجوم، وقال إن": a speech verb joined to the sentence's first verb, with no
+    subject of its own, has that verb's subject (the words after the sentence's first word, in its first clause)."""
+    lex = lexicon()
+    first = _WORD_RUN.search(n_sent)
+    if first is None or first.end() >= verb_start:
+        return None
+    w = first.group()
+    if (strip_conj(w) in lex.not_speaker or w in lex.not_speaker or strip_conj(w) in lex.trim or lex.speaker_re.match(w)
+            or not w.isalpha() or _mentions_within(doc, *doc.norm.span_to_original(ns + first.start(), ns + first.end()))):
+        return None  # "وفي بيان، قال ...", "والجيش ...", "دبي، ...": the sentence opens with no verb
+    if lex.according_re.search(n_sent, first.end(), verb_start):
+        return None  # "ارتفعت الحصيلة إلى 27، وفق تصريحات ...، وأشارت إلى": the verb is the cited words'
+    clause = _SUBJECT_PUNCT.search(n_sent, first.end(), verb_start)
+    end = clause.start() if clause else verb_start
+    return _ref(doc, ns + first.end(), ns + end, unknown_names=False)
 
 
 RELAY_MAX_CHARS = 120  # how far after "نقلت" the "عن" of its speaker is looked for
@@ -380,7 +523,9 @@ def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | N
     tail = n_sent[pos + of.end():]
     ends = (lex.relay_end_re.search(tail), lex.that_re.search(tail), _RELAY_PUNCT.search(tail), lex.stop_re.search(tail, 1))
     end = min((m.start() for m in ends if m), default=len(tail))
-    return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=False)
+    # "عن عبد الرحمن عثمان قوله": a short name the KB does not know, closed by قوله, is the one quoted
+    said = ends[0] is not None and ends[0].start() == end
+    return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=said)
             or _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False))
 
 
@@ -418,7 +563,7 @@ def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | 
     if n_sent[pos - 1:pos] == "ل" and n_sent[pos:pos + 1] == "ل":
         pos += 1  # "وفقا للوفد": ل + الوفد; the speaker's words start after the preposition
     tail = n_sent[pos:]
-    cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}", tail)
+    cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}|{lexicon().main_clause_re.pattern}", tail)
     # the clause bounds the speaker's words ("بحسب مصدر في الدفاع المدني،")
     return _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)), bounded=cut is not None)
 
@@ -431,7 +576,8 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attrib
     words = list(re.finditer(r"\S+", before[start:]))
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
-    return _ref(doc, ns + start + words[0].start(), ns + verb_start)
+    # the verb bounds the words before it: no object stands between a fronted subject and its verb
+    return _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True)
 
 
 UNKNOWN_NAME_MAX_WORDS = 3
@@ -441,6 +587,8 @@ TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never 
 def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
+    if any(len(w.strip("ـ\"«»")) < 3 or re.fullmatch(r"[وفبلك]?الـ?", w) for w in words):
+        return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
         strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)
         for w in words)
@@ -454,7 +602,10 @@ def _name_then_title(n_text: str) -> bool:
     # the name's words: no word a speaker never has, no figure (a final ه may be ة here: القدرة)
     return any(lex.title_re.search(" ".join(words[i:])) and not any(
         strip_conj(w) in lex.not_speaker or w in lex.not_speaker or re.search(r"\d", w) for w in words[:i])
-        for i in range(1, min(UNKNOWN_NAME_MAX_WORDS, len(words) - 1) + 1))
+        for i in range(1, min(TITLED_NAME_MAX_WORDS, len(words) - 1) + 1))
+
+
+TITLED_NAME_MAX_WORDS = 4  # "محمد رضا بورابراهيمي داوراني رئيس اللجنة": a title bounds a longer unknown name
 
 
 def _mentions_in(doc: Document, start: int, end: int) -> list[tuple[int, int, str, str]]:
@@ -480,7 +631,7 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     # or a verb joined by و ("أطباء ومسعفون واتهمت القوى الغربية") starts what is said or done, not who
     acts = lex.verbs | lex.accuse | lex.deny
     cut = next((i for i in range(lead + 1, len(words)) if strip_conj(words[i][2]) in weekdays
-                or words[i][2] in TIME_FRAME or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
+                or words[i][2] in TIME_FRAME or words[i][2] in lex.ends or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
                None)
     if cut is not None:
         words = words[:cut]
@@ -516,11 +667,18 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     issued = lex.issued_re.match(doc.norm.text, n_start, n_end)
     if issued:
         n_start = issued.end()  # "حصيلة جديدة أعلنتها وزارة الصحة": the ministry
+        bounded = False  # "طبقا للأرقام التي أعلنها الحزب أيدها 52 بالمئة": what is said may follow the issuer
+        words = list(_WORD_RUN.finditer(doc.norm.text, n_start, n_end))
+        if len(words) > NAME_WINDOW_WORDS:
+            n_end = words[NAME_WINDOW_WORDS - 1].end()  # the issuer is named in the first words
     span = _trimmed(doc, n_start, n_end)
     if span is None:
         return None
     n_start, n_end = span
     s, e = doc.norm.span_to_original(n_start, n_end)
+    s = _without_conjunction(doc, s, e)
+    if doc.text[s:e].count('"') % 2 and doc.text[e:e + 1] == '"':
+        e += 1  # "مصادر \"سكاي نيوز عربية\"": the quoted name's closing mark
     raw = doc.text[s:e]
     text = raw
     for d in find_dates(raw, None, doc.norm.text[n_start:n_end]):
@@ -581,9 +739,32 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     return _checked(Attribution(SourceRef(ents[0][1] if ents else None, text), s, e))
 
 
+def _without_conjunction(doc: Document, s: int, e: int) -> int:
+    """"ووزير الداخلية أكد أن": the speaker's words start after the conjunction و / ف joined to its first word."""
+    raw = doc.text[s:e]
+    first = raw.split()[0] if raw.split() else ""
+    k = key(first)
+    if len(k) > 3 and k[0] in conjunctions() and not _bare_speaker_re().match(k) and _bare_speaker_re().match(k[1:]):
+        return s + raw.index(first) + 1
+    return s
+
+
+@lru_cache(maxsize=1)
+def _bare_speaker_re() -> re.Pattern[str]:
+    """A speaker noun with no clitic before it (the article allowed)."""
+    return re.compile(lexicon().speaker_re.pattern.replace(f"(?:{_LETTERS})?", "", 1))
+
+
 def _checked(a: Attribution) -> Attribution | None:
-    """No speaker's words hold a figure ("بيانات ترجع إلى 2016/17" is a clause)."""
-    return None if re.search(r"\d", a.ref.text) else a
+    """No speaker's words hold a figure ("بيانات ترجع إلى 2016/17" is a clause), but a quoted name after a
+    speaker noun may ("شبكة \"السويداء 24\" المحلية")."""
+    text = a.ref.text
+    if lexicon().speaker_re.match(key(text)):
+        text = _QUOTED_NAME.sub(" ", text)
+    return None if re.search(r"\d", text) else a
+
+
+_QUOTED_NAME = re.compile(r"(?<=\S)\s+[\"«][^\"»]*[\"»]")
 
 
 UNBOUNDED_NAME_WORDS = 3
@@ -610,8 +791,18 @@ def _unbounded_end(doc: Document, s: int, e: int, mentions) -> int:
         if not nxt.startswith("ال") and nxt not in lexicon().link and not in_name(words[1]):
             # "وذكرت الصحيفة تفاصيل": a definite noun's adjective is definite; an indefinite word is the object
             return s + words[0].end()
+        if lexicon().antecedent_re.match(first):
+            # "أعلنت المؤسسة الوطنية للنفط حالة القوة القاهرة": an organisation's definite words (and لل-words,
+            # ل + the article) run on; the first indefinite word is the object (not after a person's title,
+            # which a name may follow)
+            for i, w in enumerate(words[1:], 1):
+                k = key(w.group())
+                if not (k.startswith(("ال", "لل")) or k in lexicon().link or in_name(w)):
+                    return s + words[i - 1].end()
     for i, w in enumerate(words[1:], 1):
         k = key(w.group())
+        if words[i - 1].group().endswith(('"', "»")) and not k.startswith(("ال", "لل")) and not in_name(w):
+            return s + words[i - 1].end()  # "موقع \"هالو تراست\" وجود ...": the quoted name ends; its object begins
         linked = key(words[i - 1].group()) in lexicon().link
         if (w.group().startswith("ب") and k not in lexicon().link or strip_conj(k) in lexicon().not_speaker and not linked) and not in_name(w):
             # "أفاد الموقع بتراجع ...", "أكدت مصادر طبية مقتل ...": the object begins

@@ -20,6 +20,7 @@ from rasd.extract.attribution import (
     has_speech_verb,
     latest_speaker,
     reported_by_no_one,
+    speaker_at,
 )
 from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
@@ -84,19 +85,28 @@ def extract_claims(doc: Document) -> Document:
     # resolved Attribution objects and (normalised sentence, offset) pairs not yet resolved.
     previous: list[tuple[str, int] | Attribution] = []
     # The sentence that opened a quotation still open (its speaker says every sentence up to the close).
+    # Whether a quotation is open is kept apart from who opened it: a quotation with no speaker must still
+    # close at its closing mark, or the next unbalanced sentence opens one that never closes.
     quoted: list[tuple[str, int] | Attribution] = []
+    open_quote = False
+    last_end = 0
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
+        if "\n" in doc.text[last_end:sent.start]:
+            open_quote, quoted = False, []  # a quotation left open (a closing mark the writer forgot) ends with its paragraph
+        last_end = sent.end
         if is_heading(doc.text, sent.start, sent.end):
             previous = []
-            quoted = []
+            quoted, open_quote = [], False
             continue  # headings repeat the body's claims without their attribution
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         words = n_sent.split()
         quantities = find_quantities(n_sent)
-        inside = bool(quoted)
+        inside = open_quote
         toggles = _toggles_quote(s_text, inside)
+        if toggles:
+            open_quote = not inside
         if not quantities:
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
@@ -109,7 +119,7 @@ def extract_claims(doc: Document) -> Document:
                 quoted = []
             continue
         carried = latest_speaker(doc, previous) if carries(words) else None
-        if carried is None and inside:
+        if carried is None and inside and quoted:
             carried = latest_speaker(doc, quoted)
         source = attribution(doc, n_sent, ns) or carried
         dates = find_dates(s_text, ref, n_sent)
@@ -128,7 +138,7 @@ def extract_claims(doc: Document) -> Document:
             claims.append(Claim(
                 value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit_key,
                 unit_text=doc.text[us:ue],
-                subject=subject, source=source.ref if source else None,
+                subject=subject, source=speaker.ref if (speaker := speaker_at(doc, n_sent, ns, source, q.start)) else None,
                 date=nearest_date(dates, qs - sent.start),
                 modality=modalities.at(q.start, source is not None or passive),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
