@@ -89,3 +89,14 @@ def test_warm_computes_the_whole_store_aggregates(store):
     assert query._CACHE[("stats", store.url)][0] == gen
     days = [k for k in query._CACHE if k[0].startswith("days:") and k[1] == store.url]
     assert days and query.event_days(store) == query._CACHE[days[0]][1]
+
+
+def test_warm_runs_the_callers_first_and_computes_the_top_profiles(store, monkeypatch):
+    monkeypatch.setattr(query, "WARM_PROFILES", 2)
+    seen = []
+    query.warm(store, first=[seen.append]).join(60)
+    assert seen == [store]
+    gen = query._generation(store)
+    top = [e["id"] for e in query.entities(store, limit=3).items]
+    cached = {k[0] for k, v in query._CACHE.items() if k[1] == store.url and v[0] == gen}
+    assert {f"entity:{e}" for e in top[:2]} <= cached and f"entity:{top[2]}" not in cached
