@@ -239,6 +239,27 @@ def test_timeline_day_lists_its_events(client, store):
     assert all(t not in mob for t in {d["type"] for d in query.event_days(store)} - {"MOBILIZE"})
 
 
+def test_a_days_bar_and_its_type_counts_list_its_events_and_actors_show_by_name(client, store):
+    html = _page(client, "/timeline?days=all")
+    rows = [r for r in query.event_days(store) if is_day(r["day"])]
+    for r in rows:
+        assert re.search(rf'<a class="bar" href="/timeline\?[^"]*day={r["day"]}#day"', html)
+        assert re.search(rf'href="/timeline\?[^"]*day={r["day"]}&amp;type={r["type"]}#day">{r["events"]}</a>', html)
+    day = next(r for r in rows if r["events"])
+    listed = _page(client, f"/timeline?day={day['day']}&type={day['type']}")
+    evs = query.events(store, since=day["day"], until=day["day"], type=day["type"], limit=50).items
+    assert len(evs) == day["events"] and all(f"#event-{e['event_id']}" in listed for e in evs)
+    named = 0
+    for r in rows:  # every day's actors are shown by their names (Arabic in the Arabic pages), linked by id
+        listed = _page(client, f"/timeline?day={r['day']}&type={r['type']}")
+        evs = query.events(store, since=r["day"], until=r["day"], type=r["type"], limit=50).items
+        names = query.entity_names(store, [a for e in evs for a in e["actors"] + e["targets"]])
+        for a, n in names.items():
+            assert f'href="/entities/{a}"><bdi>{n["name_ar"] or n["name"]}</bdi></a>' in listed
+            named += 1
+    assert named
+
+
 def _day_links(html):
     return set(re.findall(r'href="/timeline\?[^"]*day=([\d-]+)', html))
 

@@ -604,6 +604,20 @@ def search(store: Store, q: str, *, entity: str | None = None, since: str | None
     return Page([h.to_json() for h in hits[:limit]], nxt, total if count else None, extra)
 
 
+def entity_names(store: Store, ids) -> dict[str, dict]:
+    """``{id: {"name", "name_ar"}}`` for the entities among ``ids`` that the store has (a page's actors,
+    targets, places and subjects, shown by name)."""
+    ids = sorted({i for i in ids if i})
+    out: dict[str, dict] = {}
+    with store.engine.connect() as conn:
+        for k in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
+            part = ids[k:k + 500]
+            rows = conn.execute(sql("SELECT id, name, name_ar FROM entities WHERE id IN ("
+                                    + ",".join(f":e{i}" for i in range(len(part))) + ")"), {f"e{i}": v for i, v in enumerate(part)})
+            out.update({r.id: {"name": r.name, "name_ar": r.name_ar} for r in rows})
+    return out
+
+
 def search_facets(store: Store, q: str, *, sample: int, entity: str | None = None, since: str | None = None,
                   until: str | None = None, outlet: str | None = None, type: str | None = None,  # noqa: A002
                   exclude: tuple[str, ...] = (), top: int = 10) -> dict:
@@ -621,17 +635,11 @@ def search_facets(store: Store, q: str, *, sample: int, entity: str | None = Non
              for a in t.alternatives if len(a) == 1 and a[0].startswith("ent")}
     found = _query_errors(lambda: fts.facet_counts(store, query, sample=sample, top=top + len(named) + 1, **kw))
     ents = [(v, n) for v, n in found["entity"] if v != eid and fts.entity_token(v) not in named][:top]
-    names = {}
-    if ents:
-        with store.engine.connect() as conn:
-            names = {r.id: r for r in conn.execute(sql("SELECT id, name, name_ar FROM entities WHERE id IN ("
-                                                       + ",".join(f":e{i}" for i in range(len(ents))) + ")"),
-                                                   {f"e{i}": v for i, (v, _) in enumerate(ents)})}
+    names = entity_names(store, [v for v, _ in ents])
     return {"among": found["among"],
             "outlet": [{"value": v, "n": n} for v, n in found["outlet"][:top]],
             "type": [{"value": v, "n": n} for v, n in found["type"][:top]],
-            "entity": [{"value": v, "n": n, "name": names[v].name if v in names else v,
-                        "name_ar": names[v].name_ar if v in names else None} for v, n in ents]}
+            "entity": [{"value": v, "n": n, **names.get(v, {"name": v, "name_ar": None})} for v, n in ents]}
 
 
 def disagreements(store: Store, *, subject: str | None = None, unit: str | None = None, kind: str | None = None,
@@ -783,4 +791,4 @@ def stats(store: Store) -> dict:
 
 
 __all__ = ["BadRequest", "NotFound", "Page", "Pending", "alert", "alert_hits", "claims", "disagreements", "document", "documents",
-           "entities", "entity", "event_days", "event_places", "events", "incidents", "search", "search_facets", "stats", "stories", "warm"]
+           "entities", "entity", "entity_names", "event_days", "event_places", "events", "incidents", "search", "search_facets", "stats", "stories", "warm"]

@@ -35,6 +35,17 @@ def warm(store) -> None:
     fts.parse_query((top[0]["name_ar"] or top[0]["name"]) if top else "رصد")
 
 
+def _names(store, *records) -> dict[str, dict]:
+    """The names of the entities these events and claims refer to (actors, targets, place, subject,
+    source), so the page shows names, not ids."""
+    ids = set()
+    for r in records:
+        ids.update(r.get("actors") or ())
+        ids.update(r.get("targets") or ())
+        ids.update(x for x in (r.get("place"), r.get("subject"), (r.get("source") or {}).get("entity")) if x)
+    return query.entity_names(store, ids)
+
+
 def _store(request: Request):
     return request.app.state.store
 
@@ -134,6 +145,7 @@ def overview(request: Request):
                 "stories": query.stories(store, min_documents=2, limit=10).items or query.stories(store, limit=10).items,
                 "incidents": query.incidents(store, limit=10).items,
                 "disagreements": newest, "disagreement_total": total, "pending": pending,
+                "names": _names(store, *(side for d in newest for side in d["sides"])),
                 "timeline": _day_table(query.event_days(store), days=28)}
     return _view(request, "overview.html", build)
 
@@ -195,7 +207,8 @@ def document(request: Request, doc_id: Annotated[str, Path(max_length=64)]):
     def build():
         doc = query.document(_store(request), doc_id)
         spans, records = _facts(doc)
-        return {"doc": doc, "body": render.highlight(doc["text"], spans), "records": records}
+        return {"doc": doc, "body": render.highlight(doc["text"], spans), "records": records,
+                "names": _names(_store(request), *doc["claims"], *doc["events"])}
     return _view(request, "document.html", build)
 
 
@@ -223,7 +236,8 @@ def claims(request: Request):
         store = _store(request)
         page = query.claims(store, limit=_limit(args), cursor=cursor, count=True, **_filters(args))
         disputed = _disputed(store, args.get("subject"), args.get("unit"))
-        return {"args": args, "page": page, "disputed": disputed or set(), "pending": disputed is None}
+        return {"args": args, "page": page, "disputed": disputed or set(), "pending": disputed is None,
+                "names": _names(store, *page.items)}
     return _view(request, "claims.html", build)
 
 
@@ -238,7 +252,8 @@ def disagreements(request: Request):
                                        **_filters(args))
         except query.Pending:
             return {"args": args, "page": None, "pending": True}
-        return {"args": args, "page": page, "pending": False}
+        return {"args": args, "page": page, "pending": False,
+                "names": _names(_store(request), *(side for d in page.items for side in d["sides"]))}
     return _view(request, "disagreements.html", build)
 
 
@@ -258,8 +273,9 @@ def entity(request: Request, entity_id: Annotated[str, Path(max_length=200)]):
         store = _store(request)
         profile = query.entity(store, entity_id)
         days = profile["mentions_by_day"]
-        return {"e": profile, "peak": max((d["documents"] for d in days), default=0),
-                "claims": query.claims(store, subject=profile["id"], limit=50, count=True)}
+        claims = query.claims(store, subject=profile["id"], limit=50, count=True)
+        return {"e": profile, "peak": max((d["documents"] for d in days), default=0), "claims": claims,
+                "names": _names(store, *profile.get("events", []), *claims.items)}
     return _view(request, "entity.html", build)
 
 
@@ -293,7 +309,8 @@ def timeline(request: Request):
             query.check_date(day, "day")
             events = query.events(store, **{**filters, "since": day, "until": day}, limit=_limit(args),
                                   cursor=cursor, count=True)
-        return {"args": args, "day": day, "events": events, "window": window, **table}
+        return {"args": args, "day": day, "events": events, "window": window, **table,
+                "names": _names(store, *(events.items if events else []))}
     return _view(request, "timeline.html", build)
 
 
@@ -337,5 +354,6 @@ def map_page(request: Request):
             chosen = next(p for p in found["places"] if p["id"] == place)
         return {"args": args, "view": view, "whole": whole, "points": sorted(points, key=lambda p: -p["r"]),
                 "ranked": points, "unplaced": found["unplaced"], "place": chosen, "events": events,
-                "located": {"places": len(found["places"]), "events": sum(p["events"] for p in found["places"])}}
+                "located": {"places": len(found["places"]), "events": sum(p["events"] for p in found["places"])},
+                "names": _names(store, *(events.items if events else []))}
     return _view(request, "map.html", build)
