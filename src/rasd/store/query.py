@@ -363,18 +363,21 @@ def _store_value(key: tuple, gen: tuple, value) -> None:
         _CACHE[key] = (gen, value)
 
 
-def _cached(store: Store, name: str, compute, *, wait: bool = True):
+def _cached(store: Store, name: str, compute, *, wait: bool = True, stale: bool = False):
     """``compute()`` once per state of the store: aggregates over every row (entity counts,
     disagreements, statistics) are read again only after documents were added.
 
     With ``wait=False`` a missing or outdated value is computed in a background thread instead, and
     the call returns the previous state's value meanwhile (a page stays fast after an ingest), or
-    raises :class:`Pending` when there is none yet."""
+    raises :class:`Pending` when there is none yet. ``stale=True``: the previous state's value too, while
+    the new one is computed in the background, but a value never computed is computed now (waited for)."""
     gen = _generation(store)
     key = (name, store.url)
     hit = _CACHE.get(key)
     if hit and hit[0] == gen:
         return hit[1]
+    if stale:
+        wait = hit is None
     if wait:
         value = compute()
         _store_value(key, gen, value)
@@ -441,8 +444,10 @@ def _entity_counts(store: Store, *, wait: bool = True) -> list[dict]:
     return _cached(store, "entities", compute, wait=wait)
 
 
-def entity(store: Store, name: str) -> dict:
-    """One entity's profile: aliases, spellings seen, mentions by month and by day, co-occurring entities, events."""
+def entity(store: Store, name: str, *, stale: bool = False) -> dict:
+    """One entity's profile: aliases, spellings seen, mentions by month and by day, co-occurring entities, events.
+    ``stale``: after an ingest, the previous state's profile while the new one is computed in the
+    background (the dashboard; see :func:`_cached`)."""
     try:
         eid = analysis.resolve_entity(store, name)
     except RasdError:
@@ -459,7 +464,7 @@ def entity(store: Store, name: str) -> dict:
             ev.pop("sort", None)
         return profile
     # once per state of the store: a common entity's profile reads 100,000+ index entries
-    return copy.deepcopy(_cached(store, f"entity:{eid}", compute))
+    return copy.deepcopy(_cached(store, f"entity:{eid}", compute, stale=stale))
 
 
 def _documents_filters(store: Store, q, outlet, since, until, entity) -> tuple[list[str], dict]:

@@ -271,7 +271,7 @@ def entities(request: Request):
 def entity(request: Request, entity_id: Annotated[str, Path(max_length=200)]):
     def build():
         store = _store(request)
-        profile = query.entity(store, entity_id)
+        profile = query.entity(store, entity_id, stale=True)  # after an ingest: the last profile until the new one is ready
         days = profile["mentions_by_day"]
         claims = query.claims(store, subject=profile["id"], limit=50, count=True)
         return {"e": profile, "peak": max((d["documents"] for d in days), default=0), "claims": claims,
