@@ -285,11 +285,12 @@ def facet_counts(store: Store, query: str, *, sample: int, entity: str | None = 
         matched = f"SELECT d.id, d.outlet FROM documents d WHERE d.search_tsv @@ to_tsquery('simple', :q){where}"
         params = {"q": _tsquery(groups), **fparams}
     # one pass: the sample is materialised once (in id order: the indexes on doc_id are then read in
-    # order, a third faster than in rowid order) and read by each facet's count
+    # order, a third faster than in rowid order) and read by each facet's count. CROSS JOIN keeps SQLite
+    # from scanning every event (the index events (type, doc_id)) to probe the sample: 90 ms on 50,000 articles
     stmt = (f"WITH s AS MATERIALIZED ({matched}) "
             "SELECT 'among', NULL, count(*) FROM s UNION ALL "
             "SELECT 'outlet', outlet, count(*) FROM s WHERE outlet IS NOT NULL GROUP BY outlet UNION ALL "
-            "SELECT 'type', type, count(*) FROM (SELECT DISTINCT e.doc_id, e.type FROM s JOIN events e ON e.doc_id = s.id) x "
+            "SELECT 'type', type, count(*) FROM (SELECT DISTINCT e.doc_id, e.type FROM s CROSS JOIN events e WHERE e.doc_id = s.id) x "
             "GROUP BY type UNION ALL SELECT 'entity', m.entity_id, count(DISTINCT m.doc_id) FROM mentions m "
             "WHERE m.doc_id IN (SELECT id FROM s) GROUP BY m.entity_id")
     try:
