@@ -595,16 +595,10 @@ def search(store: Store, q: str, *, entity: str | None = None, since: str | None
     hits = _query_errors(lambda: fts.search(store, query, limit=limit + 1, offset=offset, totals=count, latest=latest, **kw))
     more = len(hits) > limit
     total, extra = None, {"query": query}
-    ranked = hits[0].total if hits and hits[0].total is not None else None  # every match, or the window's
-    if latest is not None:
-        if ranked is not None and ranked < latest:  # the window holds every match: all of them were ranked
-            total = ranked
-        else:
-            total = _query_errors(lambda: fts.count(store, query, **kw))
-            if total > latest:
-                extra["ranked_among"] = latest
-    elif count:  # counted in the ranking's own pass when the engine can (SQLite), else apart
-        total = ranked if ranked is not None else _query_errors(lambda: fts.count(store, query, **kw))
+    if count or latest is not None:  # counted in the ranking's own statement when the engine can (SQLite), else apart
+        total = hits[0].total if hits and hits[0].total is not None else _query_errors(lambda: fts.count(store, query, **kw))
+        if latest is not None and total > latest:
+            extra["ranked_among"] = latest
     nxt = encode_cursor("search", f, [offset + limit]) if more else None
     return Page([h.to_json() for h in hits[:limit]], nxt, total if count else None, extra)
 

@@ -218,8 +218,8 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
            doc_ids: Collection[str] | None = None, totals: bool = False, latest: int | None = None) -> list[Hit]:
     """``doc_ids``: only among these documents (saved searches run on what a round stored). ``totals``:
     each hit's ``total`` is how many documents match in all (SQLite; else None: ask :func:`count`).
-    ``latest``: rank only the ``latest`` most recently stored matches (SQLite; see :func:`ranked_window`):
-    each hit's ``total`` is then how many of those there are (``latest`` at most)."""
+    ``latest``: rank only the ``latest`` most recently stored matches (SQLite), each hit's ``total``
+    still every match."""
     groups = parse_query(query)
     where, fparams = _filters(entity, since, until, outlet, event_type)
     params = {"limit": limit, "offset": offset, **fparams}
@@ -237,16 +237,20 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         # ``latest``: the index walks its matches newest rowid first and stops after that many (FTS5
         # consumes ORDER BY rowid DESC), so bm25 is computed for those only, not for all 34,000 matches
         # of the most common name
-        window = ""
+        window, keep, total = "", "", "count(*) OVER ()" if totals else "NULL"
         if latest is not None:
+            # the total is every match, counted apart in the same statement (the index alone, no bm25),
+            # the filters' rowid set built once for both (``keep``)
             window = " ORDER BY rowid DESC LIMIT :latest"
             params["latest"] = latest
-            totals = True
+            if where:
+                keep, only = f"keep AS MATERIALIZED ({_sqlite_only(where)}), ", " AND +rowid IN keep"
+            total = f"(SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q{only})"
         stmt = (
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, -f.rank AS score, f.total FROM ("
-            "WITH x AS MATERIALIZED (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts "
+            f"WITH {keep}x AS MATERIALIZED (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts "
             f"WHERE documents_fts MATCH :q{only}{window}) "
-            f"SELECT rowid, rank, {'count(*) OVER ()' if totals else 'NULL'} AS total FROM x ORDER BY rank, rowid LIMIT :limit OFFSET :offset"
+            f"SELECT rowid, rank, {total} AS total FROM x ORDER BY rank, rowid LIMIT :limit OFFSET :offset"
             ") f JOIN documents d ON d.rowid = f.rowid ORDER BY f.rank, d.rowid"
         )
     else:
