@@ -108,6 +108,31 @@ def test_search_shows_results_and_keeps_the_facets_in_the_url(client, store):
     assert outside and not any(f'href="/documents/{h["id"]}"' in html for h in outside)
 
 
+def test_search_says_it_ranked_the_latest_matches_and_counts_the_facets(client, store, monkeypatch):
+    from rasd.serve.dashboard import pages
+
+    monkeypatch.setattr(pages, "SEARCH_LATEST", 2)
+    monkeypatch.setattr(pages, "SEARCH_FACET_SAMPLE", 3)
+    every = query.search(store, "كورسك", limit=100)
+    assert every.total > 3
+    html = _page(client, "/search?q=كورسك")
+    shown = re.findall(r'<h3><a href="/documents/(\w+)"', html)
+    assert shown == [h["id"] for h in query.search(store, "كورسك", latest=2).items] and len(shown) == 2
+    assert 'class="hint ranked"' in html and "rank=all" in html and f"{every.total}" in html
+    facets = query.search_facets(store, "كورسك", sample=3)
+    assert facets["among"] == 3 and facets["entity"]
+    for name in ("type", "entity"):
+        for x in facets[name]:
+            assert re.search(rf'href="/search\?q=[^"]*{name}={re.escape(x["value"])}[^"]*"><bdi>[^<]*</bdi></a> <span class="count">{x["n"]}</span>', html), x
+    ranked_all = _page(client, "/search?q=كورسك&rank=all")
+    assert 'class="hint ranked"' not in ranked_all
+    assert re.findall(r'<h3><a href="/documents/(\w+)"', ranked_all) == [h["id"] for h in every.items[:20]]
+    _page(client, "/search?q=كورسك&rank=some", 400)
+    english = client.get("/search?q=كورسك&lang=en").text
+    client.get("/?lang=ar")  # the choice is a cookie: back to Arabic for the other tests
+    assert "Ranked by relevance among the latest 2 stored" in english
+
+
 def test_search_pages_follow_the_cursor(client):
     html = _page(client, "/search?q=كورسك&limit=5")
     nxt = re.search(r'href="(/search\?[^"]*cursor=[^"]+)"', html)
@@ -212,6 +237,27 @@ def test_timeline_day_lists_its_events(client, store):
     assert evs and all(f"#event-{e['event_id']}" in html for e in evs)
     mob = _page(client, "/timeline?type=MOBILIZE")
     assert all(t not in mob for t in {d["type"] for d in query.event_days(store)} - {"MOBILIZE"})
+
+
+def test_a_days_bar_and_its_type_counts_list_its_events_and_actors_show_by_name(client, store):
+    html = _page(client, "/timeline?days=all")
+    rows = [r for r in query.event_days(store) if is_day(r["day"])]
+    for r in rows:
+        assert re.search(rf'<a class="bar" href="/timeline\?[^"]*day={r["day"]}#day"', html)
+        assert re.search(rf'href="/timeline\?[^"]*day={r["day"]}&amp;type={r["type"]}#day">{r["events"]}</a>', html)
+    day = next(r for r in rows if r["events"])
+    listed = _page(client, f"/timeline?day={day['day']}&type={day['type']}")
+    evs = query.events(store, since=day["day"], until=day["day"], type=day["type"], limit=50).items
+    assert len(evs) == day["events"] and all(f"#event-{e['event_id']}" in listed for e in evs)
+    named = 0
+    for r in rows:  # every day's actors are shown by their names (Arabic in the Arabic pages), linked by id
+        listed = _page(client, f"/timeline?day={r['day']}&type={r['type']}")
+        evs = query.events(store, since=r["day"], until=r["day"], type=r["type"], limit=50).items
+        names = query.entity_names(store, [a for e in evs for a in e["actors"] + e["targets"]])
+        for a, n in names.items():
+            assert f'href="/entities/{a}"><bdi>{n["name_ar"] or n["name"]}</bdi></a>' in listed
+            named += 1
+    assert named
 
 
 def _day_links(html):

@@ -153,6 +153,11 @@ def test_dashboard_in_chromium(server, browser, shots):
     assert browser.find_elements(By.CSS_SELECTOR, "table.days meter")
     browser.find_element(By.CSS_SELECTOR, "table.days tbody a").click()
     assert browser.find_elements(By.CSS_SELECTOR, "#day tbody tr")
+    _load(browser, base + "/timeline")  # so does clicking a day's bar
+    bar = browser.find_element(By.CSS_SELECTOR, "table.days tbody a.bar")
+    day = bar.get_attribute("href").split("day=")[1].split("#")[0].split("&")[0]
+    bar.click()
+    assert f"day={day}" in browser.current_url and browser.find_elements(By.CSS_SELECTOR, "#day tbody tr")
     browser.save_screenshot(str(shots / "dashboard-timeline.png"))
 
     _load(browser, base + "/entities/north-korea")

@@ -89,3 +89,39 @@ def test_warm_computes_the_whole_store_aggregates(store):
     assert query._CACHE[("stats", store.url)][0] == gen
     days = [k for k in query._CACHE if k[0].startswith("days:") and k[1] == store.url]
     assert days and query.event_days(store) == query._CACHE[days[0]][1]
+
+
+def test_warm_runs_the_callers_first_and_computes_the_top_profiles(store, monkeypatch):
+    monkeypatch.setattr(query, "WARM_PROFILES", 2)
+    seen = []
+    query.warm(store, first=[seen.append]).join(60)
+    assert seen == [store]
+    gen = query._generation(store)
+    top = [e["id"] for e in query.entities(store, limit=3).items]
+    cached = {k[0] for k, v in query._CACHE.items() if k[1] == store.url and v[0] == gen}
+    assert {f"entity:{e}" for e in top[:2]} <= cached and f"entity:{top[2]}" not in cached
+
+
+def test_a_stale_profile_is_shown_after_an_ingest_and_a_new_one_is_computed_at_once(store, monkeypatch):
+    calls, gate = [], threading.Event()
+    real = analysis.entity_profile
+
+    def slow_profile(*a, **kw):
+        calls.append(1)
+        gate.wait(10)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(analysis, "entity_profile", slow_profile)
+    monkeypatch.setattr(query, "_GRACE", 0.01)
+    gate.set()
+    before = query.entity(store, "north-korea", stale=True)  # never computed: computed now
+    assert len(calls) == 1 and before["mentions_by_day"]
+    gate.clear()
+    ingest(store, documents(6, 12))
+    t0 = time.perf_counter()
+    assert query.entity(store, "north-korea", stale=True) == before  # the previous state's, at once
+    assert time.perf_counter() - t0 < 5
+    _finish(gate)
+    after = query.entity(store, "north-korea", stale=True)
+    assert after == query.entity(store, "north-korea") and after != before  # the new state's, computed once
+    assert len(calls) == 2

@@ -142,3 +142,66 @@ def test_recent_days_keep_the_window_ending_on_the_newest_day(store):
     assert first == (dt.date.fromisoformat(days[-1]) - dt.timedelta(days=2)).isoformat()  # the newest and two before
     assert recent == [r for r in every if r["day"] >= first] and len(recent) < len(every)
     assert query.event_days(store, recent_days=10_000) == every
+
+
+def _latest_ranking(store, q, k, where="", **params):
+    """The plain join's ranking of only the ``k`` matches stored last (largest rowid), and every match."""
+    rows = _rows(store, "SELECT d.id, d.rowid AS r, bm25(documents_fts) AS s FROM documents_fts JOIN documents d "
+                 f"ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH :q{where}", q=fts._fts5(fts.parse_query(q)), **params)
+    newest = sorted(rows, key=lambda x: -x.r)[:k]
+    return [x.id for x in sorted(newest, key=lambda x: (x.s, x.r))], len(rows)
+
+
+@pytest.mark.parametrize(("facet", "where"), FACETS[:3], ids=lambda x: str(x))
+def test_search_ranks_the_latest_matches_and_says_among_how_many(store, facet, where):
+    if store.dialect != "sqlite":
+        pytest.skip("the ranked window is SQLite's (PostgreSQL ranks every match)")
+    k = 4
+    want, every = _latest_ranking(store, "كوريا", k, where, **facet)
+    assert every > k, "the query should match more than the window"
+    got, cursor = [], None
+    while True:  # the window's whole ranking, page by page; the pages end with the window
+        page = query.search(store, "كوريا", limit=3, cursor=cursor, latest=k, **facet)
+        assert page.total == every and page.extra["ranked_among"] == k
+        got += [h["id"] for h in page.items]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert got == want
+    wide = query.search(store, "كوريا", limit=1000, latest=every, **facet)  # a window holding every match
+    assert wide.total == every and "ranked_among" not in wide.extra
+    assert [h["id"] for h in wide.items] == [h["id"] for h in query.search(store, "كوريا", limit=1000, **facet).items]
+
+
+@pytest.mark.parametrize("q", ["كوريا", "روسيا"])
+def test_search_facet_counts_are_those_of_the_latest_matches(store, q):
+    if store.dialect != "sqlite":
+        pytest.skip("the facet sample is SQLite's newest matches (PostgreSQL counts every match)")
+    k = 5
+    rows = _rows(store, "SELECT d.id, d.outlet FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+                 "WHERE documents_fts MATCH :q ORDER BY d.rowid DESC", q=fts._fts5(fts.parse_query(q)))
+    sample = rows[:k]
+    ids = ", ".join(f"'{r.id}'" for r in sample)
+    outlets = Counter(r.outlet for r in sample if r.outlet)
+    types = Counter(r[0] for r in _rows(store, f"SELECT DISTINCT doc_id, type FROM events WHERE doc_id IN ({ids})") for r in [r[1:]])
+    ents = Counter(r[0] for r in _rows(store, f"SELECT DISTINCT doc_id, entity_id FROM mentions WHERE doc_id IN ({ids})") for r in [r[1:]])
+    got = query.search_facets(store, q, sample=k, top=50)
+    assert len(rows) > k and got["among"] == k
+    assert {x["value"]: x["n"] for x in got["outlet"]} == outlets
+    assert {x["value"]: x["n"] for x in got["type"]} == types and types
+    # an entity the query names (روسيا is the knowledge base's Russia) is in every match: left out
+    named = {e for e in ents if f'"{fts.entity_token(e)}"' in fts._fts5(fts.parse_query(q))}
+    assert bool(named) == (q == "روسيا")
+    assert {x["value"]: x["n"] for x in got["entity"]} == {e: n for e, n in ents.items() if e not in named}
+    assert [x["n"] for x in got["entity"]] == sorted((x["n"] for x in got["entity"]), reverse=True)
+    russia = query.search_facets(store, q, sample=k, entity="russia", top=50)  # the filter's entity is left out too
+    assert "russia" not in {x["value"] for x in russia["entity"]} and russia["among"] <= k
+
+
+def test_one_types_days_are_the_filtered_query(store):
+    typed = {r["type"] for r in query.event_days(store)}
+    for etype in sorted(typed)[:3]:
+        want = _rows(store, "SELECT substr(sort_key, 1, 10) AS day, count(*) FROM events WHERE type = :t AND sort_key < '9999' "
+                     "GROUP BY day ORDER BY day", t=etype)
+        assert [(r["day"], r["events"]) for r in query.event_days(store, type=etype.lower())] == [tuple(r) for r in want]
+        assert {r["type"] for r in query.event_days(store, type=etype)} == {etype}

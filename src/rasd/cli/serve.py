@@ -37,6 +37,7 @@ def serve(db, host, port, token_file, alerts_dir):
 
     from rasd.serve import create_app
     from rasd.serve.dashboard import router as dashboard
+    from rasd.serve.dashboard import warm as warm_dashboard
 
     token = read_token(token_file)
     if alerts_dir:
@@ -44,7 +45,7 @@ def serve(db, host, port, token_file, alerts_dir):
             Path(alerts_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             fail(f"cannot use alerts folder {alerts_dir}: {exc.strerror or exc}")
-    app = create_app(db, token, routers=[dashboard], alerts_dir=alerts_dir, warm=True)
+    app = create_app(db, token, routers=[dashboard], alerts_dir=alerts_dir, warm=True, warmers=[warm_dashboard])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     where = "" if db is None else f" ({db})"
     click.echo(f"rasd: serving the store{where} on http://{host}:{port}/ (dashboard; API under /api/v1, docs: /docs); "

@@ -17,12 +17,13 @@ log = logging.getLogger("rasd.serve")
 
 
 def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRouter] = (), *, create: bool = False,
-               alerts_dir: str | None = None, warm: bool = False) -> FastAPI:
+               alerts_dir: str | None = None, warm: bool = False, warmers: Iterable = ()) -> FastAPI:
     """A FastAPI app over the store at ``store_url`` (a path or URL). Writes need ``token``; with
     none they are refused. ``routers`` are mounted after the API (the dashboard is one).
     ``alerts_dir``: the one folder alerts created over HTTP may write their hit files into (else
     file delivery is refused over HTTP: a token must not let a client write anywhere on the server).
-    ``warm``: start computing the whole-store aggregates (disagreements, entity counts) as the server starts."""
+    ``warm``: start computing the whole-store aggregates (disagreements, entity counts) as the server starts,
+    after ``warmers`` (each called with the store first, in the same background thread)."""
     from rasd.serve import api
     from rasd.store import open_store
 
@@ -33,7 +34,7 @@ def create_app(store_url: str, token: str | None = None, routers: Iterable[APIRo
         if warm:
             from rasd.store import query
 
-            query.warm(store)
+            query.warm(store, first=tuple(warmers))
         yield
         store.close()
 

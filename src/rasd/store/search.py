@@ -215,9 +215,11 @@ def count(store: Store, query: str, *, entity: str | None = None, since: str | N
 
 def search(store: Store, query: str, *, entity: str | None = None, since: str | None = None, until: str | None = None,
            outlet: str | None = None, event_type: str | None = None, limit: int = 20, offset: int = 0,
-           doc_ids: Collection[str] | None = None, totals: bool = False) -> list[Hit]:
+           doc_ids: Collection[str] | None = None, totals: bool = False, latest: int | None = None) -> list[Hit]:
     """``doc_ids``: only among these documents (saved searches run on what a round stored). ``totals``:
-    each hit's ``total`` is how many documents match in all (SQLite; else None: ask :func:`count`)."""
+    each hit's ``total`` is how many documents match in all (SQLite; else None: ask :func:`count`).
+    ``latest``: rank only the ``latest`` most recently stored matches (SQLite), each hit's ``total``
+    still every match."""
     groups = parse_query(query)
     where, fparams = _filters(entity, since, until, outlet, event_type)
     params = {"limit": limit, "offset": offset, **fparams}
@@ -232,11 +234,23 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
         # With ``totals`` the same pass counts every match (a window over the filtered matches, before
         # the LIMIT), so a counted page ranks and filters once, not twice.
         only = f" AND +rowid IN ({_sqlite_only(where)})" if where else ""
+        # ``latest``: the index walks its matches newest rowid first and stops after that many (FTS5
+        # consumes ORDER BY rowid DESC), so bm25 is computed for those only, not for all 34,000 matches
+        # of the most common name
+        window, keep, total = "", "", "count(*) OVER ()" if totals else "NULL"
+        if latest is not None:
+            # the total is every match, counted apart in the same statement (the index alone, no bm25),
+            # the filters' rowid set built once for both (``keep``)
+            window = " ORDER BY rowid DESC LIMIT :latest"
+            params["latest"] = latest
+            if where:
+                keep, only = f"keep AS MATERIALIZED ({_sqlite_only(where)}), ", " AND +rowid IN keep"
+            total = f"(SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q{only})"
         stmt = (
             "SELECT d.id, d.path, d.url, d.title, d.published, d.outlet, d.text, -f.rank AS score, f.total FROM ("
-            "WITH x AS MATERIALIZED (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts "
-            f"WHERE documents_fts MATCH :q{only}) "
-            f"SELECT rowid, rank, {'count(*) OVER ()' if totals else 'NULL'} AS total FROM x ORDER BY rank, rowid LIMIT :limit OFFSET :offset"
+            f"WITH {keep}x AS MATERIALIZED (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts "
+            f"WHERE documents_fts MATCH :q{only}{window}) "
+            f"SELECT rowid, rank, {total} AS total FROM x ORDER BY rank, rowid LIMIT :limit OFFSET :offset"
             ") f JOIN documents d ON d.rowid = f.rowid ORDER BY f.rank, d.rowid"
         )
     else:
@@ -254,6 +268,48 @@ def search(store: Store, query: str, *, entity: str | None = None, since: str | 
     return [Hit(doc_id, {"path": path, "url": url}, title, published, outlet, float(score), snippet(text, needles),
                 total[0] if total else None)  # SQLite's rows carry the total, PostgreSQL's do not
             for doc_id, path, url, title, published, outlet, text, score, *total in rows]
+
+
+def facet_counts(store: Store, query: str, *, sample: int, entity: str | None = None, since: str | None = None,
+                 until: str | None = None, outlet: str | None = None, event_type: str | None = None,
+                 top: int = 10) -> dict:
+    """How many of the query's matches (with these filters) fall under each outlet, event type and
+    entity, counted among its ``sample`` most recently stored matches (SQLite; PostgreSQL: among every
+    match): ``{"outlet": [(outlet, n)], "type": [(type, n)], "entity": [(id, n)], "among": k}``, the
+    ``top`` largest of each, ``among`` the matches counted (at most ``sample``)."""
+    groups = parse_query(query)
+    where, fparams = _filters(entity, since, until, outlet, event_type)
+    if store.dialect == "sqlite":
+        only = f" AND +rowid IN ({_sqlite_only(where)})" if where else ""
+        # the newest matches straight from the index (as the ranked window), then their documents' ids
+        matched = ("SELECT d.id, d.outlet FROM documents d JOIN (SELECT rowid FROM documents_fts WHERE documents_fts "
+                   f"MATCH :q{only} ORDER BY rowid DESC LIMIT :sample) s ON d.rowid = s.rowid ORDER BY d.id")
+        params = {"q": _fts5(groups), "sample": sample, **fparams}
+    else:
+        matched = f"SELECT d.id, d.outlet FROM documents d WHERE d.search_tsv @@ to_tsquery('simple', :q){where}"
+        params = {"q": _tsquery(groups), **fparams}
+    # one pass: the sample is materialised once (in id order: the indexes on doc_id are then read in
+    # order, a third faster than in rowid order) and read by each facet's count. CROSS JOIN keeps SQLite
+    # from scanning every event (the index events (type, doc_id)) to probe the sample: 90 ms on 50,000 articles
+    stmt = (f"WITH s AS MATERIALIZED ({matched}) "
+            "SELECT 'among', NULL, count(*) FROM s UNION ALL "
+            "SELECT 'outlet', outlet, count(*) FROM s WHERE outlet IS NOT NULL GROUP BY outlet UNION ALL "
+            "SELECT 'type', type, count(*) FROM (SELECT DISTINCT e.doc_id, e.type FROM s CROSS JOIN events e WHERE e.doc_id = s.id) x "
+            "GROUP BY type UNION ALL SELECT 'entity', m.entity_id, count(DISTINCT m.doc_id) FROM mentions m "
+            "WHERE m.doc_id IN (SELECT id FROM s) GROUP BY m.entity_id")
+    try:
+        rows = _rows(store, stmt, params)
+    except Exception as exc:  # the engines' own syntax errors, for queries our parser let through
+        raise QueryError(f"bad query: {getattr(exc, 'orig', exc)}") from None
+    out: dict = {"outlet": [], "type": [], "entity": [], "among": 0}
+    for facet, value, n in rows:
+        if facet == "among":
+            out["among"] = n
+        else:
+            out[facet].append((value, n))
+    for facet in ("outlet", "type", "entity"):
+        out[facet] = sorted(out[facet], key=lambda x: (-x[1], x[0]))[:top]
+    return out
 
 
 def _sqlite_only(where: str) -> str:
@@ -304,4 +360,4 @@ def snippet(text: str, needles: set[str], width: int = 80) -> str:
     return ("…" if lo else "") + "".join(out).replace("\n", " ") + ("…" if hi < len(text) else "")
 
 
-__all__ = ["Hit", "QueryError", "count", "excluding", "match_clause", "parse_query", "search", "snippet"]
+__all__ = ["Hit", "QueryError", "count", "excluding", "facet_counts", "match_clause", "parse_query", "search", "snippet"]

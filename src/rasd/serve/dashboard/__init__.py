@@ -6,6 +6,6 @@ bidi override characters are removed and each value is isolated in ``<bdi>``, a 
 link only if it is http(s), and every page carries a Content-Security-Policy that allows no inline
 script or style and nothing from another origin (scripts and styles are served from /static)."""
 
-from rasd.serve.dashboard.pages import router
+from rasd.serve.dashboard.pages import router, warm
 
-__all__ = ["router"]
+__all__ = ["router", "warm"]
