@@ -29,7 +29,7 @@ bench: install
 # Ingest rate and memory (2,000 articles), then search latency on a 100,000-article store built once
 # at /tmp/rasd-bench-100k.db (resumable; about 15 minutes the first time).
 bench-store: install
-	$(BIN)/python -m rasd.bench_store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000
+	$(BIN)/python -m rasd.bench.store ../shared/data/ant/ant_v2_1_multisource.jsonl.gz --db /tmp/rasd-bench-100k.db --size 100000
 
 # Every dashboard page's server time on that store (rasd serve started on it; budget 300 ms a page).
 bench-dashboard: install
@@ -41,7 +41,7 @@ vendor-world:
 
 # Time and peak memory of the text path on hostile 10 / 100 / 1,000 KB inputs (is every stage linear?).
 bench-linear: install
-	$(BIN)/python -m rasd.bench_linear
+	$(BIN)/python -m rasd.bench.linear
 
 # The property-based tests, long: random seeds, RASD_FUZZ_EXAMPLES examples per test (default 2,000).
 # The default `make test` runs the same tests seed-pinned with a few dozen examples each.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rasd.evaluate import evaluate, load_output
+from rasd.evaluate.gold import evaluate, load_output
 from rasd.pipeline import annotate, clean
 from rasd.sources.files import read_input
 
@@ -39,7 +39,7 @@ def ner_scores(tmp_path_factory):
     """The same, with the fast NER network on (``--ner fast``); skipped when no model ships."""
     if not (DEVSET / "gold.json").exists():
         pytest.skip(f"the devset is not at {DEVSET}")
-    from rasd.entities import stage
+    from rasd.annotate import entities as stage
 
     stage.use_ner("fast")
     try:

@@ -7,7 +7,7 @@ import pytest
 
 from rasd import resources
 from rasd.arabic.normalise import key
-from rasd.evaluate import evaluate, load_output
+from rasd.evaluate.gold import evaluate, load_output
 from rasd.pipeline import annotate, clean
 from rasd.sources.files import read_input
 
@@ -111,7 +111,7 @@ def test_mention_offsets_index_into_text(extracted):
 def test_the_ner_model_does_not_lower_entity_f1(seeds, gold, scores, tmp_path, monkeypatch):
     """Issue 6: with the trained model on, entity F1 on the samples stays at least what the knowledge
     base alone reaches."""
-    from rasd.entities import stage
+    from rasd.annotate import entities as stage
 
     monkeypatch.setattr(stage, "_NER_MODEL", [])
     stage.use_ner("full")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from rasd.arabic.dates import DateRef
 from rasd.arabic.normalise import Normalised, normalise
 from rasd.arabic.segment import Span, sentences
 
@@ -49,13 +50,6 @@ class SourceRef:
 
     entity: str | None
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class DateRef:
-    value: str | None  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD), None when it cannot be resolved
-    text: str
-    precision: str | None = None  # day | month | year
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ Stage = Callable[[Document], Document]
 
 
 def _stages() -> list[Stage]:
-    from rasd.entities.stage import link_entities
+    from rasd.annotate.entities import link_entities
     from rasd.extract.claims import extract_claims
     from rasd.extract.events import extract_events
 
@@ -119,7 +119,7 @@ def pretagged(items: Iterable[T], batch: int = 64, doc_of: Callable[[T], Documen
     """Pass ``items`` through unchanged, ``batch`` at a time, after the NER model has tagged the
     sentences of each batch's documents together (``doc_of`` finds an item's document). Only a
     speed-up: if it fails, each document is tagged alone when annotated, and reports its own error."""
-    from rasd.entities.stage import pretag
+    from rasd.annotate.entities import pretag
 
     it = iter(items)
     while chunk := list(itertools.islice(it, batch)):

@@ -3,8 +3,9 @@
 import numpy as np
 
 from rasd.arabic.normalise import key
+from rasd.evaluate.events import GRID
 from rasd.extract.event_model import EventModel, features, shipped_model
-from rasd.train_events import GRID, TYPES, Data, cross_validate, fit
+from rasd.train.events import TYPES, Data, cross_validate, fit
 
 
 def test_features_are_words_stems_pairs_and_lexicon_types():

@@ -5,10 +5,10 @@ from fuzzing import lexicon_words, texts
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rasd.arabic.dates import find_dates, parse_date
 from rasd.arabic.normalise import normalise, normalise_str
 from rasd.errors import InputError
 from rasd.extract.attribution import SentenceModality, lexicon, strip_conj
-from rasd.extract.dates import find_dates, parse_date
 from rasd.extract.numbers import find_quantities, parse_number
 from rasd.pipeline import annotate, clean
 from rasd.sources.files import RawArticle

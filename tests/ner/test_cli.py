@@ -46,7 +46,7 @@ def test_train_ner_without_the_corpora_is_one_clear_error(tmp_path):
 
 
 def test_extract_uses_the_model_only_when_asked(tmp_path, monkeypatch):
-    from rasd.entities import stage
+    from rasd.annotate import entities as stage
 
     monkeypatch.setattr(stage, "_NER_MODEL", [])
     monkeypatch.delenv("RASD_NER", raising=False)

@@ -49,7 +49,7 @@ def test_a_continent_is_not_placed_at_a_small_town_of_its_name():
 def test_a_place_of_no_known_state_is_not_placed_at_a_namesake_elsewhere():
     # GeoNames lists "Venice" among Dayton's alternate names and "Porto" among Bordeaux's: a
     # generated KB place without a state takes the point of the city of that name itself
-    from rasd.entities.kb import knowledge_base
+    from rasd.kb.knowledge_base import knowledge_base
 
     kb = knowledge_base()
     for eid, country in (("venice", "IT"), ("porto", "PT")):

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from rasd.entities.kb import knowledge_base
-from rasd.entities.stage import gazetteer_candidates, scan_text
+from rasd.annotate.entities import gazetteer_candidates, scan_text
+from rasd.kb.knowledge_base import knowledge_base
 from rasd.model import Document
 from rasd.store import query_kb as q
 

@@ -7,9 +7,9 @@ import logging
 import trafilatura
 from lxml import html as lxml_html
 
+from rasd.arabic.dates import parse_date
 from rasd.clean.text import Cleaned, clean_text
 from rasd.errors import InputError
-from rasd.extract.dates import parse_date
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rasd.arabic.dates import dateline, parse_date
 from rasd.arabic.normalise import key
 from rasd.clean.furniture import Furniture, furniture, line_key
-from rasd.extract.dates import dateline, parse_date
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.!؟?…:\"'»”]\s*$")

@@ -37,7 +37,7 @@ def eval_() -> None:
 def eval_seeds(gold: str, output: str, ids: str | None, misses: bool, as_json: bool) -> None:
     """Score OUTPUT (rasd extract JSONL or JSON) against GOLD (the form of shared/seeds/gold.json or
     shared/devset/gold.json): entities, claims per unit, attribution, events per type, cleaning."""
-    from rasd.evaluate import evaluate, load_output
+    from rasd.evaluate.gold import evaluate, load_output
 
     try:
         gold_data = json.loads(Path(gold).read_text(encoding="utf-8"))
@@ -100,7 +100,7 @@ def eval_events(gsr: tuple[str, ...], model_path: str | None, misses: bool, as_j
     text; label yes is a positive, easy/difficult no a negative, ambiguous left out): precision,
     recall and F1 of Rasd's event stage and of the model alone, per event type."""
     from rasd.errors import RasdError
-    from rasd.events_eval import eval_gsr
+    from rasd.evaluate.events import eval_gsr
 
     try:
         result = eval_gsr([Path(p) for p in gsr], Path(model_path) if model_path else None)

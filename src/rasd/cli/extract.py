@@ -31,7 +31,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: str | None, max_bytes:
     Prints rasd.extract/1 JSON on standard output; one line on standard error for each input that
     could not be read, and exit code 1 if there was any.
     """
-    from rasd.extract.dates import to_date
+    from rasd.arabic.dates import to_date
     from rasd.scale.inputs import iter_items
     from rasd.sources.files import iter_paths
 
@@ -80,7 +80,7 @@ def bench(corpus: str, limit: int, ceiling_script: str | None, no_ceiling: bool,
     Prints docs/s, peak memory, the ceiling passes and the ratios as JSON; with --engine dask, a
     table of articles/s and efficiency per number of workers.
     """
-    from rasd import bench as b
+    from rasd.bench.text_path import text_path as b
 
     if engine == "dask":
         try:

@@ -22,7 +22,7 @@ def train() -> None:
 def train_lexicon(data: str, out: str | None) -> None:
     """Learn which words are common words, not names (used to find unknown names); prints what it used."""
     from rasd import resources
-    from rasd.train_lexicon import build
+    from rasd.train.lexicon import build
 
     paths = sorted(Path(data).glob("*.jsonl.gz"))
     if not paths:
@@ -42,8 +42,8 @@ def train_triggers(petrarch: str, ant: str, min_count: int | None, objects: bool
     """Mine PLOVER triggers from UniversalPetrarch's verbs and the written table's own verbs, kept where
     ANT writes them (resources/event_triggers_mined.tsv); prints what it kept."""
     from rasd import resources
-    from rasd.extract.events import MINED_TRIGGERS
-    from rasd.mine_triggers import MIN_COUNT, build
+    from rasd.extract.event_triggers import MINED_TRIGGERS
+    from rasd.train.triggers import MIN_COUNT, build
 
     missing = [f for f in ("CAMEO.ar.0.5.txt", "CAMEO2PLOVER-2021.txt") if not (Path(petrarch) / f).exists()]
     if missing:
@@ -65,8 +65,8 @@ def train_triggers(petrarch: str, ant: str, min_count: int | None, objects: bool
 def train_kb(names: str, ant: str, out: str | None) -> None:
     """Grow the knowledge base from open name lists (resources/kb/names_generated.tsv); prints what it kept."""
     from rasd import resources
-    from rasd.entities.build_kb import build
-    from rasd.entities.kb import GENERATED_FILE
+    from rasd.kb.build import build
+    from rasd.kb.knowledge_base import GENERATED_FILE
 
     missing = [f for f in ("arwikicats_names.tsv.gz", "wof_middle_east_places.tsv.gz") if not (Path(names) / f).exists()]
     if missing:
@@ -248,12 +248,12 @@ def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bo
     from rasd import resources
     from rasd.errors import RasdError
     from rasd.extract.event_model import MODEL_FILE
-    from rasd.train_events import build
+    from rasd.train.events import build
 
     if not (Path(data) / "events" / "oeda_arabic_gsr").is_dir():
         fail(f"no events/oeda_arabic_gsr in {data}: pass --data with the shared data folder")
     if e5_cv:
-        from rasd.events_teacher import e5_cv as measure
+        from rasd.train.events_teacher import e5_cv as measure
 
         try:
             report = measure(Path(data) / "events" / "oeda_arabic_gsr", Path(e5_cache) if e5_cache else None)

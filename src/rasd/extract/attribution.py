@@ -13,9 +13,9 @@ from functools import lru_cache
 
 from rasd import resources
 from rasd.arabic.clitics import alternation, conjunctions, letter_proclitics
+from rasd.arabic.dates import find_dates
+from rasd.arabic.dates import lexicon as date_lexicon
 from rasd.arabic.normalise import key
-from rasd.extract.dates import find_dates
-from rasd.extract.dates import lexicon as date_lexicon
 from rasd.extract.numbers import find_quantities
 from rasd.model import Document, SourceRef
 from rasd.regex_words import trie_regex
@@ -587,7 +587,7 @@ TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never 
 def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
-    if any(len(w.strip("ـ\"«»")) < 3 or re.fullmatch(r"[وفبلك]?الـ?", w) for w in words):
+    if any(len(w.strip("ـ\"«»")) < 3 or re.fullmatch(rf"(?:{_LETTERS})?الـ?", w) for w in words):
         return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
         strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)

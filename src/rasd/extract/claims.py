@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rasd import resources
+from rasd.annotate.entities import with_referenced
+from rasd.arabic.dates import find_dates, nearest_date, to_date
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
-from rasd.entities.kb import NISBA, knowledge_base
-from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import (
     Attribution,
     SentenceModality,
@@ -22,8 +22,8 @@ from rasd.extract.attribution import (
     reported_by_no_one,
     speaker_at,
 )
-from rasd.extract.dates import find_dates, nearest_date, to_date
 from rasd.extract.numbers import find_quantities
+from rasd.kb.knowledge_base import NISBA, knowledge_base
 from rasd.model import Claim, Document
 from rasd.regex_words import trie_regex
 

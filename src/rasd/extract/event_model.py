@@ -2,7 +2,7 @@
 
 A multi-label logistic model over sparse features of the normalised sentence (words, words without
 their proclitic, their first and last four letters, their letter 3- and 4-grams, word pairs, one feature per trigger-lexicon
-type found, and what is said around each trigger: ``trigger_features``), trained by ``rasd train events`` (rasd.train_events) and shipped as
+type found, and what is said around each trigger: ``trigger_features``), trained by ``rasd train events`` (rasd.train.events) and shipped as
 resources/events_model.npz; it runs on NumPy alone. The rules (extract/events.py) still find the
 actor, target, place, date and source; the model says whether and which event a sentence reports.
 """
@@ -19,6 +19,8 @@ import numpy as np
 from rasd import resources
 from rasd.arabic.normalise import key
 from rasd.errors import RasdError
+from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
+from rasd.extract.event_triggers import triggers
 
 MODEL_FILE = "events_model.npz"
 _WORD = re.compile(r"\w+")
@@ -75,9 +77,6 @@ def trigger_features(n_sent: str) -> list[str]:
     the four words before and three after it, and the trigger word with the stems of the two words on
     each side. They tell "قتل ثلاثة جنود" from "لم يقتل" or "يهدد بقتل", which whole-sentence
     features blur."""
-    from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
-    from rasd.extract.events import triggers
-
     pattern, table = triggers()
     out: list[str] = []
     for m in pattern.finditer(n_sent):

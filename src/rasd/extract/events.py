@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd import resources
+from rasd.annotate.entities import with_referenced
 from rasd.arabic.clitics import alternation, clitic_group, conjunctions
+from rasd.arabic.dates import DateMention, ahead_weekday, find_dates, to_date
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
-from rasd.entities.kb import knowledge_base
-from rasd.entities.stage import with_referenced
 from rasd.extract.attribution import attribution as find_attribution
 from rasd.extract.attribution import carries, latest_speaker
-from rasd.extract.dates import DateMention, ahead_weekday, find_dates, to_date
 from rasd.extract.event_modality import assessors as _assessors
 from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
 from rasd.extract.event_model import EventModel, shipped_model
+from rasd.extract.event_triggers import Trigger, triggers
+from rasd.kb.knowledge_base import knowledge_base
 from rasd.model import DateRef, Document, Event, GenericActor
 from rasd.regex_words import trie_regex
 
@@ -40,43 +41,11 @@ _GROUP_GAP = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class Trigger:
-    type: str
-    mode: str | None
-    word: str
-    requires: tuple[str, ...]
-    verb: bool
-    passive: bool = False  # a participle (المدعومين من إيران): its agent follows, its target stands before
-    circumstantial: bool = False  # داعيا، نافيا: the sentence's subject acts
-    ungated: bool = False  # kind capture: a verb the event model does not gate (event_triggers.tsv)
-
-
-@dataclass(frozen=True, slots=True)
 class _Mention:
     start: int
     end: int
     entity: str
     type: str
-
-
-MINED_TRIGGERS = "event_triggers_mined.tsv"
-
-
-@lru_cache(maxsize=1)
-def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
-    table: dict[str, list[Trigger]] = {}
-    # the written table, then the forms `rasd train triggers` mined (resources/event_triggers_mined.tsv)
-    rows = [*resources.read_tsv("event_triggers.tsv", 5)]
-    if resources.path(MINED_TRIGGERS).exists():
-        rows += resources.read_tsv(MINED_TRIGGERS, 5)
-    for etype, mode, words, requires, kind in rows:
-        req = tuple(key(r) for r in requires.split("|") if r)
-        for w in words.split("|"):
-            table.setdefault(key(w), []).append(Trigger(etype, mode or None, key(w), req, kind in ("verb", "capture"),
-                                                    kind == "passive", kind == "circumstantial", kind == "capture"))
-    # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
-    # a trigger ending in a one-letter preposition ("اعترف ب") runs into the word it governs (بالقدس)
-    return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?:(?!\w)|(?<=\sب)|(?<=\sل))"), table
 
 
 def extract_events(doc: Document) -> Document:

@@ -25,6 +25,7 @@ from rasd.model import PLOVER_TYPES
 from rasd.monitor.registry import now_iso, parse_time
 from rasd.store import schema as t
 from rasd.store.db import Store
+from rasd.store.query import NotFound, Page, keyset_page
 
 DIGESTS = ("daily",)
 SEARCH_CHUNK = 500  # documents per search (bound parameters stay well under the engines' limits)
@@ -84,7 +85,7 @@ def add_alert(store: Store, name: str, query: str, *, entity: str | None = None,
 
 
 def _entity_id(store: Store, name: str) -> str:
-    from rasd.entities.kb import knowledge_base
+    from rasd.kb.knowledge_base import knowledge_base
     from rasd.store.analysis import resolve_entity
 
     if name in knowledge_base().entities:
@@ -260,3 +261,22 @@ def _send(a: dict, message: dict, fetcher) -> None:  # noqa: ANN001
             f.post_json(a["webhook"], message)
         return
     fetcher.post_json(a["webhook"], message)
+
+
+def find_alert(store: Store, which: int | str) -> dict:
+    """One saved search (alert) by id or name; NotFound when there is none."""
+    try:
+        return get_alert(store, which)
+    except AlertError:
+        raise NotFound(f"no alert {which!r}") from None
+
+
+def alert_hits_page(store: Store, which: int | str, *, limit: int | None = None, cursor: str | None = None,
+                    count: bool = False) -> Page:
+    """One alert's hits, newest first (``rasd alerts log --alert``), cursor-paginated."""
+    a = find_alert(store, which)
+
+    def fetch(after, n, _off):
+        return [{**h, "_key": (h["fired_at"], h["id"])} for h in alert_log(store, a["id"], n, before=after)]
+
+    return keyset_page("alert_hits", {"alert": a["id"]}, fetch, limit, cursor, None, lambda: a["hits"], count, (str, int))

@@ -108,7 +108,7 @@ def run(corpus: str, items: int = 200, workers: int = 8) -> dict:
         # knowledge base, the extraction stages, the store and alert modules.
         import rasd.monitor.alerts  # noqa: F401
         import rasd.store.ingest  # noqa: F401
-        from rasd.entities.kb import knowledge_base
+        from rasd.kb.knowledge_base import knowledge_base
         from rasd.pipeline import _stages
 
         knowledge_base()

@@ -58,7 +58,7 @@ _GROUP_OF_TYPE = {"PERSON": 0, "GPE": 1, "LOC": 2, "FACILITY": 2, "ORG": 3}
 def kb_features(keys: list[str]) -> np.ndarray:
     """[tokens, KB_DIM] indicators of knowledge-base matches over a tokenised sentence (training and
     evaluation; the text path takes them from the document's one KB pass, ``kb_features_at``)."""
-    from rasd.entities.kb import knowledge_base
+    from rasd.kb.knowledge_base import knowledge_base
 
     return _indicators(keys, knowledge_base().automaton, KB_DIM, kb_groups)
 
@@ -66,7 +66,7 @@ def kb_features(keys: list[str]) -> np.ndarray:
 def kb_groups(forms) -> set[int]:
     """KB feature groups of a match's readings; the curated forms only: the shipped networks
     learned these features from them."""
-    from rasd.entities.kb import NISBA, knowledge_base
+    from rasd.kb.knowledge_base import NISBA, knowledge_base
 
     kb = knowledge_base()
     return {4 if f.kind == NISBA else _GROUP_OF_TYPE.get(kb.entities[f.entity].type, 5) for f in forms if not f.generated}

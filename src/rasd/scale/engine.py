@@ -46,7 +46,7 @@ def ner_mode(ner: str | None) -> str:
 
 def _use_ner(mode: str) -> None:
     if _NER_IN_USE != [mode]:
-        from rasd.entities.stage import use_ner
+        from rasd.annotate.entities import use_ner
 
         use_ner(mode)
         _NER_IN_USE[:] = [mode]

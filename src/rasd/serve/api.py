@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
+from rasd.monitor.alerts import alert_hits_page, find_alert
 from rasd.serve.problems import problem
 from rasd.store import export as ex
 from rasd.store import query
@@ -126,12 +127,12 @@ def alerts(request: Request):
 
 @router.get("/alerts/{alert_id}", summary="One alert")
 def alert(request: Request, alert_id: AlertId):
-    return _json(query.alert(_store(request), alert_id))
+    return _json(find_alert(_store(request), alert_id))
 
 
 @router.get("/alerts/{alert_id}/hits", summary="An alert's hits (one per new matching story), newest first")
 def alert_hits(request: Request, alert_id: AlertId, limit: Limit = None, cursor: Cursor = None, count: Count = False):
-    return _json(query.alert_hits(_store(request), alert_id, limit=limit, cursor=cursor, count=count).to_json())
+    return _json(alert_hits_page(_store(request), alert_id, limit=limit, cursor=cursor, count=count).to_json())
 
 
 # ------------------------------------------------------------------------------------------------ exports
@@ -276,4 +277,4 @@ def delete_alert(request: Request, alert_id: AlertId):
     from rasd.monitor.alerts import remove_alert
 
     store = _store(request)
-    return _json(remove_alert(store, query.alert(store, alert_id)["id"]))
+    return _json(remove_alert(store, find_alert(store, alert_id)["id"]))

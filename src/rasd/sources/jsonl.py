@@ -115,7 +115,7 @@ def to_iso_date(value: str | None) -> str | None:
         return parsedate_to_datetime(value).date().isoformat()
     except (TypeError, ValueError, IndexError):
         pass
-    from rasd.extract.dates import parse_date
+    from rasd.arabic.dates import parse_date
 
     found = parse_date(value)[0]
     return found if found and len(found) == 10 else None

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy import text as sql
 
 from rasd.arabic.normalise import key
-from rasd.entities.kb import knowledge_base
 from rasd.errors import RasdError
+from rasd.kb.knowledge_base import knowledge_base
 from rasd.store import schema as t
 from rasd.store.db import Store
 from rasd.store.filters import conditions as _conditions

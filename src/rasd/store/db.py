@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from rasd.arabic.normalise import NORMALISER_VERSION
-from rasd.entities.kb import KB_VERSION
 from rasd.errors import RasdError
+from rasd.kb.knowledge_base import KB_VERSION
 from rasd.store.search_text import SEARCH_VERSION
 
 if TYPE_CHECKING:  # Alembic is imported only when a store is not at this Rasd's schema (see _at_head)

@@ -33,7 +33,7 @@ from sqlalchemy import text as sql
 from rasd import resources
 from rasd.arabic.clitics import split_proclitics
 from rasd.arabic.normalise import key
-from rasd.entities.kb import knowledge_base
+from rasd.kb.knowledge_base import knowledge_base
 from rasd.store.search_text import stem
 
 # How far a qualified figure reaches: "about 3,000" is taken as 3,000 ± 15%.

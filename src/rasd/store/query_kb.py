@@ -1,6 +1,6 @@
 """The knowledge base as one search query needs it, read from a cache file instead of built.
 
-Building the knowledge base (``rasd.entities.kb.knowledge_base``: every spelling variant of every
+Building the knowledge base (``rasd.kb.knowledge_base.knowledge_base``: every spelling variant of every
 name, then the Aho-Corasick automaton) takes longer than the rest of a ``rasd search`` command. A
 query only needs the forms that occur in its own few words, so the forms, entities and word lists
 are kept in a ``marshal`` file (loads in milliseconds), and a query's knowledge base holds only the
@@ -22,7 +22,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from rasd.entities.kb import KB_VERSION, Form, KBEntity, KnowledgeBase, Office, knowledge_base
+from rasd.kb.knowledge_base import KB_VERSION, Form, KBEntity, KnowledgeBase, Office, knowledge_base
 
 _FORMAT = 2
 

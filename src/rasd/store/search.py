@@ -11,8 +11,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from rasd.annotate.entities import gazetteer_candidates, scan_text
 from rasd.arabic.normalise import normalise
-from rasd.entities.stage import gazetteer_candidates, scan_text
 from rasd.errors import RasdError
 from rasd.model import Document
 from rasd.store.db import Store

@@ -24,7 +24,7 @@ def warm(store) -> None:
     """What a first request would otherwise pay for, done as ``rasd serve`` starts (in its background
     thread): the templates compiled, the world outline projected, the knowledge base loaded and the
     query parser's index of it built (1.3 s, the first search's time on a 100,000-article store)."""
-    from rasd.entities.kb import knowledge_base
+    from rasd.kb.knowledge_base import knowledge_base
     from rasd.store import search as fts
 
     for name in _env.list_templates():

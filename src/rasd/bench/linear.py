@@ -1,7 +1,7 @@
 """Is every stage linear in the input? Time and peak memory of the whole text path (clean, entities,
 claims, events, and the JSON output) on hostile inputs of 10, 100 and 1,000 KB.
 
-    python -m rasd.bench_linear [--sizes 10,100,1000] [--shapes all] [--budget 60]
+    python -m rasd.bench.linear [--sizes 10,100,1000] [--shapes all] [--budget 60]
 
 Each (shape, size) runs in a fresh process (so peak RSS is its own). A stage that is quadratic shows
 as a time ratio far above 10 between 100 and 1,000 KB; ``--budget`` is the time allowed per example
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         for kb in sizes:
             allowed = max(args.budget * kb / 1000, 5.0)
             try:
-                r = subprocess.run([sys.executable, "-m", "rasd.bench_linear", "--one", f"{shape}:{kb}"],
+                r = subprocess.run([sys.executable, "-m", "rasd.bench.linear", "--one", f"{shape}:{kb}"],
                                    capture_output=True, timeout=allowed * 3)
                 row = json.loads(r.stdout) if r.returncode == 0 else {"shape": shape, "kb": kb, "error": r.stderr.decode()[-300:]}
             except subprocess.TimeoutExpired:

@@ -4,8 +4,8 @@ and the model's KB features from that one pass are the ones it was trained with.
 import numpy as np
 import pytest
 
-from rasd.entities import stage
-from rasd.entities.kb import knowledge_base
+from rasd.annotate import entities as stage
+from rasd.kb.knowledge_base import knowledge_base
 from rasd.ner.features import kb_features, kb_features_at, keys_of
 from rasd.ner.tokens import tokenize
 from rasd.pipeline import annotate_stream, clean, extract_text

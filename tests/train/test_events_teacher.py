@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from rasd.events_teacher import embed, honest_cv
-from rasd.train_events import oeda_folds
+from rasd.evaluate.events import oeda_folds
+from rasd.train.events_teacher import embed, honest_cv
 
 
 def _data(n: int = 400, seed: int = 1):
@@ -40,7 +40,7 @@ def test_embeddings_come_from_the_cache_when_it_fits(tmp_path):
 
 
 def test_the_teacher_labels_each_fold_with_heads_that_never_saw_that_fold():
-    from rasd.events_teacher import teacher_probs
+    from rasd.train.events_teacher import teacher_probs
 
     x, y = _data(300)
     rows = [("id", "ASSAULT" if i % 2 else "PROTEST", "", int(y[i])) for i in range(len(y))]

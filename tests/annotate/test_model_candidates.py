@@ -3,7 +3,7 @@ pattern knows get ids of their own."""
 
 import pytest
 
-from rasd.entities import stage
+from rasd.annotate import entities as stage
 from rasd.pipeline import extract_text
 
 PAD = "وجاء ذلك في بيان رسمي صدر بعد اجتماع مطول استمر عدة ساعات."
@@ -66,7 +66,7 @@ def test_generic_places_frequent_in_news_are_left_to_the_knowledge_base(model_sw
 
 
 def test_coordinated_names_are_two_entities(model_switch):
-    from rasd.entities.stage import _split_coordination
+    from rasd.annotate.entities import _split_coordination
     from rasd.ner.model import shipped
 
     text = "وسجل كافاني ولويس سواريز هدفين، وأشاد المدرب محمد وليد بهما."
@@ -81,7 +81,7 @@ def test_coordinated_names_are_two_entities(model_switch):
 
 def test_a_tagged_nisba_adverb_is_its_state():
     from rasd.arabic.normalise import key
-    from rasd.entities.kb import knowledge_base
+    from rasd.kb.knowledge_base import knowledge_base
 
     kb = knowledge_base()
     assert stage._known_identity(key("إيرانيا"), kb) == "iran"
@@ -90,7 +90,7 @@ def test_a_tagged_nisba_adverb_is_its_state():
 
 
 def test_a_tagged_name_too_rare_to_link_alone_takes_its_identity_from_the_open_lists(monkeypatch):
-    from rasd.entities.kb import KBEntity, knowledge_base
+    from rasd.kb.knowledge_base import KBEntity, knowledge_base
 
     kb = knowledge_base()
     monkeypatch.setattr(stage, "tagged_names", lambda: {"نوميا": KBEntity("rare-town", "GPE", "Rare Town", "نوميا", None)})
@@ -101,7 +101,7 @@ def test_a_tagged_name_too_rare_to_link_alone_takes_its_identity_from_the_open_l
 
 
 def test_a_folded_spelling_is_a_person_only_when_the_model_tags_a_person(monkeypatch):
-    from rasd.entities.kb import knowledge_base
+    from rasd.kb.knowledge_base import knowledge_base
 
     kb = knowledge_base()
     monkeypatch.setattr(stage, "tagged_names", lambda: {})

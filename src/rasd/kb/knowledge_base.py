@@ -23,8 +23,8 @@ import ahocorasick
 
 from rasd import resources
 from rasd.arabic.normalise import NORMALISER_VERSION, key
-from rasd.entities.titles import office_titles
-from rasd.entities.titles import words as context_words
+from rasd.kb.titles import office_titles
+from rasd.kb.titles import words as context_words
 
 
 def _kb_digest() -> str:

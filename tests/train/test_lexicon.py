@@ -1,7 +1,7 @@
 import gzip
 import json
 
-from rasd.train_lexicon import build
+from rasd.train.lexicon import build
 
 
 def test_lexicon_learns_common_nouns_not_names(tmp_path):

@@ -1,4 +1,4 @@
-"""rasd.evaluate: the devset's gold (entity forms, events without actors, dates), halves, misses, and
+"""rasd.evaluate.gold: the devset's gold (entity forms, events without actors, dates), halves, misses, and
 agreement with the independent scorer shared/devset/score.py."""
 
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rasd.evaluate import evaluate, forms, select_ids
+from rasd.evaluate.gold import evaluate, forms, select_ids
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -102,7 +102,7 @@ def test_agrees_with_the_independent_scorer(tmp_path):
     out.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs), encoding="utf-8")
     theirs = subprocess.run([sys.executable, str(DEVSET / "score.py"), str(tmp_path / "gold.json"), str(out)],
                             capture_output=True, text=True).stdout
-    from rasd.evaluate import load_output
+    from rasd.evaluate.gold import load_output
 
     ours = evaluate(gold, load_output(out))
     e = ours["events"]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rasd.entities import stage
-from rasd.entities.kb import knowledge_base
+from rasd.annotate import entities as stage
+from rasd.kb.knowledge_base import knowledge_base
 from rasd.pipeline import extract_text
 
 PAD = "وجاء ذلك في بيان رسمي صدر بعد اجتماع مطول استمر عدة ساعات."

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from rasd.extract.dates import dateline, find_dates, parse_date
+from rasd.arabic.dates import dateline, find_dates, parse_date
 
 PUB = dt.date(2023, 9, 13)  # a Wednesday
 
@@ -126,7 +126,7 @@ def test_eleven_is_no_sunday():
 def test_a_bare_weekday_read_ahead_is_the_next_one_and_a_qualified_one_is_kept():
     import datetime as dt
 
-    from rasd.extract.dates import ahead_weekday, find_dates
+    from rasd.arabic.dates import ahead_weekday, find_dates
 
     ref = dt.date(2018, 5, 1)  # a Tuesday
     (wed,) = find_dates("ينهي زيارته الأربعاء", ref)

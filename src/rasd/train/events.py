@@ -14,7 +14,6 @@ in NumPy. ``cross_validate`` gives the 5-fold figures on the OEDA half quoted in
 
 from __future__ import annotations
 
-import csv
 import gzip
 import itertools
 import json
@@ -27,18 +26,12 @@ import numpy as np
 
 from rasd.arabic.normalise import key
 from rasd.errors import InputError, RasdError
+from rasd.evaluate.events import GATED, GRID, lexicon_types, oeda_folds, oeda_rows, prf
 from rasd.extract.event_model import EventModel, features
 
 TYPES = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE", "PROTEST",
          "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT", "THREATEN")
 _T = {t: i for i, t in enumerate(TYPES)}
-
-
-def lexicon_types(n_sent: str) -> set[str]:
-    from rasd.extract.events import triggers
-
-    pattern, table = triggers()
-    return {t.type for m in pattern.finditer(n_sent) for t in table[m.group("t")]}
 
 
 class Data:
@@ -73,28 +66,13 @@ class Data:
         return len(self.feats)
 
 
-def oeda_rows(paths: list[Path]) -> list[tuple[str, str, str, int]]:
-    """(id, type, text, label) of the decided sentences of OEDA-format CSV files."""
-    rows = []
-    for p in paths:
-        with p.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"event_type", "label", "text"} <= set(reader.fieldnames):
-                raise RasdError(f"{p}: not an OEDA file (columns event_type, label, text)")
-            for r in reader:
-                label = (r["label"] or "").strip()
-                if label in ("yes", "easy no", "difficult no"):
-                    rows.append((r.get("id") or "", r["event_type"].strip(), r["text"], int(label == "yes")))
-    return rows
-
-
 def add_oeda(data: Data, rows: list[tuple[str, str, str, int]], weight: float = 1.0, tag: str = "oeda") -> None:
     for sid, etype, text, label in rows:
         data.add(key(text), {etype} if label else set(), {etype}, weight, f"{tag}:{etype}:{sid}")
 
 
 def add_devset(data: Data, devset: Path, ids: str = "odd", weight: float = 2.0) -> int:
-    from rasd.evaluate import forms, select_ids
+    from rasd.evaluate.gold import forms, select_ids
     from rasd.pipeline import annotate, clean
     from rasd.sources.files import read_input
 
@@ -258,19 +236,6 @@ def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float =
                       thresholds=np.full(k, 0.5, np.float32), propose=np.full(k, 0.9, np.float32), info={})
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"tp": int(tp), "fp": int(fp), "fn": int(fn), "precision": round(p, 3), "recall": round(r, 3),
-            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
-
-
-def oeda_folds(n: int, folds: int = 5) -> np.ndarray:
-    """The fold of each of the n OEDA sentences (in oeda_rows order): at random, seed 0. One definition
-    for the letter-gram model and the e5 measurement (rasd.events_teacher), so both use the same folds."""
-    return np.random.default_rng(0).permutation(n) % folds
-
-
 def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[int, np.ndarray]] | None = None,
                    **kw) -> dict:
     """5-fold cross-validation over the OEDA sentences (split at random, seed 0, as the OEDA halves are
@@ -304,7 +269,7 @@ def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[in
                     sum(g and p < th for _, g, p in rows))
 
         def best(rows) -> float:
-            return max(GRID, key=lambda th: _prf(*counts(th, rows))["f1"])
+            return max(GRID, key=lambda th: prf(*counts(th, rows))["f1"])
 
         honest = np.zeros(3, np.int64)
         chosen = []
@@ -313,13 +278,9 @@ def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[in
             chosen.append(fold_th)
             honest += counts(fold_th, [x for x in xs if x[0] == f])
         th_all = best(xs)
-        out[etype] = {"at_0.5": _prf(*counts(0.5, xs)), "cv": _prf(*honest), "fold_thresholds": chosen,
-                      "threshold": th_all, "at_threshold": _prf(*counts(th_all, xs))}
+        out[etype] = {"at_0.5": prf(*counts(0.5, xs)), "cv": prf(*honest), "fold_thresholds": chosen,
+                      "threshold": th_all, "at_threshold": prf(*counts(th_all, xs))}
     return out
-
-
-GATED = ("ASSAULT", "PROTEST")
-GRID = tuple(round(0.05 * i, 2) for i in range(1, 17))  # 0.05 … 0.8
 
 
 def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60,
@@ -347,7 +308,7 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
     if teacher_articles:
         if not gated:
             raise RasdError(f"no ANT sentence with an ASSAULT or PROTEST trigger for the teacher ({ant})")
-        from rasd.events_teacher import cached_embed, teacher_probs
+        from rasd.train.events_teacher import cached_embed, teacher_probs
 
         x_oeda = cached_embed([text for _, _, text, _ in rows], teacher_cache, log)
         x_gated = cached_embed([g[0] for g in gated], teacher_cache, log)

@@ -6,8 +6,8 @@ import json
 from click.testing import CliRunner
 
 from rasd.cli import main
-from rasd.entities.build_kb import build
-from rasd.entities.kb import CONTEXT, GENERATED_COLUMNS, LINK_ALONE, KnowledgeBase, load_generated
+from rasd.kb.build import build
+from rasd.kb.knowledge_base import CONTEXT, GENERATED_COLUMNS, LINK_ALONE, KnowledgeBase, load_generated
 
 
 def _gz(path, rows):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rasd import resources
-from rasd.mine_triggers import build, forms, parse_verbs, plover_table
+from rasd.train.triggers import build, forms, parse_verbs, plover_table
 
 PETRARCH = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "events" / "petrarch_arabic"
 

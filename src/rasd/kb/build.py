@@ -28,8 +28,8 @@ from urllib.parse import unquote
 
 from rasd import resources
 from rasd.arabic.normalise import key, normalise_str
-from rasd.entities import titles
-from rasd.entities.kb import CONTEXT, LINK_ALONE, curated_names
+from rasd.kb import titles
+from rasd.kb.knowledge_base import CONTEXT, LINK_ALONE, curated_names
 
 # One-word names shorter than this (without the article) are left out: as whole words they are rare
 # in news and mostly not the place (مين، رين), and as the ends of longer words they are everywhere,

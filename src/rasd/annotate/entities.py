@@ -23,11 +23,11 @@ from rasd.arabic.clitics import (
     name_proclitics,
     split_proclitics,
 )
+from rasd.arabic.dates import to_date
 from rasd.arabic.normalise import key
 from rasd.clean.text import dedupe_keywords
-from rasd.entities import titles
-from rasd.entities.kb import NISBA, SURNAME, KnowledgeBase, arab_states, knowledge_base, tagged_names
-from rasd.extract.dates import to_date
+from rasd.kb import titles
+from rasd.kb.knowledge_base import NISBA, SURNAME, KnowledgeBase, arab_states, knowledge_base, tagged_names
 from rasd.model import Document, Entity, Mention
 
 _WORD = re.compile(r"\w")

@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from rasd.bench import corpus_texts
+from rasd.bench.text_path import corpus_texts
 from rasd.errors import InputError
 from rasd.pipeline import annotate_stream, clean
 from rasd.sources.files import RawArticle

@@ -16,8 +16,15 @@ import ahocorasick
 
 from rasd import resources
 from rasd.arabic.normalise import Normalised, key, normalise
-from rasd.model import DateRef
 from rasd.regex_words import trie_regex
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    value: str | None  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD), None when it cannot be resolved
+    text: str
+    precision: str | None = None  # day | month | year
+
 
 _CONTEXT_BEFORE = "في|منذ|خلال|حتي|من|الي|شهر|منتصف|اواخر|اوائل|مطلع|بدايه|نهايه|اواسط|اخر|أواخر"
 

@@ -1,0 +1,1 @@
+"""Benchmarks: the text path against the ceiling, linearity, the store at size."""

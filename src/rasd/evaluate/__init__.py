@@ -1,0 +1,1 @@
+"""Scoring Rasd's output against gold files (``rasd eval``)."""

@@ -1,0 +1,1 @@
+"""Training the extraction models and lexicons from ../shared/data (``rasd train``)."""
