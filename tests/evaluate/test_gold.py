@@ -10,7 +10,7 @@ import pytest
 
 from rasd.evaluate.gold import evaluate, forms, select_ids
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
 def _doc(path, entities=(), events=(), claims=(), text=""):

@@ -9,7 +9,7 @@ import pytest
 from rasd import resources
 from rasd.train.triggers import build, forms, parse_verbs, plover_table
 
-PETRARCH = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "events" / "petrarch_arabic"
+PETRARCH = Path(__file__).resolve().parents[3] / "shared" / "data" / "events" / "petrarch_arabic"
 
 
 def test_forms_of_a_lemma():

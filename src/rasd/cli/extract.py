@@ -80,7 +80,7 @@ def bench(corpus: str, limit: int, ceiling_script: str | None, no_ceiling: bool,
     Prints docs/s, peak memory, the ceiling passes and the ratios as JSON; with --engine dask, a
     table of articles/s and efficiency per number of workers.
     """
-    from rasd.bench.text_path import text_path as b
+    from rasd.bench import text_path as b
 
     if engine == "dask":
         try:
