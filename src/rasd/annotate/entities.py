@@ -60,6 +60,7 @@ def link_entities(doc: Document) -> Document:
     cands += army_candidates(doc, text, cands, kb)
     cands += coreference_candidates(doc, text, cands, kb)
     cands += title_candidates(doc, text, cands, kb)
+    cands = capital_actors(text, cands, kb, doc)
     cands += pattern_candidates(doc, text, cands, kb)
     cands += model_candidates(doc, cands, kb, hits)
     entities = _assemble(doc, new_name_parts(doc, cands, kb), kb)
@@ -529,14 +530,79 @@ def title_candidates(doc: Document, text: str, cands: list[Candidate], kb: Knowl
         m = pattern.search(window)
         if not m:
             continue
-        role_start = doc.norm.to_original(ns - len(window) + m.start("role"))
+        role_norm = ns - len(window) + _title_start(m)
+        role_start = doc.norm.to_original(role_norm)
         # An appositive name beside the title (before or after it) is the mention; the title adds none.
         if any(0 <= p.start - c.end <= 3 or 0 <= role_start - p.end <= 3 for p in persons):
+            continue
+        if _not_the_holder(text, role_norm, doc.norm.to_normalised(c.end)):
             continue
         holder = kb.holder(c.entity, kb.roles[m.group("role")], on)
         if holder:
             out.append(Candidate(role_start, c.end, holder, "title"))
     return out
+
+
+def _title_start(m: re.Match) -> int:
+    """Where an office title starts in its match: with its article (الرئيس, not رئيس, when the
+    optional proclitic group took the ال), after a one-letter proclitic (و، ب، ل)."""
+    prefix = m.group(0)[:m.start("role") - m.start()]
+    if prefix.endswith("ال"):
+        return m.start("role") - 2
+    return m.start("role")
+
+
+_NEXT = re.compile(r"\s+(\w+)")
+_PREV = re.compile(r"(\w+)\s+$")
+
+
+def _not_the_holder(text: str, title_start: int, state_end: int) -> bool:
+    """An office title and its state that name someone other than the holder on the article's date:
+    a former or future holder (الرئيس العراقي السابق، الرئيس المنتخب) or another person by the
+    holder's title (نائب الرئيس العراقي، زوجة الرئيس). The words are name_context.tsv's
+    office_not_current (after) and office_other (before)."""
+    after = _NEXT.match(text, state_end)
+    if after and key(after.group(1)) in titles.words("office_not_current"):
+        return True
+    before = _PREV.search(text, max(0, title_start - 25), title_start)
+    if before:
+        word = before.group(1)
+        return any(st in titles.words("office_other") for _p, st in split_proclitics(key(word)))
+    return False
+
+
+def capital_actors(text: str, cands: list[Candidate], kb: KnowledgeBase, doc: Document) -> list[Candidate]:
+    """A capital that acts stands for its state (metonymy: "أكدت أن واشنطن"، "موقف طهران"): its
+    mention is the state's. A capital after a preposition, a place word or anything else
+    stays the city (في موسكو، بواشنطن، مطار موسكو، من دمشق). The cue words are resources/kb/capital_actor.tsv."""
+    out = []
+    for c in cands:
+        e = kb.entities.get(c.entity)
+        if e is not None and e.capital_of and c.kind in ("name", "alias") and _capital_acts(text, doc.norm.to_normalised(c.start)):
+            c = Candidate(c.start, c.end, e.capital_of, c.kind)
+        out.append(c)
+    return out
+
+
+def _capital_acts(text: str, start: int) -> bool:
+    """The word before the capital is a complementiser (أن واشنطن) or a noun of a government's stance
+    (موقف موسكو); the capital itself carries no preposition (للرياض، بواشنطن: a place)."""
+    t = start
+    while t > 0 and _WORD.match(text[t - 1]):
+        t -= 1
+    if set(text[t:start]) - set("وف"):
+        return False
+    before = _PREV.search(text, max(0, t - 25), t)
+    if not before:
+        return False
+    cues = _capital_cues()
+    return any(st in cues for _p, st in split_proclitics(key(before.group(1))))
+
+
+@lru_cache(maxsize=1)
+def _capital_cues() -> frozenset[str]:
+    words = {w for _kind, ws in resources.read_tsv(resources.path("kb/capital_actor.tsv"), 2) for w in ws.split("|")}
+    return frozenset(key(w) for w in words if w)
 
 
 # A third name word must not be among this many most frequent words ("نواز شريف بسبب" ends at شريف);
