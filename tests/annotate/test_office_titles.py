@@ -55,3 +55,16 @@ def test_a_deputy_or_relative_of_the_holder_is_not_the_holder(text):
 def test_the_title_mention_keeps_its_article():
     found = linked("وقال الرئيس العراقي إن الحوار مستمر.", "2018-05-01")
     assert found["Fuad Masum"] == ["الرئيس العراقي"]
+
+
+def test_a_place_in_a_dateline_before_its_state_links():
+    """A generated place that needs context links when a state follows it after a comma (CNN's
+    "CITY، STATE (CNN)"); alone after a plain preposition it still needs the context."""
+    assert "Atlanta" in linked("أتلانتا، الولايات المتحدة الأمريكية (CNN) -- قال المسؤولون إن الوضع هادئ.", "2018-05-01")
+    assert "Atlanta" not in linked("وقال مسؤول في أتلانتا إن الوضع هادئ.", "2018-05-01")
+
+
+def test_a_party_name_two_states_share_is_the_one_of_the_state_the_document_names():
+    text = "وفاز حزب العدالة والتنمية في الانتخابات البرلمانية في {}."
+    assert "Justice and Development Party (Turkey)" in linked(text.format("تركيا"), "2018-06-25")
+    assert "Justice and Development Party (Morocco)" in linked(text.format("المغرب"), "2018-06-25")

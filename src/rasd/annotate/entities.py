@@ -211,10 +211,28 @@ def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase
             continue
         before = text[max(0, start - 40):start]
         keep = tuple(f for f, w in zip(forms, weak, strict=True) if not w or f.entity in named
-                     or _cue_before(before, kb.entities[f.entity].type))
+                     or _cue_before(before, kb.entities[f.entity].type)
+                     or _state_follows(text, end, kb.entities[f.entity], found, kb))
         if keep:
             out.append((start, end, keep))
     return out
+
+
+_STATE_GAP = re.compile(r"\s*[،,]?\s*")
+
+
+def _state_follows(text: str, end: int, entity, found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> bool:
+    """A place followed by its own state, after a comma or not (a dateline's "أتلانتا، الولايات
+    المتحدة الأمريكية (CNN)"; "سياتل الأمريكية"): the state is the context a generated place needs.
+    For a place whose state the knowledge base does not know, any state after a comma."""
+    if entity.type not in ("GPE", "LOC", "FACILITY") or entity.country == entity.id:
+        return False
+    gap = _STATE_GAP.match(text, end)
+    if entity.country is None and not any(c in gap.group() for c in "،,"):
+        return False
+    return any(s == gap.end() and any(f.entity == (entity.country or f.entity) and kb.entities[f.entity].type == "GPE"
+                                      and kb.entities[f.entity].country == f.entity for f in forms)
+               for s, _e, forms in found)
 
 
 _SUFFIXES = ("ه", "ها", "هم", "هن", "هما", "كم", "نا")
