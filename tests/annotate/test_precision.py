@@ -142,3 +142,17 @@ def test_a_generated_one_word_place_beside_an_unknown_name_word_is_part_of_a_nam
     name = kb.entities[kb.forms[place][0].entity].name
     assert name in linked(f"وقال المتحدث إن {place} هي الأهم.")
     assert name not in linked(f"وقال المتحدث تانيشا {place} إن الأمر مهم.")
+
+
+def test_a_verb_spelled_like_a_generated_variant_of_a_state_is_the_verb():
+    """كانا ("they two were") is غانا with its غ written ك; the state keeps its own spelling."""
+    assert "Ghana" not in linked("وقال المسؤولان إنهما كانا على خلاف كبير بشأن الوضع.")
+    assert "Ghana" in linked("وزار الرئيس غانا الأسبوع الماضي.")
+
+
+@pytest.mark.parametrize("text", [
+    "وحضر معالي رئيس الديوان الملكي ، ومعالي وزير الخارجية الاجتماع.",
+    "وتروي قصة غرامها بالرئيس التي استمرت تسع سنوات.",
+])
+def test_title_words_and_a_relative_clause_after_a_title_are_no_name(text):
+    assert not [e for e in extract_text(f"{text}\n{PAD}").entities if e.id.startswith("new:")]

@@ -652,6 +652,26 @@ def _common_noun(word: str, nouns: frozenset[str], ranks: dict[str, int]) -> boo
 _NAME_WORD = re.compile(r"([\s،,]+)([^\W\d_]+)")
 
 
+@lru_cache(maxsize=1)
+def _relatives() -> frozenset[str]:
+    """Relative pronouns (speech_verbs.tsv, relative)."""
+    return frozenset(key(w) for kind, ws in resources.read_tsv("speech_verbs.tsv", 2) if kind == "relative"
+                     for w in ws.split("|") if w)
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """The words of titles and office titles (name_context.tsv, roles.tsv), not the words inside
+    names (عبد، أبو، بن): a word of a title is not a word of the name after it (ومعالي وزير)."""
+    links = titles.words("name_link")
+    out = {w for t in titles.words("title") for w in t.split()} | {w for t in titles.office_titles() for w in t.split()}
+    return frozenset(w for w in out if w not in links and len(w) > 2)
+
+
+def _title_word(word: str) -> bool:
+    return any(st in _title_words() for p, st in split_proclitics(key(word)) if not p or p in _CLITICS_BEFORE_MATCH)
+
+
 def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: KnowledgeBase) -> list[Candidate]:
     """Names the KB does not know, after titles and roles: الجنرال X Y، المتحدث باسم الجيش الأوكراني X Y،
     المحقق الخاص، روبرت مولر.
@@ -672,7 +692,8 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
             words.append((w.start(2), w.end(2), w.group(2), "،" in w.group(1) or "," in w.group(1)))
             pos = w.end()
         skip = 0
-        while skip < min(3, len(words)) and (words[skip][2].startswith("ال") or words[skip][2] in ("باسم", "عام")):
+        while skip < min(3, len(words)) and (words[skip][2].startswith("ال") or words[skip][2] in ("باسم", "عام")) \
+                and key(words[skip][2]) not in _relatives():  # a relative pronoun (التي، الذي) ends the title's words
             skip += 1
         nouns, ranks = _common_words()
         name_words = []
@@ -683,7 +704,8 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
                 linked += 1
                 name_words.append((s, e))
                 continue
-            if (comma and i > 0) or w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms:
+            if (comma and i > 0) or w in stop or w.startswith("ال") or w in kb.not_names or w in kb.forms \
+                    or _title_word(w):
                 break
             if _common_noun(w, nouns, ranks) or (i - linked == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
                 break
