@@ -156,3 +156,21 @@ def test_a_verb_spelled_like_a_generated_variant_of_a_state_is_the_verb():
 ])
 def test_title_words_and_a_relative_clause_after_a_title_are_no_name(text):
     assert not [e for e in extract_text(f"{text}\n{PAD}").entities if e.id.startswith("new:")]
+
+
+@pytest.mark.parametrize("text", [
+    "وأفادت الأنباء أن الرئيس قاطعه ذات مرة.",
+    "موقف الرئيس الأمريكي يأتي قبيل الموعد المحدد.",
+    "حفاوة أقل من الرئيس الفرنسي وقال مسؤولون إن الأمر طبيعي.",
+    "وقد وصل لمنصب الرئيس التنفيذي لرينو ونيسان في عام 2005.",
+    "ويرفض محامو الرئيس إخضاعه للتحقيق في القضية.",
+])
+def test_words_after_a_title_that_cannot_be_a_name(text):
+    """A frequent word that is no word of a known person's name, or a word behind a conjunction or
+    preposition that is a frequent word, a definite word or a known name, ends the name after a title."""
+    assert not [e for e in extract_text(f"{text}\n{PAD}").entities if e.id.startswith("new:")]
+
+
+def test_an_unknown_name_with_a_frequent_word_a_known_name_has_still_links():
+    doc = extract_text(f"وتخوض المقاومة الوطنية بقيادة العميد الركن طارق صالح معارك عنيفة.\n{PAD}")
+    assert "طارق صالح" in {e.mentions[0].text for e in doc.entities}

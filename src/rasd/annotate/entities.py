@@ -652,6 +652,32 @@ def _common_noun(word: str, nouns: frozenset[str], ranks: dict[str, int]) -> boo
 _NAME_WORD = re.compile(r"([\s،,]+)([^\W\d_]+)")
 
 
+def _not_a_name_word(w: str, ranks: dict[str, int], kb: KnowledgeBase) -> bool:
+    """A word after a title that cannot be part of an unknown person's name: a frequent word of the
+    news that is no word of a known person's name (بأن، أخرى، يأتي), one behind a conjunction or
+    preposition (وقال، وهو), or a definite word behind one (والذين، للتحقيق، بالتحرش)."""
+    names = _person_name_words(kb)
+    if w in ranks and w not in names:
+        return True
+    return any(p and (st.startswith("ال") or (st in ranks and st not in names) or st in kb.forms)
+               for p, st in split_proclitics(w)[1:] if len(st) >= 2)
+
+
+_PERSON_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _person_name_words(kb: KnowledgeBase) -> frozenset[str]:
+    """Every word of a person's name the knowledge base spells (curated, generated and the rare
+    open-list names): a frequent word of the news after a title is a name word only if it is one."""
+    if id(kb) not in _PERSON_WORDS:
+        words = {w for k, forms in kb.forms.items() if any(kb.entities[f.entity].type == "PERSON" for f in forms)
+                 for w in k.split()}
+        words |= {w for k, e in tagged_names().items() if e.type == "PERSON" for w in k.split()}
+        _PERSON_WORDS.clear()
+        _PERSON_WORDS[id(kb)] = frozenset(words)
+    return _PERSON_WORDS[id(kb)]
+
+
 @lru_cache(maxsize=1)
 def _relatives() -> frozenset[str]:
     """Relative pronouns (speech_verbs.tsv, relative)."""
@@ -708,6 +734,8 @@ def pattern_candidates(doc: Document, text: str, cands: list[Candidate], kb: Kno
                     or _title_word(w):
                 break
             if _common_noun(w, nouns, ranks) or (i - linked == 2 and ranks.get(w, LAST_WORD_MAX_RANK + 1) <= LAST_WORD_MAX_RANK):
+                break
+            if _not_a_name_word(key(w), ranks, kb):
                 break
             name_words.append((s, e))
         while name_words and key(text[name_words[-1][0]:name_words[-1][1]]) in links:
