@@ -174,3 +174,21 @@ def test_words_after_a_title_that_cannot_be_a_name(text):
 def test_an_unknown_name_with_a_frequent_word_a_known_name_has_still_links():
     doc = extract_text(f"وتخوض المقاومة الوطنية بقيادة العميد الركن طارق صالح معارك عنيفة.\n{PAD}")
     assert "طارق صالح" in {e.mentions[0].text for e in doc.entities}
+
+
+@pytest.mark.parametrize("text,state", [
+    ("وقال مدير الهيئة سيف السويدي إن المطار جاهز.", "Sweden"),
+    ("وعرف المقاتل باسمه الحركي أبو عبدالله الفرنسي في التنظيم.", "France"),
+])
+def test_a_definite_nisba_after_a_given_name_is_a_family_name(text, state):
+    assert state not in linked(text)
+
+
+@pytest.mark.parametrize("text,state", [
+    ("وقال الرئيس السويدي إن المطار جاهز.", "Sweden"),
+    ("وقال وزير الخارجية السويدي إن المطار جاهز.", "Sweden"),
+    ("والتقى الرئيسان الكوري الشمالي كيم جونغ أون والأميركي دونالد ترامب في سنغافورة.", "United States"),
+    ("وأكد العديد من الجزائريين رفضهم القرار.", "Algeria"),
+])
+def test_a_nisba_after_a_title_a_definite_noun_or_with_a_conjunction_is_the_state(text, state):
+    assert state in linked(text)

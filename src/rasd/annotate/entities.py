@@ -110,7 +110,8 @@ def gazetteer_candidates(doc: Document, text: str, kb: KnowledgeBase, hits: list
     for start, end, k, valid in kb_scan(text, kb) if hits is None else hits:
         if k in kb.not_names and all(f.kind != NISBA for f in valid):
             continue
-        if _first_name(text, start, end, k, valid, kb) or (k in kb.short_forms and _after_definite(text, start)):
+        if _first_name(text, start, end, k, valid, kb) or (k in kb.short_forms and _after_definite(text, start)) \
+                or _family_nisba(text, start, k, valid, kb):
             continue
         found.append((start, end, valid))
     found = _supported(text, found, kb)
@@ -182,6 +183,30 @@ def _first_name(text: str, start: int, end: int, k: str, forms: tuple, kb: Knowl
         return False
     m = _FAMILY_NAME.match(text, end)
     return bool(m) and m.group(1) not in kb.forms
+
+
+_PREV_NAME_WORD = re.compile(r"(?:^|\s)(\w+)\s+$")
+
+
+def _family_nisba(text: str, start: int, k: str, forms: tuple, kb: KnowledgeBase) -> bool:
+    """A state's definite one-word nisba right after an indefinite word of a person's name is a
+    family name (سيف السويدي، محمد المصري): an adjective agrees with a definite noun, a family name
+    follows a given name. Not after a definite word or a title (الرئيس السويدي، وزير الخارجية السويدي)."""
+    if " " in k or not k.endswith("ي") or not all(f.kind == NISBA for f in forms):
+        return False  # a family name has the nisba's masculine singular form
+    t = start
+    while t > 0 and _WORD.match(text[t - 1]):
+        t -= 1
+    if not ((k.startswith("ال") and t == start) or text[t:start] == "ال"):
+        return False  # with و or ب before it, the nisba is coordinated or a complement (والأميركي)
+    m = _PREV_NAME_WORD.search(text, max(0, t - 30), t)
+    if not m:
+        return False
+    word = key(m.group(1))
+    if word.startswith("ال") or word in titles.office_titles() or word in _title_words() or word in kb.forms:
+        return False
+    nouns, ranks = _common_words()
+    return word in _given_names(kb) and word not in nouns and not _common_noun(word, nouns, ranks)
 
 
 def _supported(text: str, found: list[tuple[int, int, tuple]], kb: KnowledgeBase) -> list[tuple[int, int, tuple]]:
@@ -661,6 +686,21 @@ def _not_a_name_word(w: str, ranks: dict[str, int], kb: KnowledgeBase) -> bool:
         return True
     return any(p and (st.startswith("ال") or (st in ranks and st not in names) or st in kb.forms)
                for p, st in split_proclitics(w)[1:] if len(st) >= 2)
+
+
+_GIVEN_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _given_names(kb: KnowledgeBase) -> frozenset[str]:
+    """The first words of the knowledge base's people's full names (حسن روحاني: حسن), not the
+    words of the news or the name links (عبد، أبو)."""
+    if id(kb) not in _GIVEN_NAMES:
+        stop, links = titles.words("stop"), titles.words("name_link")
+        names = {k.split()[0] for k, forms in kb.forms.items()
+                 if " " in k and any(kb.entities[f.entity].type == "PERSON" and not f.lil for f in forms)}
+        _GIVEN_NAMES.clear()
+        _GIVEN_NAMES[id(kb)] = frozenset(w for w in names if len(w) > 2 and w not in stop and w not in links)
+    return _GIVEN_NAMES[id(kb)]
 
 
 _PERSON_WORDS: dict[int, frozenset[str]] = {}
