@@ -34,3 +34,10 @@ def test_a_capital_that_acts_is_its_state(text, state, capital):
 ])
 def test_a_capital_as_a_place_or_after_a_verb_stays_the_city(text, city):
     assert city in linked(text)
+
+
+def test_a_counted_palestinian_is_one_of_the_palestinians():
+    """The people, not the state, when the nisba counts persons (20 فلسطينيا، فلسطينيان)."""
+    found = linked("وقتل 20 فلسطينيا برصاص الجيش خلال الأسبوع الماضي.")
+    assert found["Palestinians"] == ["فلسطينيا"]
+    assert not found.get("State of Palestine")

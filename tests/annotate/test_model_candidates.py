@@ -85,7 +85,8 @@ def test_a_tagged_nisba_adverb_is_its_state():
 
     kb = knowledge_base()
     assert stage._known_identity(key("إيرانيا"), kb) == "iran"
-    assert stage._known_identity(key("فلسطينيا"), kb) == "palestine"
+    assert stage._known_identity(key("سعوديا"), kb) == "saudi-arabia"
+    assert stage._known_identity(key("فلسطينيا"), kb) == "palestinians"  # counted persons: the people (entities.tsv)
     assert stage._known_identity(key("زيارتها"), kb) is None
 
 

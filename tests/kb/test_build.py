@@ -157,3 +157,13 @@ def test_a_one_word_place_the_news_never_writes_after_fi_links_only_with_context
     build(names, ant, out)
     rows = _rows(out)
     assert rows["wilson"]["link"] == CONTEXT and rows["geneva"]["link"] == LINK_ALONE
+
+
+def test_nisba_duals_and_the_accusative_adverb_name_the_state():
+    from rasd.kb.knowledge_base import knowledge_base, nisba_more_forms
+
+    kb = knowledge_base()
+    for form, state in (("الامريكيان", "united-states"), ("روسيتين", "russia"), ("ايرانيا", "iran")):
+        assert state in {f.entity for f in kb.forms[form]}, form
+    assert "ماليا" not in nisba_more_forms("مالي", kb.not_names)  # "financially", not Mali
+    assert "ماليا" not in kb.forms

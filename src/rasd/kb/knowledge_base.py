@@ -174,9 +174,24 @@ def nisba_forms(stem: str) -> list[str]:
     return forms
 
 
+def nisba_more_forms(stem: str, not_names: frozenset[str] = frozenset()) -> list[str]:
+    """The nisba's dual forms (الأمريكيان، الروسيتين) and its indefinite accusative, the adverb
+    (إيرانيا، سعوديا: "as an Iranian", "Saudi-wise"); not the adverb of a stem that is an ordinary
+    word too (مالي: ماليا is "financially")."""
+    words = key(stem).split()
+    forms = []
+    for suffix in ("ان", "تان", "تين"):
+        inflected = [w + suffix for w in words]
+        forms += [" ".join(inflected), " ".join("ال" + w for w in inflected)]
+    if words[-1] not in not_names and len(words) == 1:
+        forms.append(words[0] + "ا")
+    return forms
+
+
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
     kb = KnowledgeBase()
+    kb.not_names = frozenset(key(w) for w, *_ in resources.read_tsv(resources.path("kb/not_names.tsv"), 2))
     countries = list(resources.read_tsv(resources.path("kb/countries.tsv"), 11))
     for cid, wd, name, name_ar, *_rest in countries:
         kb.entities[cid] = KBEntity(cid, "GPE", name, name_ar, wd or None, cid)
@@ -194,7 +209,7 @@ def knowledge_base() -> KnowledgeBase:
         for alias in filter(None, aliases.split("|")):
             kb.add_form(alias, cid, ALIAS)
         for stem in filter(None, nisba.split("|")):
-            for form in nisba_forms(stem):
+            for form in nisba_forms(stem) + nisba_more_forms(stem, kb.not_names):
                 kb.add_form(form, cid, NISBA)
         for plural in filter(None, plurals.split("|")):
             kb.add_form(plural, cid, NISBA)
@@ -213,7 +228,6 @@ def knowledge_base() -> KnowledgeBase:
     for role, _titles, fallback in resources.read_tsv(resources.path("kb/roles.tsv"), 3):
         if fallback:
             kb.role_fallback[role] = fallback
-    kb.not_names = frozenset(key(w) for w, *_ in resources.read_tsv(resources.path("kb/not_names.tsv"), 2))
     load_generated(kb, resources.path(GENERATED_FILE))
     kb.build()
     return kb
