@@ -38,6 +38,9 @@ _GROUP_GAP = re.compile(
     r"^[\s،,()\"]*(?:و\s*)?(?:ال\S+\s+){0,3}$"
     r"|^[\s،,]*(?:بما في ذلك|بمن فيهم|ومن بينهم|ومنهم|منهم)\s+(?:\S+\s+){0,4}$"
 )
+# The most characters between two mentions of one group; "including" and a title may take more.
+GROUP_GAP_CHARS, INCLUDING_GAP_CHARS = 25, 60
+_INCLUDING = re.compile(r"^[\s،,]*(?:بما في ذلك|بمن فيهم|ومن بينهم|ومنهم|منهم)\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -650,7 +653,8 @@ def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
     groups: list[list[_Mention]] = []
     for m in mentions:
         gap = text[groups[-1][-1].end:m.start] if groups else ""
-        if groups and _GROUP_GAP.match(gap) and m.start - groups[-1][-1].end <= 25 and (
+        limit = INCLUDING_GAP_CHARS if _INCLUDING.match(gap) else GROUP_GAP_CHARS
+        if groups and _GROUP_GAP.match(gap) and m.start - groups[-1][-1].end <= limit and (
                 gap.strip() or _qualifies(text, groups[-1][-1], m)):
             groups[-1].append(m)
         else:
