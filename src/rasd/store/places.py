@@ -22,6 +22,8 @@ from rasd import resources
 RESOURCE = "places.tsv"
 _REGION_WORDS = re.compile(r"\s+(Oblast|Krai|Governorate|Province|Region|District|Prefecture|Territory|Canton|County|State)$")
 _REGION_EXTRA = {"IR", "TR", "IL", "PS", "AF", "PK", "ER", "TD"}
+# States whose English Wikipedia title is neither GeoNames' name nor found by their capital.
+_ISO_BY_TITLE = {"state of palestine": "PS"}
 _WORLD_CITY = 500_000
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _HEADER = """\
@@ -145,7 +147,7 @@ def build(out: Path | None = None) -> dict:
     capital_of = {e.country: eid for eid, e in kb.entities.items() if eid.startswith("city-") and e.country}
     for eid, e in kb.entities.items():
         if e.type == "GPE" and e.country == eid:
-            code = iso_by_name.get(e.name.lower())
+            code = iso_by_name.get(e.name.lower()) or _ISO_BY_TITLE.get(e.name.lower())
             if code is None and eid in capital_of:
                 code = iso_by_capital.get(kb.entities[capital_of[eid]].name.lower())
             if code:
