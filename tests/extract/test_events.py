@@ -436,3 +436,48 @@ def test_a_trigger_with_its_attached_pronoun():
 def test_journalists_or_protesters_after_an_arrest_suffer_it():
     _, _, _, e = find(events("وقالت منظمة العفو الدولية إنه تم اعتقال ثلاثة صحفيين في القاهرة."), "COERCE")
     assert [g.part for g in e.generic_actors if g.role == "MED"] == ["target"]
+
+
+@pytest.mark.parametrize("text,etype,other", [
+    # استدعى: an envoy summoned is a diplomatic sanction, anyone else summoned is asked to come
+    ("واستدعت وزارة الخارجية الألمانية السفير الروسي في برلين.", "SANCTION", "REQUEST"),
+    ("واستدعى البرلمان في كينيا الرئيس السابق للإدلاء بأقواله أمام لجنة التحقيق.", "REQUEST", "SANCTION"),
+    # أقر: to pass a law is to agree, to admit a mistake is to concede
+    ("وأقر البرلمان الكويتي مشروع قانون جديد لتنظيم الانتخابات.", "AGREE", "CONCEDE"),
+    ("وأقرت الحكومة الكينية بارتكاب أخطاء في إدارة الأزمة.", "CONCEDE", "AGREE"),
+])
+def test_a_trigger_s_sense_follows_what_it_governs(text, etype, other):
+    types = [e[0] for e in events(text)]
+    assert etype in types and other not in types
+
+
+def test_a_freeze_is_a_sanction_only_of_assets_membership_or_relations():
+    assert "SANCTION" in [e[0] for e in events("وقررت كندا تجميد أرصدة مسؤولين روس كبار.")]
+    assert "SANCTION" not in [e[0] for e in events("وأمر ملك الأردن الحكومة بتجميد الزيادات في أسعار الوقود.")]
+
+
+def test_leaving_an_organisation_reduces_relations():
+    _, actors, _, _ = find(events("وخرجت بريطانيا من الاتحاد الأوروبي بعد استفتاء شعبي."), "SANCTION")
+    assert "United Kingdom" in actors
+
+
+def test_a_date_across_a_temporal_subordinator_or_a_clause_break_is_not_the_trigger_s():
+    evts = events("ودخلت العقوبات الأمريكية على إيران حيز التنفيذ الثلاثاء، وذلك في أعقاب انسحاب الرئيس "
+                  "الأمريكي، دونالد ترامب، من الاتفاق النووي الإيراني في مايو/أيار الماضي.", published="2018-08-08")
+    withdraw = [e[3] for e in evts if e[0] == "SANCTION" and e[3].mode == "withdraw"]
+    assert withdraw and withdraw[0].date.value == "2018-05"
+    # the commas that set a date off do not part it from its trigger
+    e = find(events("وأعلن الحرس الثوري الإيراني، الأحد، مسؤوليته عن إطلاق الصواريخ على مقر للحزب في أربيل، السبت.",
+                    published="2018-09-09"), "ASSAULT")[3]
+    assert e.date.value == "2018-09-08"
+
+
+def test_the_speaker_s_pronoun_before_a_quoted_future_verb_acts():
+    _, actors, _, _ = find(events('وقالت بريطانيا إنها "ستدعم بقوة" عودة زيمبابوي إلى رابطة الكومنولث.'), "SUPPORT")
+    assert actors == {"United Kingdom"}
+
+
+def test_a_statement_that_grows_takes_in_an_earlier_one_it_now_covers():
+    evts = events("وتم نقل الحاويات إلى روسيا عبر السكك الحديدية.\nوزودت كوريا الشمالية روسيا بالقذائف.\n"
+                  "وقال الوزير إن كوريا الشمالية قدمت لروسيا صواريخ وقذائف.")
+    assert len([e for e in evts if e[0] == "AID"]) == 1

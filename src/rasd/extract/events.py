@@ -106,11 +106,15 @@ def extract_events(doc: Document) -> Document:
         if attribution is not None:
             spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
-        seen: set[str] = set()
+        # one event per type and mode in a sentence (two modes are two acts: sanctions and a withdrawal),
+        # and one per trigger word (a word listed in two rows of a type tells one act)
+        seen: set[tuple[str, str | None]] = set()
+        told: set[tuple[int, str]] = set()
         trigger_starts = [norm.to_original(ns + m.start()) - sent.start for m, _ in found]
         governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
-            if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
+            if ((trig.type, trig.mode) in seen or (m.start(), trig.type) in told
+                    or not _requirement_met(n_sent, m.start(), m.end(), trig)):
                 continue
             g = "t" if "t" in (m.re.groupindex or {}) else 0
             ts, te = norm.span_to_original(ns + m.start(g), ns + m.end(g))
@@ -135,8 +139,13 @@ def extract_events(doc: Document) -> Document:
                 roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
             elif agent is None:
                 actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
-                if speaker and not actors:
-                    actors = [speaker]
+                if speaker and speaker not in actors:
+                    # the pronoun is the verb's subject: a name after the verb is its object (a partner for CONSULT)
+                    if trig.type == "CONSULT":
+                        actors = [speaker, *actors]
+                    else:
+                        targets = [*actors, *targets]
+                        actors = [speaker]
                     targets = [t for t in targets if t != speaker]
                 roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
             else:
@@ -173,12 +182,15 @@ def extract_events(doc: Document) -> Document:
                 continue  # "أرسلت آلاف الجنود لدعم حربها": the purpose of the act told, not an act of its own
             if trig.verb and trig.type in _governing_types():
                 governors.append((te, trig.type))
-            seen.add(trig.type)
+            seen.add((trig.type, trig.mode))
+            told.add((m.start(), trig.type))
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
                 modality = "planned"
-            date = _event_date(_own_dates(dates, s_text, te - sent.start, trigger_starts), ts - sent.start,
-                               modality == "planned", ref)
+            said_end = (attribution.end - sent.start if attribution is not None
+                        and sent.start <= attribution.end <= ts else None)
+            date = _event_date(_dates_of_trigger(_own_dates(dates, s_text, te - sent.start, trigger_starts), s_text,
+                                                 ts - sent.start, said_end), ts - sent.start, modality == "planned", ref)
             if date is None and not background and modality in ("asserted", "reported"):
                 if not lead_date:
                     lead_date.append(_lead_date(doc, ref))
@@ -389,6 +401,32 @@ def _own_dates(dates: list, sent_text: str, trig_end: int, trigger_starts: list[
         any(trig_end <= t < d.start for t in trigger_starts) and _RELATIVE.search(sent_text[trig_end:d.start]))]
 
 
+# A temporal subordinator between a date and a later trigger: the trigger is told as before or after the
+# dated act, the date is not its own ("دخلت العقوبات حيز التنفيذ الثلاثاء، وذلك في أعقاب انسحاب ترامب").
+_TEMPORAL_SUBORDINATOR = re.compile(r"(?:^|\s)(?:و)?(?:بعد|عقب|إثر|اثر|في أعقاب|في اعقاب|قبل|منذ)(?=\s)")
+_CLAUSE_BREAK = re.compile(r"[،,;:؛]")
+
+
+def _dates_of_trigger(dates: list, sent_text: str, trig_start: int, said_end: int | None) -> list:
+    """The dates a trigger at ``trig_start`` may take, those of its own clause first: not one before it
+    across a temporal subordinator; one with no clause break between it and the trigger (the commas that
+    set off the date itself, "، الأحد،", do not count) is preferred to one across a break, and to the day
+    of the statement, right after its speaker ("أعلن الحرس الثوري، الأحد، مسؤوليته عن إطلاق ... السبت";
+    ``said_end``: the end of the speaker's words in the sentence)."""
+    dates = [d for d in dates if d.start >= trig_start
+             or not _TEMPORAL_SUBORDINATOR.search(sent_text[d.end:trig_start])]
+
+    def gap(d):
+        between = sent_text[d.end:trig_start] if d.end <= trig_start else sent_text[trig_start:d.start]
+        return between.strip(" ،,")
+
+    def said(d):
+        return said_end is not None and d.end <= trig_start and not sent_text[said_end:d.start].strip(" ،,")
+
+    same_clause = [d for d in dates if not _CLAUSE_BREAK.search(gap(d))]
+    return [d for d in same_clause if not said(d)] or same_clause or dates
+
+
 def _event_date(dates: list, start: int, planned: bool, ref) -> DateRef | None:
     """The date nearest a trigger at ``start`` of its sentence. A planned event's bare weekday is the
     next one ("سينهي زيارته الأربعاء"), not the last."""
@@ -528,7 +566,27 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
                 targets=tuple(dict.fromkeys(t for t in (*merged.targets, *ev.targets) if t not in merged.actors)),
             )
         kept[kept.index(same)] = merged
+        if merged is not same:
+            _absorb(kept, kept.index(merged))
     return kept
+
+
+def _absorb(kept: list[Event], i: int) -> None:
+    """A statement that grew (fuller parties, a date) may now tell what an earlier kept one told
+    ("نقل الحاويات إلى روسيا" kept apart from "تزويد كوريا الشمالية" until "قدمت كوريا الشمالية لروسيا"):
+    fold such later-kept statements into it."""
+    k = kept[i]
+    for j in range(len(kept) - 1, -1, -1):
+        o = kept[j]
+        if j == i or o.type != k.type or o.negated != k.negated or not _same_act(k, o) \
+                or not _dates_compatible(k.date, o.date):
+            continue
+        if (k.date is None or not k.date.value) and o.date is not None and o.date.value:
+            k = dataclasses.replace(k, date=o.date)
+        del kept[j]
+        if j < i:
+            i -= 1
+    kept[i] = k
 
 
 @lru_cache(maxsize=1)
@@ -853,7 +911,7 @@ def _that_words() -> re.Pattern[str]:
     return speech().that_re
 
 
-_SPEAKER_PRONOUN = re.compile(rf"(?:^|\s){clitic_group()}(?:ان|أن|إن)(?:ه|ها|هم)\s+(?:قد\s+|لم\s+|لن\s+)?$")  # بأنه, فإنها: clitics.tsv
+_SPEAKER_PRONOUN = re.compile(rf"(?:^|\s){clitic_group()}(?:ان|أن|إن)(?:ه|ها|هم)[\s\"«“]+(?:قد\s+|لم\s+|لن\s+)?س?$")  # بأنه, فإنها: clitics.tsv
 
 
 def _speaker_is_subject(before: str) -> bool:
