@@ -106,8 +106,9 @@ def extract_events(doc: Document) -> Document:
         if attribution is not None:
             spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
-        # one event per type and mode in a sentence (two modes are two acts: sanctions and a withdrawal),
-        # and one per trigger word (a word listed in two rows of a type tells one act)
+        # one event per type and mode in a sentence (two modes are two acts: sanctions and a withdrawal, an
+        # exercise and a launch, taking ground and an attack), and one per trigger word (a word listed in two
+        # rows of a type tells one act)
         seen: set[tuple[str, str | None]] = set()
         told: set[tuple[int, str]] = set()
         trigger_starts = [norm.to_original(ns + m.start()) - sent.start for m, _ in found]
