@@ -481,3 +481,23 @@ def test_a_statement_that_grows_takes_in_an_earlier_one_it_now_covers():
     evts = events("وتم نقل الحاويات إلى روسيا عبر السكك الحديدية.\nوزودت كوريا الشمالية روسيا بالقذائف.\n"
                   "وقال الوزير إن كوريا الشمالية قدمت لروسيا صواريخ وقذائف.")
     assert len([e for e in evts if e[0] == "AID"]) == 1
+
+
+def test_who_an_act_is_done_with_takes_part_in_it():
+    evts = events("وقدمت الإمارات مساعدات إنسانية للمتضررين بالتعاون مع الحكومة المصرية.")
+    assert "COOPERATE" not in [e[0] for e in evts]
+    _, actors, _, e = find(evts, "AID")
+    assert "Egypt" in actors
+    assert any(g.role == "GOV" and g.part == "actor" for g in e.generic_actors)
+    # with no act before it, working together is cooperation
+    assert "COOPERATE" in [e[0] for e in events("وتعمل الشرطة الأردنية بالتعاون مع الشرطة المصرية.")]
+
+
+def test_an_aim_is_no_act():
+    evts = events("والتقى وزير الخارجية الروسي سيرغي لافروف نظيره الصيني وناقش الوزيران توسيع التعاون العسكري.")
+    assert "CONSULT" in [e[0] for e in evts] and "COOPERATE" not in [e[0] for e in evts]
+
+
+def test_a_threat_told_as_the_object_of_a_pledge_is_the_subject_s():
+    _, actors, _, _ = find(events("وتعهد عبد الملك الحوثي، زعيم أنصار الله، بالانتقام لمقتل صالح الصماد."), "THREATEN")
+    assert actors == {"Abdul-Malik al-Houthi"}

@@ -31,7 +31,7 @@ def negation_words() -> re.Pattern[str]:
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality in ("negation", "hypothetical", "assessment", "purpose"):
+        if modality in ("negation", "hypothetical", "assessment", "purpose", "aim"):
             continue  # negation_words(), hypothetical_words(), _assessment(), events._purpose()
         # "كانت * قد": * is up to three words
         alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
@@ -50,3 +50,9 @@ def hypothetical_words() -> re.Pattern[str]:
 def assessors() -> frozenset[str]:
     return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "assessment"
                      for w in ws.split("|") if w)
+
+
+@lru_cache(maxsize=1)
+def aim_words() -> re.Pattern[str]:
+    """A verbal noun of furthering right before a noun trigger, at most one word between ("توسيع التعاون")."""
+    return _words_before("aim", "?")

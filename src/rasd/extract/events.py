@@ -19,8 +19,8 @@ from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.extract.attribution import attribution as find_attribution
 from rasd.extract.attribution import carries, latest_speaker
+from rasd.extract.event_modality import aim_words, hypothetical_words, modality_words, negation_words
 from rasd.extract.event_modality import assessors as _assessors
-from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
 from rasd.extract.event_model import EventModel, shipped_model
 from rasd.extract.event_triggers import Trigger, triggers
 from rasd.kb.knowledge_base import knowledge_base
@@ -114,6 +114,7 @@ def extract_events(doc: Document) -> Document:
         trigger_starts = [norm.to_original(ns + m.start()) - sent.start for m, _ in found]
         governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
+            trig = _as_manner(n_sent, m.start(), trig)
             if ((trig.type, trig.mode) in seen or (m.start(), trig.type) in told
                     or not _requirement_met(n_sent, m.start(), m.end(), trig)):
                 continue
@@ -177,6 +178,8 @@ def extract_events(doc: Document) -> Document:
             before = n_sent[: m.start()]
             if _hypothetical(before) or _assessment(attribution):
                 continue
+            if not trig.verb and not trig.passive and aim_words().search(before):
+                continue  # "ناقش الاثنان توسيع التعاون": an aim, not an act
             if not trig.verb and not trig.passive and _governed(s_text, ts, sent.start, governors):
                 continue  # what was agreed, asked or threatened: the governing event tells it
             if seen and _purpose(n_sent, m):
@@ -218,7 +221,7 @@ def extract_events(doc: Document) -> Document:
     # restatements are told apart by their own dates; a carried date is given only to what stays undated
     events = [e if e.date is not None or (e.start, e.type) not in carried_dates
               else dataclasses.replace(e, date=carried_dates[(e.start, e.type)])
-              for e in _merge_repeats(_drop_attacked_meetings(_fold_backing(events)))]
+              for e in _merge_repeats(_drop_attacked_meetings(_fold_manner(_fold_backing(events))))]
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
@@ -780,7 +783,14 @@ def _roles(
     if _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
         before_clause = []
     subjects = [g for g in sentence_groups if g[0].start < ts and not _in_place_phrase(text, g[0].start)]
-    if trig.verb and coordinated and subjects:
+    # a ب before the trigger makes it a noun, whatever its row: a verb takes no ب
+    pledged = trig.type in _SPEECH_ACTS and (text[ts - 1:ts] == "ب" or text[ts:ts + 3] == "بال")
+    if pledged and subjects and not _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
+        # "تعهد عبد الملك الحوثي، زعيم أنصار الله، بالانتقام": a threat (call, refusal ...) told as the ب-object
+        # of the sentence's verb is its subject's
+        actors = _ids(subjects[0])
+        rest = after_groups
+    elif trig.verb and coordinated and subjects:
         # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject (not a place: "في مطار سياتل")
         actors = _ids(subjects[0])
         rest = after_groups
@@ -893,6 +903,42 @@ def _fold_backing(events: list[Event]) -> list[Event]:
                     e, actors=tuple(dict.fromkeys((*e.actors, *b.actors))),
                     targets=tuple(t for t in e.targets if t not in b.actors))
     return sorted(out, key=lambda e: e.start)
+
+
+@lru_cache(maxsize=1)
+def _manner_phrases() -> dict[str, Trigger]:
+    """The phrases of mode manner in event_triggers.tsv ("بالتعاون مع"): their trigger by phrase."""
+    return {w: t for w, ts in triggers()[1].items() for t in ts if t.mode == "manner"}
+
+
+def _as_manner(n_sent: str, start: int, trig: Trigger) -> Trigger:
+    """A trigger whose words, with their clitic, open a phrase of mode manner ("بالتعاون مع" matched as
+    ب + تعاون) is that phrase's trigger."""
+    if trig.mode == "manner":
+        return trig
+    rest = n_sent[start:start + 20].removeprefix("و")
+    return next((t for w, t in _manner_phrases().items() if t.type == trig.type and rest.startswith(w)), trig)
+
+
+def _fold_manner(events: list[Event]) -> list[Event]:
+    """"منح التحالف مساعدات للمتضررين بالتعاون مع الحكومة": who an act is done with (a cooperation of mode
+    manner) takes part in the act told before it in its sentence, and is no event of its own there; with
+    no act before it, it stays a COOPERATE event."""
+    if not any(e.mode == "manner" for e in events):
+        return events
+    out: list[Event] = []
+    for e in events:
+        host = next((i for i in range(len(out) - 1, -1, -1) if out[i].sentence == e.sentence
+                     and out[i].start < e.start and out[i].mode != "manner"), None) if e.mode == "manner" else None
+        if host is None:
+            out.append(e)
+            continue
+        h = out[host]
+        partners = [i for i in (*e.actors, *e.targets) if i not in h.actors and i not in h.targets]
+        generic = tuple(dataclasses.replace(g, part="actor") for g in e.generic_actors)
+        out[host] = dataclasses.replace(h, actors=tuple(dict.fromkeys((*h.actors, *partners))),
+                                        generic_actors=(*h.generic_actors, *generic))
+    return out
 
 
 def _reported_clause(between: str) -> bool:
