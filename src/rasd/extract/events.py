@@ -405,30 +405,25 @@ def _own_dates(dates: list, sent_text: str, trig_end: int, trigger_starts: list[
         any(trig_end <= t < d.start for t in trigger_starts) and _RELATIVE.search(sent_text[trig_end:d.start]))]
 
 
-# A temporal subordinator between a date and a later trigger: the trigger is told as before or after the
-# dated act, the date is not its own ("دخلت العقوبات حيز التنفيذ الثلاثاء، وذلك في أعقاب انسحاب ترامب").
-_TEMPORAL_SUBORDINATOR = re.compile(r"(?:^|\s)(?:و)?(?:بعد|عقب|إثر|اثر|في أعقاب|في اعقاب|قبل|منذ)(?=\s)")
-_CLAUSE_BREAK = re.compile(r"[،,;:؛]")
+# A temporal subordinator right before a trigger, after a date: the trigger is told as what came before
+# the dated act, the date is not its own ("دخلت العقوبات حيز التنفيذ الثلاثاء، وذلك في أعقاب انسحاب ترامب").
+# Not إثر / جراء: a cause told so happens with its effect ("قتلت عائلة السبت إثر قصف").
+_TEMPORAL_SUBORDINATOR = re.compile(r"(?:^|\s)(?:و)?(?:بعد|بعد أن|عقب|في أعقاب|في اعقاب)\s+(?:\S+\s+)?$")
 
 
 def _dates_of_trigger(dates: list, sent_text: str, trig_start: int, said_end: int | None) -> list:
-    """The dates a trigger at ``trig_start`` may take, those of its own clause first: not one before it
-    across a temporal subordinator; one with no clause break between it and the trigger (the commas that
-    set off the date itself, "، الأحد،", do not count) is preferred to one across a break, and to the day
-    of the statement, right after its speaker ("أعلن الحرس الثوري، الأحد، مسؤوليته عن إطلاق ... السبت";
-    ``said_end``: the end of the speaker's words in the sentence)."""
-    dates = [d for d in dates if d.start >= trig_start
-             or not _TEMPORAL_SUBORDINATOR.search(sent_text[d.end:trig_start])]
-
-    def gap(d):
-        between = sent_text[d.end:trig_start] if d.end <= trig_start else sent_text[trig_start:d.start]
-        return between.strip(" ،,")
+    """The dates a trigger at ``trig_start`` may take: not one before it when a temporal subordinator
+    stands right before the trigger; the day of the statement, right after its speaker, only when no
+    other is left ("أعلن الحرس الثوري، الأحد، مسؤوليته عن إطلاق الصواريخ ... السبت"; ``said_end``: the
+    end of the speaker's words in the sentence)."""
+    if _TEMPORAL_SUBORDINATOR.search(sent_text[:trig_start]):
+        dates = [d for d in dates if d.start >= trig_start]
 
     def said(d):
-        return said_end is not None and d.end <= trig_start and not sent_text[said_end:d.start].strip(" ،,")
+        return (said_end is not None and said_end <= d.start and d.end <= trig_start
+                and not sent_text[said_end:d.start].strip(" ،,"))
 
-    same_clause = [d for d in dates if not _CLAUSE_BREAK.search(gap(d))]
-    return [d for d in same_clause if not said(d)] or same_clause or dates
+    return [d for d in dates if not said(d)] or dates
 
 
 def _event_date(dates: list, start: int, planned: bool, ref) -> DateRef | None:
