@@ -779,11 +779,12 @@ def _roles(
         before_clause = []
     subjects = [g for g in sentence_groups if g[0].start < ts and not _in_place_phrase(text, g[0].start)]
     # a ب before the trigger makes it a noun, whatever its row: a verb takes no ب
-    pledged = trig.type in _SPEECH_ACTS and (text[ts - 1:ts] == "ب" or text[ts:ts + 3] == "بال")
-    if pledged and subjects and not _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
-        # "تعهد عبد الملك الحوثي، زعيم أنصار الله، بالانتقام": a threat (call, refusal ...) told as the ب-object
-        # of the sentence's verb is its subject's
-        actors = _ids(subjects[0])
+    pledged = trig.type in _PLEDGED_TYPES and (text[ts - 1:ts] == "ب" or text[ts:ts + 3] == "بال")
+    pledgers = [g for g in _groups(participants, text) if g[0].start < ts and not _in_place_phrase(text, g[0].start)]
+    if pledged and pledgers and not _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
+        # "تعهد عبد الملك الحوثي، زعيم أنصار الله، بالانتقام": a threat told as the ب-object of the sentence's
+        # verb (vowed, promised ... revenge) is its subject's (not a reporting source's)
+        actors = _ids(pledgers[0])
         rest = after_groups
     elif trig.verb and coordinated and subjects:
         # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject (not a place: "في مطار سياتل")
@@ -825,6 +826,9 @@ _FORCE_TYPES = frozenset({"ASSAULT", "COERCE"})
 # generic_actors.tsv roles that do not arrest or attack when named after the verb ("ألقي القبض على صحفي")
 _UNARMED_ROLES = frozenset({"CVL", "MED", "PRO", "EDU", "REF", "LAB", "OPP"})
 _SPEECH_ACTS = frozenset({"THREATEN", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})  # acts done by saying
+# a ب-noun of these types after a verb is what its subject vows ("توعد بالرد"); of others it is mostly what the
+# subject is accused of or involved in ("تورط النظام الإيراني بدعم الميليشيات": Iran supports)
+_PLEDGED_TYPES = frozenset({"THREATEN"})
 
 
 def _circumstantial_roles(doc: Document, everyone: list[_Mention], ts: int, te: int, sent_start: int,
