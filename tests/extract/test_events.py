@@ -501,3 +501,33 @@ def test_an_aim_is_no_act():
 def test_a_threat_told_as_the_object_of_a_pledge_is_the_subject_s():
     _, actors, _, _ = find(events("وتعهد عبد الملك الحوثي، زعيم أنصار الله، بالانتقام لمقتل صالح الصماد."), "THREATEN")
     assert actors == {"Abdul-Malik al-Houthi"}
+
+
+def test_a_danger_is_no_threat():
+    for text in ("وقال الوزير إن هذه الهجمات تهدف إلى تهديد أمن المنطقة واستقرارها.",
+                 "وأكد الرئيس أن بلاده تواجه التهديدات الإرهابية بحزم."):
+        assert "THREATEN" not in [e[0] for e in events(text)]
+    _, actors, _, _ = find(events("وتصاعدت تهديدات الرئيس الأمريكي دونالد ترامب بالتدخل عسكريا في فنزويلا."), "THREATEN")
+    assert "Donald Trump" in actors
+
+
+def test_kinds_of_one_aid_in_a_sentence_are_one_event_two_modes_of_an_incident_two():
+    evts = events("وتلقت كوريا الشمالية مساعدات غذائية من روسيا، بالإضافة إلى مساعدات عسكرية.")
+    assert len([e for e in evts if e[0] == "AID"]) == 1
+    evts = events("وبعد ساعات من بدء مناورات عسكرية مشتركة أجرتها كوريا الجنوبية، أطلقت كوريا الشمالية صواريخ باليستية.")
+    assert {e[3].mode for e in evts if e[0] == "MOBILIZE"} == {"exercise", "weapons_test"}
+
+
+def test_a_name_after_a_word_of_time_and_a_verbal_noun_takes_no_part():
+    evts = events("وكان تمرين درع الحرية أول تدريب عسكري مشترك بين الحلفاء منذ تنصيب ترامب في يناير.")
+    assert all("Donald Trump" not in e[1] | e[2] for e in evts)
+    # the verbal noun is the trigger: its name suffers it
+    _, actors, targets, _ = find(events("وخرجت مظاهرات في موسكو بعد اعتقال أليكسي نافالني."), "COERCE")
+    assert "Alexei Navalny" in actors | targets
+
+
+def test_cooperating_in_an_act_is_taking_part_in_it():
+    evts = events("وتعاونت كوريا الشمالية مع روسيا في تزويدها بآلاف الحاويات العسكرية.")
+    assert "COOPERATE" not in [e[0] for e in evts]
+    _, actors, targets, _ = find(evts, "AID")
+    assert {"North Korea", "Russia"} <= actors | targets

@@ -115,7 +115,7 @@ def extract_events(doc: Document) -> Document:
         governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
             trig = _as_manner(n_sent, m.start(), trig)
-            if ((trig.type, trig.mode) in seen or (m.start(), trig.type) in told
+            if ((trig.type, _sentence_mode(trig)) in seen or (m.start(), trig.type) in told
                     or not _requirement_met(n_sent, m.start(), m.end(), trig)):
                 continue
             g = "t" if "t" in (m.re.groupindex or {}) else 0
@@ -127,6 +127,7 @@ def extract_events(doc: Document) -> Document:
                 attribution.start >= te or _reported_clause(doc.text[attribution.end:ts]))
             participants = [
                 x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
+                and not _time_reference(doc.text, x.start, ts, te)
             ]
             agent = _agent(doc, n_sent, ns, m.end(), participants, generic)
             # "قال نافالني إنه اعتقل"، "أكدت روسيا أنها ستدعم": the pronoun before the trigger is the speaker
@@ -186,7 +187,7 @@ def extract_events(doc: Document) -> Document:
                 continue  # "أرسلت آلاف الجنود لدعم حربها": the purpose of the act told, not an act of its own
             if trig.verb and trig.type in _governing_types():
                 governors.append((te, trig.type))
-            seen.add((trig.type, trig.mode))
+            seen.add((trig.type, _sentence_mode(trig)))
             told.add((m.start(), trig.type))
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
@@ -221,7 +222,7 @@ def extract_events(doc: Document) -> Document:
     # restatements are told apart by their own dates; a carried date is given only to what stays undated
     events = [e if e.date is not None or (e.start, e.type) not in carried_dates
               else dataclasses.replace(e, date=carried_dates[(e.start, e.type)])
-              for e in _merge_repeats(_drop_attacked_meetings(_fold_manner(_fold_backing(events))))]
+              for e in _merge_repeats(_drop_attacked_meetings(_fold_manner(_fold_backing(events), doc.text)))]
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
@@ -409,6 +410,28 @@ def _own_dates(dates: list, sent_text: str, trig_end: int, trigger_starts: list[
 # the dated act, the date is not its own ("دخلت العقوبات حيز التنفيذ الثلاثاء، وذلك في أعقاب انسحاب ترامب").
 # Not إثر / جراء: a cause told so happens with its effect ("قتلت عائلة السبت إثر قصف").
 _TEMPORAL_SUBORDINATOR = re.compile(r"(?:^|\s)(?:و)?(?:بعد|بعد أن|عقب|في أعقاب|في اعقاب)\s+(?:\S+\s+)?$")
+
+
+def _sentence_mode(trig: Trigger) -> str | None:
+    """The mode that tells two events of a type in one sentence apart: the trigger's own, but none for a
+    relation whose modes are kinds of one dealing ("مساعدات غذائية واقتصادية ... بالإضافة إلى مساعدات
+    عسكرية" is one aid; event_types.tsv: relation, distinct)."""
+    return None if type_behaviour().get(trig.type) == ("relation", "distinct") else trig.mode
+
+
+# "منذ تنصيب ترامب"، "قبل وصول الرئيس": a name told as the subject of a verbal noun after a word of time
+# dates the event, it takes no part in it
+_TIME_REFERENCE = re.compile(r"(?:^|\s)(?:و)?(?:منذ|قبل|بعد|عقب|حتى)\s+(?P<noun>\S+)\s+$")
+
+
+def _time_reference(text: str, start: int, ts: int, te: int) -> bool:
+    """Is the mention at ``start`` the subject of a verbal noun after a word of time, the noun not being
+    the trigger itself ("بعد اغتيال خاشقجي": the killing's target)?"""
+    m = _TIME_REFERENCE.search(text[max(0, start - 30):start])
+    if m is None:
+        return False
+    noun_start = max(0, start - 30) + m.start("noun")
+    return not (ts <= noun_start < te)
 
 
 def _dates_of_trigger(dates: list, sent_text: str, trig_start: int, said_end: int | None) -> list:
@@ -919,10 +942,11 @@ def _as_manner(n_sent: str, start: int, trig: Trigger) -> Trigger:
     return next((t for w, t in _manner_phrases().items() if t.type == trig.type and rest.startswith(w)), trig)
 
 
-def _fold_manner(events: list[Event]) -> list[Event]:
+def _fold_manner(events: list[Event], text: str) -> list[Event]:
     """"منح التحالف مساعدات للمتضررين بالتعاون مع الحكومة": who an act is done with (a cooperation of mode
     manner) takes part in the act told before it in its sentence, and is no event of its own there; with
     no act before it, it stays a COOPERATE event."""
+    events = _fold_cooperation_in(events, text)
     if not any(e.mode == "manner" for e in events):
         return events
     out: list[Event] = []
@@ -937,6 +961,29 @@ def _fold_manner(events: list[Event]) -> list[Event]:
         generic = tuple(dataclasses.replace(g, part="actor") for g in e.generic_actors)
         out[host] = dataclasses.replace(h, actors=tuple(dict.fromkeys((*h.actors, *partners))),
                                         generic_actors=(*h.generic_actors, *generic))
+    return out
+
+
+_IN_THE_ACT = re.compile(r"\s(?:و)?في\s+$")
+COOPERATION_SPAN_CHARS = 60  # how far after a cooperation verb the act it was done in may stand
+
+
+def _fold_cooperation_in(events: list[Event], text: str) -> list[Event]:
+    """"تعاونت كوريا الشمالية مع روسيا في تزويدها بالحاويات": cooperating in an act told right after it is
+    taking part in that act; its parties join the act and the cooperation is no event of its own."""
+    out = list(events)
+    for e in events:
+        if e.type != "COOPERATE" or e.mode == "manner":
+            continue
+        act = next((i for i, o in enumerate(out) if o is not e and o.sentence == e.sentence
+                    and 0 < o.start - e.end <= COOPERATION_SPAN_CHARS and o.type != "COOPERATE"
+                    and _IN_THE_ACT.search(" " + text[e.end:o.start])), None)
+        if act is None:
+            continue
+        o = out[act]
+        partners = [i for i in (*e.actors, *e.targets) if i not in o.actors and i not in o.targets]
+        out[act] = dataclasses.replace(o, actors=tuple(dict.fromkeys((*o.actors, *partners))))
+        out.remove(e)
     return out
 
 
