@@ -127,7 +127,7 @@ def extract_events(doc: Document) -> Document:
                 attribution.start >= te or _reported_clause(doc.text[attribution.end:ts]))
             participants = [
                 x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
-                and not _time_reference(doc.text, x.start, ts, te)
+                and not _time_reference(doc.text, x.start, ts, te, sent.start)
             ]
             agent = _agent(doc, n_sent, ns, m.end(), participants, generic)
             # "قال نافالني إنه اعتقل"، "أكدت روسيا أنها ستدعم": the pronoun before the trigger is the speaker
@@ -424,13 +424,14 @@ def _sentence_mode(trig: Trigger) -> str | None:
 _TIME_REFERENCE = re.compile(r"(?:^|\s)(?:و)?(?:منذ|قبل|بعد|عقب|حتى)\s+(?P<noun>\S+)\s+$")
 
 
-def _time_reference(text: str, start: int, ts: int, te: int) -> bool:
+def _time_reference(text: str, start: int, ts: int, te: int, sent_start: int) -> bool:
     """Is the mention at ``start`` the subject of a verbal noun after a word of time, the noun not being
     the trigger itself ("بعد اغتيال خاشقجي": the killing's target)?"""
-    m = _TIME_REFERENCE.search(text[max(0, start - 30):start])
+    window = max(sent_start, start - 30)
+    m = _TIME_REFERENCE.search(text[window:start])
     if m is None:
         return False
-    noun_start = max(0, start - 30) + m.start("noun")
+    noun_start = window + m.start("noun")
     return not (ts <= noun_start < te)
 
 
