@@ -531,3 +531,13 @@ def test_cooperating_in_an_act_is_taking_part_in_it():
     assert "COOPERATE" not in [e[0] for e in evts]
     _, actors, targets, _ = find(evts, "AID")
     assert {"North Korea", "Russia"} <= actors | targets
+
+
+def test_the_day_a_statement_is_made_gives_way_to_the_day_of_the_act():
+    e = find(events("وأكدت وزارة الصحة الاثنين مقتل ثلاثة مدنيين في 15 آذار/مارس في قصف على مدينة حلب.",
+                    published="2018-03-20"), "ASSAULT")[3]
+    assert e.date.value == "2018-03-15"
+    # with no other date, the statement's day stays
+    e = find(events("وأكدت وزارة الصحة الاثنين مقتل ثلاثة مدنيين في قصف على مدينة حلب.", published="2018-03-20"),
+             "ASSAULT")[3]
+    assert e.date.value == "2018-03-19"

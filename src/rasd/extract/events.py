@@ -18,7 +18,7 @@ from rasd.arabic.dates import DateMention, ahead_weekday, find_dates, to_date
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.extract.attribution import attribution as find_attribution
-from rasd.extract.attribution import carries, latest_speaker
+from rasd.extract.attribution import carries, has_speech_verb, latest_speaker, strip_conj
 from rasd.extract.event_modality import aim_words, hypothetical_words, modality_words, negation_words
 from rasd.extract.event_modality import assessors as _assessors
 from rasd.extract.event_model import EventModel, shipped_model
@@ -412,6 +412,9 @@ def _own_dates(dates: list, sent_text: str, trig_end: int, trigger_starts: list[
 _TEMPORAL_SUBORDINATOR = re.compile(r"(?:^|\s)(?:و)?(?:بعد|بعد أن|عقب|في أعقاب|في اعقاب)\s+(?:\S+\s+)?$")
 
 
+SAID_WORDS = 5  # how far before a date the speech verb that dates the statement may stand
+
+
 def _sentence_mode(trig: Trigger) -> str | None:
     """The mode that tells two events of a type in one sentence apart: the trigger's own, but none for a
     relation whose modes are kinds of one dealing ("مساعدات غذائية واقتصادية ... بالإضافة إلى مساعدات
@@ -444,8 +447,13 @@ def _dates_of_trigger(dates: list, sent_text: str, trig_start: int, said_end: in
         dates = [d for d in dates if d.start >= trig_start]
 
     def said(d):
-        return (said_end is not None and said_end <= d.start and d.end <= trig_start
-                and not sent_text[said_end:d.start].strip(" ،,"))
+        if d.end > trig_start:
+            return False
+        if said_end is not None and said_end <= d.start and not sent_text[said_end:d.start].strip(" ،,"):
+            return True
+        # "أعلن الحرس الثوري الإيراني، الأحد، مسؤوليته عن": a speech verb a few words before the date
+        words = sent_text[:d.start].split()[-SAID_WORDS:]
+        return has_speech_verb([strip_conj(key(w.strip("،,"))) for w in words])
 
     return [d for d in dates if not said(d)] or dates
 
