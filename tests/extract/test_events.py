@@ -541,3 +541,13 @@ def test_the_day_a_statement_is_made_gives_way_to_the_day_of_the_act():
     e = find(events("وأكدت وزارة الصحة الاثنين مقتل ثلاثة مدنيين في قصف على مدينة حلب.", published="2018-03-20"),
              "ASSAULT")[3]
     assert e.date.value == "2018-03-19"
+
+
+def test_a_generic_organ_is_tied_to_its_state_across_adjectives_and_police_in_a_state():
+    e = find(events("واعتقلت قوات الأمن الخاصة الإندونيسية خمسة مسلحين."), "COERCE")[3]
+    assert any(g.role == "COP" and g.country == "indonesia" for g in e.generic_actors)
+    e = find(events("واعتقلت الشرطة في إندونيسيا خمسة مسلحين."), "COERCE")[3]
+    assert any(g.role == "COP" and g.country == "indonesia" for g in e.generic_actors)
+    # forces in a state may be anyone's
+    e = find(events("وقصفت القوات في سوريا مواقع للمسلحين."), "ASSAULT")[3]
+    assert all(g.country is None for g in e.generic_actors if g.role == "MIL")

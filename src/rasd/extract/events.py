@@ -538,7 +538,7 @@ def _generic_in(doc: Document, pattern: re.Pattern[str], table: dict[str, tuple[
             continue  # "مقاتلات التحالف"، "قوات حفتر": the named group's own, it acts through them
         country = None
         for x in in_sent:
-            if x.start >= e and not doc.text[e:x.start].strip() and x.type in ("GPE", "NORP"):
+            if x.start >= e and _ties(doc.text[e:x.start], role) and x.type in ("GPE", "NORP"):
                 ent = kb.entities.get(x.entity)
                 country = (ent.country if ent is not None and ent.country else None) or kb.stands_for(x.entity)
                 break
@@ -546,6 +546,18 @@ def _generic_in(doc: Document, pattern: re.Pattern[str], table: dict[str, tuple[
                 break
         out.append(GenericActor(role, name, doc.text[s:e], s, e, country, "actor"))
     return out
+
+
+# Between a generic actor and the state it is tied to: nothing, or up to two adjectives ("قوات الأمن الخاصة
+# الإندونيسية"، "الحكومة الشرعية في اليمن"); "في" only for a domestic organ — police or a government "in" a
+# state are that state's ("الشرطة في إندونيسيا"), forces "in" a state may be anyone's ("قوات التحالف في اليمن").
+_TIE_GAP = re.compile(r"^(?:\s+ال\S+){0,2}\s*$")
+_TIE_GAP_IN = re.compile(r"^(?:\s+ال\S+){0,2}\s+(?:في|فى)\s+$")
+_DOMESTIC_ROLES = frozenset({"COP", "GOV"})
+
+
+def _ties(gap: str, role: str) -> bool:
+    return bool(_TIE_GAP.match(gap)) or (role in _DOMESTIC_ROLES and bool(_TIE_GAP_IN.match(gap)))
 
 
 def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int, trig: Trigger, sent_start: int,
