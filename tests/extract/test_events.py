@@ -551,3 +551,30 @@ def test_a_generic_organ_is_tied_to_its_state_across_adjectives_and_police_in_a_
     # forces in a state may be anyone's
     e = find(events("وقصفت القوات في سوريا مواقع للمسلحين."), "ASSAULT")[3]
     assert all(g.country is None for g in e.generic_actors if g.role == "MIL")
+
+
+def test_an_agreement_named_with_its_parties_is_an_agreement():
+    _, actors, _, _ = find(events("وبدأ إجلاء السكان في إطار اتفاق بين تركيا وروسيا."), "AGREE")
+    assert {"Turkey", "Russia"} <= actors
+
+
+def test_freezing_a_price_rise_is_backing_down():
+    evts = events("وأمر الملك عبدالله الثاني بتجميد الزيادات في أسعار الوقود.")
+    _, actors, _, _ = find(evts, "CONCEDE")
+    assert "Abdullah II of Jordan" in actors
+    assert "SANCTION" not in [e[0] for e in evts]
+
+
+def test_a_source_after_according_to_only_reports():
+    _, actors, _, _ = find(events("وقررت الحكومة الأردنية، حسب وكالة بترا، تجميد تلك الزيادات في الأسعار."), "CONCEDE")
+    assert actors == {"Jordan"}
+
+
+def test_an_issued_statement_is_no_confiscation():
+    assert "COERCE" not in [e[0] for e in events("وقال بيان صادر عن الرئاسة المصرية إن الرئيس التقى وزير الدفاع.")]
+    assert "COERCE" in [e[0] for e in events("وصادرت الشرطة المصرية أسلحة من منزل في القاهرة.")]
+
+
+def test_the_parties_of_a_meeting_named_before_its_verb_with_their_titles_all_meet():
+    _, actors, _, _ = find(events("وأعلنت سيول أن رئيس كوريا الجنوبية، مون جيه إن، وزعيم كوريا الشمالية، كيم جونغ أون، سيجتمعان مجددا."), "CONSULT")
+    assert "Kim Jong Un" in actors and len(actors) >= 2

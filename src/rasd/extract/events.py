@@ -123,8 +123,10 @@ def extract_events(doc: Document) -> Document:
             if any(x.start <= ts and te <= x.end and x.entity in kb_ids for x in in_sent):
                 continue  # part of a known name: "مجلس التعاون الخليجي"، "منظمة حظر الأسلحة الكيميائية"
             # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
+            # A source after "according to" (حسب، وفقا لـ) only reports.
             exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12) and (
-                attribution.start >= te or _reported_clause(doc.text[attribution.end:ts]))
+                attribution.start >= te or _reported_clause(doc.text[attribution.end:ts])
+                or _according_before(doc.text[max(sent.start, attribution.start - 20):attribution.start]))
             participants = [
                 x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
                 and not _time_reference(doc.text, x.start, ts, te, sent.start)
@@ -848,6 +850,11 @@ def _roles(
         if not subject:
             return [], []
         actors = _ids(_groups(subject, text)[0]) if not before_clause else _ids(_groups(before_clause, text)[-1])
+        if trig.type == "CONSULT" and not before_clause:
+            # "مون جيه إن وزعيم كوريا الشمالية، كيم جونغ أون، سيجتمعان": the parties of a meeting named before
+            # its verb, set apart by the commas of their titles, all meet (the first two groups)
+            for group in _groups(subject, text)[1:2]:
+                actors += [i for i in _ids(group) if i not in actors]
         rest = after_groups
     elif aimed:
         return [], _ids(after_groups[0])  # "غارة على مواقع الحوثيين": the target, its actor untold here
@@ -1006,6 +1013,13 @@ def _fold_cooperation_in(events: list[Event], text: str) -> list[Event]:
         out[act] = dataclasses.replace(o, actors=tuple(dict.fromkeys((*o.actors, *partners))))
         out.remove(e)
     return out
+
+
+def _according_before(before: str) -> bool:
+    """Does an "according to" phrase (speech_verbs.tsv kind according) end right before a source?"""
+    from rasd.extract.attribution import lexicon as speech
+
+    return any(m.end() >= len(key(before).rstrip()) - 1 for m in speech().according_re.finditer(key(before)))
 
 
 def _reported_clause(between: str) -> bool:
