@@ -578,3 +578,11 @@ def test_an_issued_statement_is_no_confiscation():
 def test_the_parties_of_a_meeting_named_before_its_verb_with_their_titles_all_meet():
     _, actors, _, _ = find(events("وأعلنت سيول أن رئيس كوريا الجنوبية، مون جيه إن، وزعيم كوريا الشمالية، كيم جونغ أون، سيجتمعان مجددا."), "CONSULT")
     assert "Kim Jong Un" in actors and len(actors) >= 2
+
+
+def test_a_protest_aimed_at_no_one_named_is_aimed_at_the_state_it_is_held_in():
+    _, _, targets, _ = find(events("وخرج آلاف المحتجين في مظاهرات في مدينة البصرة احتجاجا على البطالة."), "PROTEST")
+    assert targets == {"Iraq"}
+    # a target named stays the only one
+    _, _, targets, _ = find(events("وخرج آلاف المحتجين في مظاهرات في إسطنبول ضد الولايات المتحدة."), "PROTEST")
+    assert targets == {"United States"}

@@ -204,13 +204,20 @@ def extract_events(doc: Document) -> Document:
                 carried = _carried_date(recent_dates, lead_date[0], sent.start)
                 if carried is not None:
                     carried_dates[(ts, trig.type)] = carried
+            place = _place(doc, in_sent, ts)
             if trig.type in _PEOPLE_ACTS:
                 # "تظاهرات فلسطينية": the people protest, not their state (kb: the state's NORP entity)
                 actors = list(dict.fromkeys(_people_of().get(a, a) for a in actors))
+                if not targets:
+                    # a protest with no one named it is aimed at is aimed at the government of the state it
+                    # is held in: the state of the place named nearest it in its sentence, else the article's
+                    held = _nearest_state(in_sent, ts) or home
+                    if held and held not in actors and _people_of().get(held) not in actors:
+                        targets = [held]
             events.append(Event(
                 type=trig.type, mode=trig.mode,
                 actors=tuple(actors), targets=tuple(dict.fromkeys(t for t in targets if t not in actors)),
-                place=_place(doc, in_sent, ts),
+                place=place,
                 date=date,
                 source=attribution.ref if attribution else None,
                 negated=bool(negation_words().search(before)) and trig.type != "REJECT",
@@ -507,6 +514,19 @@ def _old(date, ref) -> bool:
     if date is None or not date.value or ref is None:
         return False
     return date.value[:4].isdigit() and int(date.value[:4]) < ref.year
+
+
+def _nearest_state(in_sent: list[_Mention], ts: int) -> str | None:
+    """The state of the place (a state, a city, a region, or a state's adjective) named nearest a trigger."""
+    kb = knowledge_base()
+    best = None
+    for m in in_sent:
+        e = kb.entities.get(m.entity)
+        if m.type not in ("GPE", "LOC") or e is None or not e.country:
+            continue
+        if best is None or abs(m.start - ts) < best[0]:
+            best = (abs(m.start - ts), e.country)
+    return best[1] if best else None
 
 
 def _home_state(doc: Document) -> str | None:
