@@ -586,3 +586,11 @@ def test_a_protest_aimed_at_no_one_named_is_aimed_at_the_state_it_is_held_in():
     # a target named stays the only one
     _, _, targets, _ = find(events("وخرج آلاف المحتجين في مظاهرات في إسطنبول ضد الولايات المتحدة."), "PROTEST")
     assert targets == {"United States"}
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("وغالبا ما ترد كوريا الشمالية على المناورات العسكرية الكبرى من خلال اختبارات الصواريخ الباليستية.", "MOBILIZE"),
+    ("وتشتبه كوريا الجنوبية في أن كوريا الشمالية تتلقى مساعدات اقتصادية من روسيا.", "AID"),
+])
+def test_a_habit_or_a_suspicion_is_no_event(text, etype):
+    assert etype not in [e[0] for e in events(text)]

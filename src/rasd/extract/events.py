@@ -19,7 +19,14 @@ from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.extract.attribution import attribution as find_attribution
 from rasd.extract.attribution import carries, has_speech_verb, latest_speaker, strip_conj
-from rasd.extract.event_modality import aim_words, hypothetical_words, modality_words, negation_words
+from rasd.extract.event_modality import (
+    aim_words,
+    habitual_words,
+    hypothetical_words,
+    modality_words,
+    negation_words,
+    suspicion_words,
+)
 from rasd.extract.event_modality import assessors as _assessors
 from rasd.extract.event_model import EventModel, shipped_model
 from rasd.extract.event_triggers import Trigger, triggers
@@ -379,8 +386,11 @@ def _purpose(n_sent: str, m: re.Match) -> bool:
 
 
 def _hypothetical(before: str) -> bool:
-    """Is the trigger a possible or expected act ("احتماليات دعم"، "إمكانية نشر"), in its own clause?"""
-    return bool(hypothetical_words().search(re.split(r"[,،;:.]", before)[-1]))
+    """Is the trigger a possible, expected or habitual act ("احتماليات دعم"، "إمكانية نشر"، "غالبا ما ...
+    من خلال اختبارات"), in its own clause?"""
+    clause = re.split(r"[,،;:.]", before)[-1]
+    return (bool(hypothetical_words().search(clause)) or bool(habitual_words().search(clause))
+            or bool(suspicion_words().search(before)))
 
 
 @lru_cache(maxsize=1)
