@@ -594,3 +594,8 @@ def test_a_protest_aimed_at_no_one_named_is_aimed_at_the_state_it_is_held_in():
 ])
 def test_a_habit_or_a_suspicion_is_no_event(text, etype):
     assert etype not in [e[0] for e in events(text)]
+
+
+def test_a_possessed_noun_with_no_one_named_before_it_has_the_name_after_it_as_object():
+    _, actors, targets, _ = find(events("وقال إن غاراته استهدفت منصات صواريخ استعملها الحوثيون."), "ASSAULT")
+    assert "Houthis" not in actors and "Houthis" in targets

@@ -839,6 +839,9 @@ def _roles(
         # "دعمه"، "لقائهما"، "دعم بلاده": the possessor is the sentence's subject (and, for a dual, its partner)
         if not sentence_groups:
             return [], []
+        if sentence_groups[0][0].start >= te and trig.type != "CONSULT":
+            # no one named before the noun: its possessor is told elsewhere, the name after it is its object
+            return [], _ids(sentence_groups[0])
         actors = _ids(sentence_groups[0])
         later = [g for g in sentence_groups[1:] if g[0].start < ts] if trig.type == "CONSULT" else []
         for g in later[:1]:
