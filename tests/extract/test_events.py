@@ -599,3 +599,8 @@ def test_a_habit_or_a_suspicion_is_no_event(text, etype):
 def test_a_possessed_noun_with_no_one_named_before_it_has_the_name_after_it_as_object():
     _, actors, targets, _ = find(events("وقال إن غاراته استهدفت منصات صواريخ استعملها الحوثيون."), "ASSAULT")
     assert "Houthis" not in actors and "Houthis" in targets
+
+
+def test_who_faces_an_accusation_is_its_target():
+    _, actors, targets, _ = find(events("وباعت فرنسا أسلحة إلى السعودية التي تواجه اتهامات باستخدامها ضد المدنيين في اليمن."), "ACCUSE")
+    assert not actors and targets == {"Saudi Arabia"}

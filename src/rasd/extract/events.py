@@ -172,6 +172,10 @@ def extract_events(doc: Document) -> Document:
                 roles = [dataclasses.replace(g, part="target") for g in others]
                 if agent_generic is not None:
                     roles.insert(0, dataclasses.replace(agent_generic, part="actor"))
+            if trig.type == "ACCUSE" and _facing().search(key(doc.text[max(sent.start, ts - 16):ts])):
+                # "السعودية التي تواجه اتهامات بأنها ...": the one who faces the accusation is its target
+                faced = [x for x in participants if x.end <= ts and _FACED_BY_RELATIVE.match(doc.text[x.end:ts])]
+                actors, targets, roles = [], _ids(faced[-1:]), []
             for ga in roles:
                 organ = (ga.country or home) if ga.role in _STATE_ROLES else None
                 if organ and organ not in actors and organ not in targets:
@@ -330,6 +334,18 @@ def agent_words() -> re.Pattern[str]:
     words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "agent"
              for w in ws.split("|") if w]
     return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
+
+
+# the name right before "التي تواجه" / "الذي يتعرض ل": who faces what follows
+_FACED_BY_RELATIVE = re.compile(r"^\s*(?:التي|الذي|الذين)\s+\S+\s*(?:ل|لل)?$")
+
+
+@lru_cache(maxsize=1)
+def _facing() -> re.Pattern[str]:
+    """A verb of facing right before an accusation noun, at the end of the text before it (event_agents.tsv)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "facing"
+             for w in ws.split("|") if w]
+    return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})\s*(?:ل|لل)?$")
 
 
 @lru_cache(maxsize=1)
