@@ -604,3 +604,8 @@ def test_a_possessed_noun_with_no_one_named_before_it_has_the_name_after_it_as_o
 def test_who_faces_an_accusation_is_its_target():
     _, actors, targets, _ = find(events("وباعت فرنسا أسلحة إلى السعودية التي تواجه اتهامات باستخدامها ضد المدنيين في اليمن."), "ACCUSE")
     assert not actors and targets == {"Saudi Arabia"}
+
+
+def test_whose_troops_are_sent_sends_them():
+    _, actors, targets, _ = find(events("وتساءلت صحيفة الغارديان البريطانية عن تداعيات إرسال جنود كوريين شماليين إلى روسيا."), "MOBILIZE")
+    assert actors == {"North Korea"} and targets <= {"Russia"}

@@ -176,6 +176,12 @@ def extract_events(doc: Document) -> Document:
                 # "السعودية التي تواجه اتهامات بأنها ...": the one who faces the accusation is its target
                 faced = [x for x in participants if x.end <= ts and _FACED_BY_RELATIVE.match(doc.text[x.end:ts])]
                 actors, targets, roles = [], _ids(faced[-1:]), []
+            if trig.type == "MOBILIZE" and trig.mode == "troops":
+                # "إرسال جنود كوريين شماليين إلى روسيا"، "نشر القوات التركية": whose troops they are sends them
+                sender = _troops_state(doc.text, participants, te, trig)
+                if sender is not None:
+                    targets = [i for i in (*actors, *targets) if i != sender and i in _destinations(doc.text, participants, te)]
+                    actors = [sender]
             for ga in roles:
                 organ = (ga.country or home) if ga.role in _STATE_ROLES else None
                 if organ and organ not in actors and organ not in targets:
@@ -377,6 +383,29 @@ def _agent(doc: Document, n_sent: str, ns: int, trig_end: int, participants: lis
     if g is not None and _AGENT_GAP.match(text[at:g.start]):
         return [], g
     return None
+
+
+TROOPS_MAX_CHARS = 30  # how far after a deployment verb its troops and their nationality may stand
+
+
+def _troops_state(text: str, participants: list[_Mention], te: int, trig: Trigger) -> str | None:
+    """The state whose troops a deployment sends: a nationality right after the troops noun that follows
+    the trigger ("إرسال جنود كوريين شماليين"، "نشر القوات التركية"), or None."""
+    for x in participants:
+        if x.start < te or x.start - te > TROOPS_MAX_CHARS:
+            continue
+        gap = key(text[te:x.start]).split()
+        if gap and any(r in gap[-1] for r in trig.requires) and key(text[x.start:x.end]).endswith(
+                ("ي", "يه", "يين", "يون", "يا")):
+            e = knowledge_base().entities.get(x.entity)
+            return e.country if e is not None and e.country else x.entity
+    return None
+
+
+def _destinations(text: str, participants: list[_Mention], te: int) -> set[str]:
+    """The places a deployment sends to: names after إلى following the trigger."""
+    return {knowledge_base().stands_for(x.entity) for x in participants
+            if x.start >= te and re.search(r"(?:إلى|الى)\s*$", text[max(te, x.start - 6):x.start])}
 
 
 def _assessment(attribution) -> bool:
