@@ -609,3 +609,8 @@ def test_who_faces_an_accusation_is_its_target():
 def test_whose_troops_are_sent_sends_them():
     _, actors, targets, _ = find(events("وتساءلت صحيفة الغارديان البريطانية عن تداعيات إرسال جنود كوريين شماليين إلى روسيا."), "MOBILIZE")
     assert actors == {"North Korea"} and targets <= {"Russia"}
+
+
+def test_a_ceasefire_is_no_shooting():
+    evts = events("وتعرض اتفاق وقف إطلاق النار بين روسيا والفصائل المعارضة لانتهاكات الأحد إثر تبادل للقصف بين الطرفين.")
+    assert [e[3].trigger for e in evts if e[0] == "ASSAULT"] == ["قصف"]

@@ -29,7 +29,7 @@ from rasd.extract.event_modality import (
 )
 from rasd.extract.event_modality import assessors as _assessors
 from rasd.extract.event_model import EventModel, shipped_model
-from rasd.extract.event_triggers import Trigger, triggers
+from rasd.extract.event_triggers import Trigger, blocked, triggers
 from rasd.kb.knowledge_base import knowledge_base
 from rasd.model import DateRef, Document, Event, GenericActor
 from rasd.regex_words import trie_regex
@@ -84,6 +84,9 @@ def extract_events(doc: Document) -> Document:
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
+        if found and blocked() is not None:
+            spans = [(b.start(), b.end()) for b in blocked().finditer(n_sent)]
+            found = [(m, t) for m, t in found if not any(s <= m.start("t") and m.end("t") <= e for s, e in spans)]
         if not found:
             spoken.append((n_sent, ns))
             continue
