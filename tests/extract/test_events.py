@@ -614,3 +614,8 @@ def test_whose_troops_are_sent_sends_them():
 def test_a_ceasefire_is_no_shooting():
     evts = events("وتعرض اتفاق وقف إطلاق النار بين روسيا والفصائل المعارضة لانتهاكات الأحد إثر تبادل للقصف بين الطرفين.")
     assert [e[3].trigger for e in evts if e[0] == "ASSAULT"] == ["قصف"]
+
+
+def test_a_match_between_teams_is_no_meeting():
+    assert "CONSULT" not in [e[0] for e in events("ويلتقي المنتخب الفرنسي نظيره البلجيكي في نصف نهائي كأس العالم في روسيا.")]
+    assert "CONSULT" in [e[0] for e in events("ويلتقي الرئيس الفرنسي إيمانويل ماكرون نظيره الروسي فلاديمير بوتين في موسكو.")]
