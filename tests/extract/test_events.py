@@ -619,3 +619,10 @@ def test_a_ceasefire_is_no_shooting():
 def test_a_match_between_teams_is_no_meeting():
     assert "CONSULT" not in [e[0] for e in events("ويلتقي المنتخب الفرنسي نظيره البلجيكي في نصف نهائي كأس العالم في روسيا.")]
     assert "CONSULT" in [e[0] for e in events("ويلتقي الرئيس الفرنسي إيمانويل ماكرون نظيره الروسي فلاديمير بوتين في موسكو.")]
+
+
+def test_lifting_sanctions_or_a_ban_is_a_concession():
+    evts = events("وأعلنت الفلبين رفع حظر مفروض على سفر عمالتها إلى الكويت.")
+    assert "CONCEDE" in [e[0] for e in evts] and "COERCE" not in [e[0] for e in evts]
+    evts = events("وقررت الولايات المتحدة رفع العقوبات عن السودان.")
+    assert "CONCEDE" in [e[0] for e in evts] and "SANCTION" not in [e[0] for e in evts]
