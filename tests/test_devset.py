@@ -12,7 +12,8 @@ from rasd.pipeline import annotate, clean
 from rasd.sources.files import read_input
 
 DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
-FLOORS = {("events", "f1"): 0.28, ("events", "recall"): 0.22, ("events", "precision"): 0.38,
+# events on 2026-12-08 (issue 12 rules): F1 0.366, P 0.507, R 0.286 (was 0.364 / 0.500 / 0.286)
+FLOORS = {("events", "f1"): 0.33, ("events", "recall"): 0.26, ("events", "precision"): 0.46,
           ("entities_found", "f1"): 0.72, ("entities", "f1"): 0.68, ("entities", "precision"): 0.85,
           ("claims", "f1"): 0.74, ("claims", "attribution_right"): 0.50}
 
