@@ -16,9 +16,11 @@ def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("RASD_CACHE", str(tmp_path / "cache"))
     q._cached.cache_clear()
     q._entities.cache_clear()
+    q._forms.cache_clear()
     yield tmp_path / "cache"
     q._cached.cache_clear()
     q._entities.cache_clear()
+    q._forms.cache_clear()
 
 
 def _found(text: str, kb) -> list[tuple]:
@@ -55,6 +57,7 @@ def test_the_same_names_as_the_whole_knowledge_base(fresh_cache):
     assert list(fresh_cache.glob("kb-*.marshal"))  # written on first use
     q._cached.cache_clear()
     q._entities.cache_clear()
+    q._forms.cache_clear()
     for text in queries[:50]:  # and read back from the file
         assert _found(text, None) == _found(text, whole), text
 
@@ -69,3 +72,16 @@ def test_without_a_writable_cache_the_whole_knowledge_base(tmp_path, monkeypatch
     finally:
         q._cached.cache_clear()
         q._entities.cache_clear()
+    q._forms.cache_clear()
+
+
+def test_entities_made_on_look_up_behave_as_the_whole_dict(fresh_cache):
+    whole = knowledge_base().entities
+    lazy = q._entities()
+    some = sorted(whole)[::97]
+    assert all(lazy[e] == whole[e] for e in some)
+    assert lazy.get("no-such-entity") is None and "no-such-entity" not in lazy
+    assert all(e in lazy for e in some) and len(lazy) == len(whole)
+    with pytest.raises(KeyError):
+        lazy["no-such-entity"]
+    assert dict(lazy.items()) == whole and sorted(lazy) == sorted(whole)  # going over them makes them all
