@@ -6,9 +6,9 @@ import random
 import pytest
 
 from rasd.annotate.entities import gazetteer_candidates, scan_text
+from rasd.kb import cache
 from rasd.kb.knowledge_base import build_knowledge_base, knowledge_base
 from rasd.model import Document
-from rasd.kb import cache
 from rasd.store import query_kb as q
 
 
