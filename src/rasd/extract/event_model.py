@@ -152,7 +152,7 @@ class EventModel:
             with np.load(p, allow_pickle=False) as z:
                 names = str(z["vocab"][()]).split("\n")  # [()]: the string itself, not numpy's printing of it
                 return cls(
-                    types=tuple(str(t) for t in z["types"]), vocab=dict(zip(names, range(len(names)))),
+                    types=tuple(str(t) for t in z["types"]), vocab=dict(zip(names, range(len(names)), strict=True)),
                     weights=z["weights"].astype(np.float32), bias=z["bias"], thresholds=z["thresholds"],
                     propose=z["propose"], info={"source": str(z["info"])},
                 )
