@@ -182,11 +182,15 @@ def load_knowledge_base() -> KnowledgeBase:
     data = cached()
     if data is None or _built:
         return _built[0] if _built else build_knowledge_base()
-    packed = forms()
+    fpacked = forms()
     all_forms: defaultdict[str, list[Form]] = defaultdict(list)
-    for i, k in enumerate(packed.keys):
-        all_forms[k] = [Form(*f) for f in packed.value(i)]
-    kb = KnowledgeBase(entities=entities(), forms=all_forms, offices=offices(data), **data["rest"])
+    for i, k in enumerate(fpacked.keys):
+        all_forms[k] = [Form(*f) for f in fpacked.value(i)]
+    # a plain dict of every entity: the text path looks entities up in its inner loops, where the
+    # look-up-made ``Entities`` (a search's few) would cost a Python call each
+    packed = Packed(data["entities"])
+    ents = {eid: KBEntity(*packed.value(i)) for i, eid in enumerate(packed.keys)}
+    kb = KnowledgeBase(entities=ents, forms=all_forms, offices=offices(data), **data["rest"])
     kb.build()
     return kb
 
