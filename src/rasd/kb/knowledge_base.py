@@ -176,6 +176,14 @@ def nisba_forms(stem: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
+    """The knowledge base, read from its cache file (``rasd.kb.cache``; built and written first
+    when missing or out of date)."""
+    from rasd.kb.cache import load_knowledge_base
+
+    return load_knowledge_base()
+
+
+def build_knowledge_base() -> KnowledgeBase:
     kb = KnowledgeBase()
     countries = list(resources.read_tsv(resources.path("kb/countries.tsv"), 11))
     for cid, wd, name, name_ar, *_rest in countries:
