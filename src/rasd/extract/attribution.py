@@ -73,6 +73,8 @@ class SpeechLexicon:
     main_clause_re: re.Pattern[str]  # "وحسب X فقد ...": where an "according to" complement ends
     participle: frozenset[str]  # "، مشيرة إلى أن": speaks for the subject of the sentence's verb
     ends: frozenset[str]  # "لصالح": after a speaker's first word, what follows is for whom
+    time_re: re.Pattern[str]  # "في وقت سابق", "سابقا": a time after a speaker's words, where they end
+    same: frozenset[str]  # "المصدر نفسه": the source named before
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -91,6 +93,8 @@ def lexicon() -> SpeechLexicon:
     for kind, nouns in resources.read_tsv("speakers.tsv", 2):
         speakers.setdefault(kind, []).extend(key(n) for n in nouns.split("|"))
     heads = [n for kind, nouns in speakers.items() if kind in ("person", "organisation", "outlet") for n in nouns]
+    # "وفقا للمعارضة": after ل + the article (لل) a head stands without its alef-lam
+    heads += [n[2:] for n in heads if n.startswith("ال") and len(n) > 4]
     rows["verb"] += rows.get("show", [])
     named_before = "|".join(map(re.escape, sorted(
         {*speakers["organisation"], *speakers["outlet"]} - set(speakers.get("document", [])), key=len, reverse=True)))
@@ -116,7 +120,7 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows.get("estimate", [])),
         _words_re(counted_words()),
         re.compile(rf"\s*(?:{documents})(?:\s+\S+){{0,2}}?\s+(?:{_alt(speakers.get('issued', []))})\s+(?=\w)"),
-        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|عل[ىي]\s+(?:{_alt(speakers.get('channel_on', []))})"
+        re.compile(rf"(?:^|(?<=\s))(?:(?:في|خلال)\s+(?:(?:اول|اخر)\s+)?(?:{_alt(speakers.get('channel', []))})|عل[ىي]\s+(?:{_alt(speakers.get('channel_on', []))})"
                    rf"|(?:{_alt(speakers.get('anonymity', []))})"
                    rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
         frozenset(rows.get("show", [])),
@@ -129,6 +133,8 @@ def lexicon() -> SpeechLexicon:
         _words_re(rows.get("main_clause", [])),
         frozenset(rows.get("participle", [])),
         frozenset(speakers.get("ends", [])),
+        re.compile(rf"(?:^|(?<=\s))(?:و)?(?:{_alt(speakers.get('time', []))})(?!\w)"),
+        frozenset(speakers.get("same", [])),
     )
 
 
@@ -201,12 +207,31 @@ def carries(words: list[str]) -> bool:
         return False
     if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..."
         return True
+    if opens_without_subject(words):
+        return True  # "وتقول: \"...\"": a speech verb and at once what is said
     if words[0] in lex.participle and any(w in lex.that for w in words[1:3]):
         return True  # "لافتا إلى أن ...": a sentence that goes on with the speaker's participle
     for i, w in enumerate(words[:3]):
         if strip_conj(w) in lex.verbs and strip_conj(w) not in lex.passive and i + 1 < len(words) and words[i + 1] in lex.that:
             return True  # "وقال إن" (but "ويعتقد أن": it is believed, by no one named)
     return False
+
+
+def opens_without_subject(words: list[str]) -> bool:
+    """Does a sentence open with a speech verb that has no subject of its own, what is said following at once
+    ("وأضاف أن ...", "وقال إن ...", "وتقول: \"...\"")? Its speaker is the previous sentence's, and a verb
+    inside what is said ("فإن المشروع لن يرى النور") names no speaker of the sentence."""
+    lex = lexicon()
+    if not words:
+        return False
+    first = words[0].rstrip(":،,\"«")
+    verb = strip_conj(first)
+    if verb not in lex.carry and (verb not in lex.verbs or verb in lex.passive):
+        return False
+    if words[0] != first and words[0][len(first):][:1] in (":", '"', "«"):
+        return True  # "وتقول:" / "وأضاف\""
+    nxt = words[1] if len(words) > 1 else ""
+    return nxt in lex.that or nxt[:1] in (":", '"', "«")
 
 
 def entities_in(doc: Document, start: int, end: int) -> list[tuple[int, str, str]]:
@@ -298,7 +323,8 @@ def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, 
             last = m
     if last is None:
         return source
-    return attribution(doc, n_sent[last.start():], ns + last.start()) or source
+    # the later speaker is named before the figure: what follows it ("... لن يرى النور") names no one
+    return attribution(doc, n_sent[last.start():pos], ns + last.start()) or source
 
 
 def _relaying_outlet(doc: Document, ref: Attribution, n_sent: str, m: re.Match[str]) -> bool:
@@ -384,7 +410,8 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                     return ref
             tail = n_sent[m.end():]
             that = lex.that_re.search(tail)
-            if that and tail[: that.start()].strip() in ("", "الي"):  # "مصادر ألمحت إلى أن": no subject after
+            if that and (tail[: that.start()].strip() in ("", "الي") or _only_framing(tail[: that.start()])):
+                # "مصادر ألمحت إلى أن", "لكن الوكالة قالت في بيان، إن": no subject after
                 ref = _fronted_ref(doc, n_sent, ns, m.start())
                 if ref is None and m.group() != w:
                     ref = _coordinated_ref(doc, n_sent, ns, m.start())
@@ -437,6 +464,17 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if ref:
                     return ref
     return None
+
+
+FRAMING_MAX_WORDS = 4
+
+
+def _only_framing(text: str) -> bool:
+    """Are the words between a speech verb and its complementiser only a time or the way it was said ("في
+    السابق", "في بيان", "في تصريح صحفي"), no subject?"""
+    lex = lexicon()
+    text = text.strip(" ،,")
+    return 0 < len(text.split()) <= FRAMING_MAX_WORDS and bool(lex.time_re.match(text) or lex.stop_re.match(text))
 
 
 def _joined_speech_verb(tail: str, end: int) -> int | None:
@@ -560,12 +598,27 @@ _CLAUSE_PUNCT = re.compile(r"[.,;:!?()]")  # not quotes: a name may hold one (م
 
 
 def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
-    if n_sent[pos - 1:pos] == "ل" and n_sent[pos:pos + 1] == "ل":
+    article = n_sent[pos - 1:pos] == "ل" and n_sent[pos:pos + 1] == "ل"
+    if article:
         pos += 1  # "وفقا للوفد": ل + الوفد; the speaker's words start after the preposition
     tail = n_sent[pos:]
     cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}|{lexicon().main_clause_re.pattern}", tail)
     # the clause bounds the speaker's words ("بحسب مصدر في الدفاع المدني،")
-    return _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)), bounded=cut is not None)
+    ref = _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)), bounded=cut is not None)
+    if ref is not None and _common_noun_phrase(doc, ref):
+        return None  # "وفق الجدول الزمني", "حسب التقويم الغريغوري": what it goes by, not who says so
+    if ref is not None and article and not key(ref.ref.text).startswith("ال"):
+        # "للمعارضة" is ل + المعارضة: the speaker's words keep the article the preposition swallowed
+        ref = replace(ref, ref=replace(ref.ref, text="ال" + ref.ref.text))
+    return ref
+
+
+def _common_noun_phrase(doc: Document, ref: Attribution) -> bool:
+    """Words with no entity and no speaker noun, every one of two or more definite ("الجدول الزمني"): a noun and
+    its adjective, not a name the KB does not know ("صوفي بو", "أوبر")."""
+    words = key(ref.ref.text).replace('"', " ").split()
+    return (ref.ref.entity is None and len(words) >= 2 and all(w.startswith("ال") for w in words)
+            and not lexicon().speaker_re.match(" ".join(words)))
 
 
 def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
@@ -633,6 +686,13 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
     cut = next((i for i in range(lead + 1, len(words)) if strip_conj(words[i][2]) in weekdays
                 or words[i][2] in TIME_FRAME or words[i][2] in lex.ends or (words[i][2] != strip_conj(words[i][2]) and strip_conj(words[i][2]) in acts)),
                None)
+    if cut is not None:
+        words = words[:cut]
+    # the way, the addressee or a time after the speaker's words ("وزارة الدفاع في بيان اطلعت عليه ...",
+    # "المسؤول ... في وقت سابق"), but not the issuer after a document ("بيان للجيش")
+    text = doc.norm.text
+    cut = next((i for i in range(lead + 1, len(words)) if lex.time_re.match(text, words[i][0]) or (
+        lex.stop_re.match(text, words[i][0]) and strip_conj(words[i - 1][2]) not in lex.documents)), None)
     if cut is not None:
         words = words[:cut]
 

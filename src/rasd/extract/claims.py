@@ -19,6 +19,7 @@ from rasd.extract.attribution import (
     entities_in,
     has_speech_verb,
     latest_speaker,
+    opens_without_subject,
     reported_by_no_one,
     speaker_at,
 )
@@ -121,7 +122,9 @@ def extract_claims(doc: Document) -> Document:
         carried = latest_speaker(doc, previous) if carries(words) else None
         if carried is None and inside and quoted:
             carried = latest_speaker(doc, quoted)
-        source = attribution(doc, n_sent, ns) or carried
+        # "وأضاف أن ... لن يرى النور": a sentence that opens with its speech verb and no subject is the previous
+        # speaker's, whatever verb the words said hold
+        source = carried if carried is not None and opens_without_subject(words) else (attribution(doc, n_sent, ns) or carried)
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
         modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
