@@ -163,6 +163,9 @@ class Attribution:
     ref: SourceRef
     start: int  # original span of the source words, so they are not taken as a participant
     end: int
+    # the subject of a speech verb ("قال X إن"): it says what follows, not a figure before it (an "according
+    # to" phrase speaks for the figures before it too)
+    forward: bool = False
 
 
 def strip_conj(word: str) -> str:
@@ -215,6 +218,11 @@ def carries(words: list[str]) -> bool:
         if strip_conj(w) in lex.verbs and strip_conj(w) not in lex.passive and i + 1 < len(words) and words[i + 1] in lex.that:
             return True  # "وقال إن" (but "ويعتقد أن": it is believed, by no one named)
     return False
+
+
+def same_source(source: Attribution) -> bool:
+    """Is a source "المصدر نفسه" / "ذات المصدر": the one named before, not a speaker of its own?"""
+    return " ".join(key(source.ref.text).split()) in lexicon().same
 
 
 def opens_without_subject(words: list[str]) -> bool:
@@ -316,6 +324,8 @@ def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, 
     before the figure, with a subject of its own, speaks for the figures after it."""
     if source is None:
         return None
+    if source.forward and _not_what_is_said(doc, n_sent, ns, source, pos):
+        return None
     speech = _forms().speech
     last = None
     for m in _WORD_RUN.finditer(n_sent, 0, pos):
@@ -323,8 +333,36 @@ def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, 
             last = m
     if last is None:
         return source
-    # the later speaker is named before the figure: what follows it ("... لن يرى النور") names no one
-    return attribution(doc, n_sent[last.start():pos], ns + last.start()) or source
+    # the later verb's subject is named before the figure: a verb after it ("... لن يرى النور") names no one;
+    # an "according to" phrase may follow the figure ("حيث تقدر القيمة 146 مليار دولار، وفق ما ذكر موقع X")
+    found = (attribution(doc, n_sent[last.start():pos], ns + last.start())
+             or _according_ref(doc, n_sent[last.start():], ns + last.start()))
+    return source if found is None or same_source(found) else found
+
+
+def _not_what_is_said(doc: Document, n_sent: str, ns: int, source: Attribution, pos: int) -> bool:
+    """A figure before the speaker of "قال X إن" ("... 49,2 في المئة لم يلب تطلعات الأحزاب التي توقعت أن"), or
+    in a relative clause on the speaker ("وتقول ألمانيا، التي يوجد بها نحو 3 ملايين شخص، إنها"): the
+    article's own words, not what the speaker says."""
+    at = doc.norm.to_original(ns + pos)
+    if at < source.start:
+        return True
+    end = doc.norm.to_normalised(source.end) - ns
+    if not 0 <= end <= pos:
+        return False
+    between = n_sent[end:pos]
+    rel = re.match(r"[\s،,]*(\S+)", between)
+    return bool(rel and lexicon().relative_re.fullmatch(strip_conj(rel.group(1))) and rel.group(1) not in ("ما",)
+                and not lexicon().that_re.search(between) and not re.search(r"[:\"«]", between))
+
+
+def _according_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    """The complement of the first "according to" phrase of a clause that has one."""
+    for m in lexicon().according_re.finditer(n_sent):
+        ref = _clause_ref(doc, n_sent, ns, m.end())
+        if ref:
+            return ref
+    return None
 
 
 def _relaying_outlet(doc: Document, ref: Attribution, n_sent: str, m: re.Match[str]) -> bool:
@@ -365,7 +403,16 @@ def _verb_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             continue
         if ref:
             return ref
-    return _subject_ref(doc, n_sent, ns) or relayed
+    # a verb's speaker says what follows the verb ("قال X إن", "وقالت X \"...\""), not a figure before it
+    subject = _subject_ref(doc, n_sent, ns)
+    if subject is None:
+        return relayed
+    # but "..., كما أعلنت الشرطة", "بحسب ما أفادت به تقارير": a verb after "as" speaks for what comes before it
+    before = n_sent[:max(0, doc.norm.to_normalised(subject.start) - ns)]
+    return subject if _AS_VERB.search(before) else replace(subject, forward=True)
+
+
+_AS_VERB = re.compile(r"(?:^|\s)[وف]?(?:كما|ما|حسبما|بحسبما|وفقما|مثلما)\s+\S+(?:\s+(?:به|بها|عنه|عنها))?\s*$")
 
 
 def _speech_verb_before(n_sent: str, pos: int) -> bool:
@@ -413,7 +460,7 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             if that and (tail[: that.start()].strip() in ("", "الي") or _only_framing(tail[: that.start()])):
                 # "مصادر ألمحت إلى أن", "لكن الوكالة قالت في بيان، إن": no subject after
                 ref = _fronted_ref(doc, n_sent, ns, m.start())
-                if ref is None and m.group() != w:
+                if ref is None and m.group() != w and w not in lex.passive:  # "ويتوقع أن": it is expected
                     ref = _coordinated_ref(doc, n_sent, ns, m.start())
                 if ref:
                     return ref
@@ -431,6 +478,10 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             before_stop = tail[: stop.start()].split() if stop else []
             if before_stop and strip_conj(before_stop[-1]) not in lex.documents:  # "دراسة لوكالة بلومبرغ": whose
                 subject_end = stop.start()
+            # "كما يتوقع مكتب الميزانية، وهو هيئة غير حزبية، أن": what the subject is, set off by commas, is no part of it
+            appos = _APPOSITION.match(tail, 0, subject_end) if that else None
+            if appos:
+                subject_end = appos.end(1)
             # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
             inner = tail[:subject_end].strip(" ،,") if that else ""
             if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
@@ -475,6 +526,9 @@ def _only_framing(text: str) -> bool:
     lex = lexicon()
     text = text.strip(" ،,")
     return 0 < len(text.split()) <= FRAMING_MAX_WORDS and bool(lex.time_re.match(text) or lex.stop_re.match(text))
+
+
+_APPOSITION = re.compile(r"([^،,]+)[،,]\s*(?:و|ف)?(?:هو|هي|هم|هما)\s")
 
 
 def _joined_speech_verb(tail: str, end: int) -> int | None:
@@ -563,6 +617,9 @@ def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | N
     end = min((m.start() for m in ends if m), default=len(tail))
     # "عن عبد الرحمن عثمان قوله": a short name the KB does not know, closed by قوله, is the one quoted
     said = ends[0] is not None and ends[0].start() == end
+    if not said and ends[0] is not None and ends[2] is not None and ends[2].start() == end and not (
+            ends[1] and ends[1].start() < ends[0].start()) and lex.relative_re.match(tail[end + 1:].lstrip()):
+        said = True  # "عن جوناثان بيرهوف، الذي يعيش في مكان قريب، قوله": the name, then a clause about him
     return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=said)
             or _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False))
 
@@ -591,7 +648,8 @@ def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attri
     words = list(re.finditer(r"\S+", head[start:]))[-RELATIVE_HEAD_MAX_WORDS:]
     if not words:
         return None
-    return _ref(doc, ns + start + words[0].start(), ns + len(head))
+    ref = _ref(doc, ns + start + words[0].start(), ns + len(head))
+    return replace(ref, forward=True) if ref else None
 
 
 _CLAUSE_PUNCT = re.compile(r"[.,;:!?()]")  # not quotes: a name may hold one (مرصد التسلح "اوبسارم")

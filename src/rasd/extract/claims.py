@@ -21,6 +21,7 @@ from rasd.extract.attribution import (
     latest_speaker,
     opens_without_subject,
     reported_by_no_one,
+    same_source,
     speaker_at,
 )
 from rasd.extract.numbers import find_quantities
@@ -125,6 +126,8 @@ def extract_claims(doc: Document) -> Document:
         # "وأضاف أن ... لن يرى النور": a sentence that opens with its speech verb and no subject is the previous
         # speaker's, whatever verb the words said hold
         source = carried if carried is not None and opens_without_subject(words) else (attribution(doc, n_sent, ns) or carried)
+        if source is not None and same_source(source):
+            source = latest_speaker(doc, previous) or source  # "وفق المصدر نفسه": the one named before
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
         modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
@@ -138,12 +141,13 @@ def extract_claims(doc: Document) -> Document:
             qs, qe = norm.span_to_original(ns + q.start, ns + q.end)
             us, ue = norm.span_to_original(ns + u_start, ns + u_end)
             subject = nisba_subject or _subject(doc, ns + u_end, ns, ne, source)
+            speaker = speaker_at(doc, n_sent, ns, source, q.start)
             claims.append(Claim(
                 value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit_key,
                 unit_text=doc.text[us:ue],
-                subject=subject, source=speaker.ref if (speaker := speaker_at(doc, n_sent, ns, source, q.start)) else None,
+                subject=subject, source=speaker.ref if speaker else None,
                 date=nearest_date(dates, qs - sent.start),
-                modality=modalities.at(q.start, source is not None or passive),
+                modality=modalities.at(q.start, speaker is not None or passive),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
