@@ -24,7 +24,7 @@ from rasd.extract.attribution import (
     same_source,
     speaker_at,
 )
-from rasd.extract.numbers import find_quantities
+from rasd.extract.numbers import Quantity, find_quantities
 from rasd.kb.knowledge_base import NISBA, knowledge_base
 from rasd.model import Claim, Document
 from rasd.regex_words import trie_regex
@@ -40,6 +40,9 @@ class UnitLexicon:
     context_kind: dict[str, str]  # normalised phrase -> unit (casualties_killed, prisoners, ...)
     not_claim: re.Pattern[str]  # a label before the number: article, resolution, age, hour ...
     nisba: re.Pattern[str]  # a nationality used as a noun ("8 فلسطينيين")
+    duals: dict[str, tuple[str, str]]  # a counted noun's dual (جنديين، طائرتان) -> (unit key, class): a count of 2
+    share: re.Pattern[str]  # "نصفهم", "ثلثها": a share of a count said before, in percent
+    shares: dict[str, float]  # the fraction words of a share, with their value
 
 
 def _alt(items) -> str:
@@ -50,6 +53,7 @@ def _alt(items) -> str:
 def units() -> UnitLexicon:
     """Unit nouns from resources/units.tsv and the words around a count from resources/claim_context.tsv."""
     nouns = {key(n): (u, cls) for u, cls, ns in resources.read_tsv("units.tsv", 3) for n in ns.split("|")}
+    fractions = {key(w): float(v) for w, v, kind in resources.read_tsv("number_words.tsv", 3) if kind == "fraction"}
     rows: dict[tuple[str, str], list[str]] = {}
     for kind, pos, phrases in resources.read_tsv("claim_context.tsv", 3):
         rows.setdefault((kind, pos), []).extend(key(p) for p in phrases.split("|"))
@@ -57,7 +61,7 @@ def units() -> UnitLexicon:
     alt = _alt(nouns)
     after = re.compile(rf"\s*(?:(?:{of})\s+)?(?:ال)?(?P<noun>{alt})(?!\w)")
     counted = re.compile(rf"(?:^|\s)(?:{_alt(rows[('counted', 'before')])})\s+(?:ال)?(?P<noun>{alt})(?!\w)")
-    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of"}
+    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of", "share", "dual_m", "dual_f", "dual_not"}
     kind_of = {p: k for k in kinds for pos in ("before", "after") for p in rows.get((k, pos), [])}
     before = [p for k in kinds for p in rows.get((k, "before"), [])]
     after_ctx = [p for k in kinds for p in rows.get((k, "after"), [])]
@@ -69,7 +73,31 @@ def units() -> UnitLexicon:
         kind_of,
         re.compile(rf"(?<!\w){clitic}(?:{_alt(rows[('not_claim', 'before')])})\s*[-ـ]?\s*$"),
         re.compile(rf"(?:{_alt(rows[('nisba', 'ending')])})$"),
+        _duals(nouns, rows[("dual_m", "ending")], rows[("dual_f", "ending")], set(rows[("dual_not", "nouns")])),
+        re.compile(rf"(?<!\w)(?:و|ف)?(?P<share>{_alt(fractions)})(?:{_alt(rows[('share', 'suffix')])})(?!\w)"),
+        fractions,
     )
+
+
+def _duals(nouns: dict[str, tuple[str, str]], masculine: list[str], feminine: list[str],
+           other_words: set[str]) -> dict[str, tuple[str, str]]:
+    """The dual of every one-word counted noun of units.tsv ("جندي" → جنديين، جنديان; "طائرة" → طائرتين، طائرتان،
+    طائرتا), except where the same letters are a form the list gives (مسلحين: a plural) and for measures (يومين)."""
+    out: dict[str, tuple[str, str]] = {}
+    for noun, (unit, cls) in nouns.items():
+        if (" " in noun or cls in ("none", "percent") or not noun.isalpha() or noun.endswith(("ا", "ى"))
+                or noun in other_words):
+            continue
+        if noun.endswith("ه"):
+            forms = [noun[:-1] + e for e in feminine]
+        elif noun + "ا" in nouns:  # a singular (its accusative is listed), not a plural (مدافع → مدافعين "defenders")
+            forms = [noun + e for e in masculine]
+        else:
+            continue
+        for form in forms:
+            if form not in nouns:
+                out.setdefault(form, (unit, cls))
+    return out
 
 
 # How far around a number the words that say what happened to the people it counts are looked for.
@@ -92,6 +120,7 @@ def extract_claims(doc: Document) -> Document:
     quoted: list[tuple[str, int] | Attribution] = []
     open_quote = False
     last_end = 0
+    last_had = False  # did the sentence before hold a figure (a share "نصفهم" is of a count said before)
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if "\n" in doc.text[last_end:sent.start]:
@@ -105,11 +134,12 @@ def extract_claims(doc: Document) -> Document:
         n_sent = norm.text[ns:ne]
         words = n_sent.split()
         quantities = find_quantities(n_sent)
+        had_figures, last_had = last_had, bool(quantities)
         inside = open_quote
         toggles = _toggles_quote(s_text, inside)
         if toggles:
             open_quote = not inside
-        if not quantities:
+        if not quantities and not _has_dual(n_sent, lex) and not (had_figures and lex.share.search(n_sent)):
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
                 previous.append((n_sent, ns))
@@ -132,8 +162,10 @@ def extract_claims(doc: Document) -> Document:
         prev_end = 0
         modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
         passive = source is None and reported_by_no_one(words)
-        for q in quantities:
-            found = _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
+        for q, fixed in _with_counted_words(n_sent, quantities, lex, had_figures):
+            found = fixed or _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
+            if fixed is not None and fixed[0] in _PERSON_UNITS():
+                found = (_what_happened(n_sent, max(prev_end, 0), q.start, q.end, lex) or fixed[0], *fixed[1:])
             prev_end = q.end
             if found is None:
                 continue
@@ -156,6 +188,58 @@ def extract_claims(doc: Document) -> Document:
             quoted = [] if inside else ([source] if source is not None else [])
     claims = _one_per_figure(claims)
     return with_referenced(doc.replace(claims=tuple(claims)), {c.subject for c in claims if c.subject})
+
+
+@lru_cache(maxsize=1)
+def _PERSON_UNITS() -> frozenset[str]:  # noqa: N802
+    return frozenset(u for u, cls in units().nouns.values() if cls == "person")
+
+
+_WORD = re.compile(r"(?<![\w.,])\w+(?!\w)")
+_DUAL_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")  # never the article (الطائرتين), nor ك (كبيرين)
+
+
+def _dual_words(n_sent: str, lex: UnitLexicon):
+    """(start, end, unit, class) of each counted noun in the dual ("جنديين", "وطائرتان", "مقاتلتا"): a count of 2;
+    not after a figure or a number word ("11 قتيلين", "ثلاثة مدنيين" are no duals)."""
+    for m in _WORD.finditer(n_sent):
+        w = m.group()
+        found = next(((len(c), lex.duals[w[len(c):]]) for c in _DUAL_CLITICS
+                      if w.startswith(c) and w[len(c):] in lex.duals), None)
+        if found is None:
+            continue
+        before = n_sent[:m.start()].split()[-1:]
+        if before and (re.search(r"\d$", before[0]) or before[0] in number_words()):
+            continue
+        cut, (unit, cls) = found
+        yield m.start() + cut, m.end(), unit, cls
+
+
+def _has_dual(n_sent: str, lex: UnitLexicon) -> bool:
+    return any(True for _ in _dual_words(n_sent, lex))
+
+
+@lru_cache(maxsize=1)
+def number_words() -> frozenset[str]:
+    """The number words (number_words.tsv): a noun after one is counted by it, not a dual."""
+    return frozenset(key(w) for w, _v, _k in resources.read_tsv("number_words.tsv", 3))
+
+
+def _with_counted_words(n_sent: str, quantities: list, lex: UnitLexicon, had_figures: bool):
+    """The sentence's figures in order, each with None (its unit is read after it), and the counts told by a word:
+    a dual noun (2 of it) and, after a figure, a share ("نصفهم": 50 percent), each with its unit."""
+    items = [(q, None) for q in quantities]
+    for start, end, unit, _cls in _dual_words(n_sent, lex):
+        if any(q.start <= start < q.end for q in quantities):
+            continue
+        items.append((Quantity(start, end, 2.0, None, None, "exact"), (unit, start, end, None)))
+    if had_figures or quantities:
+        for m in lex.share.finditer(n_sent):
+            if quantities and not had_figures and quantities[0].start > m.start():
+                continue  # a share is of a count said before it
+            value = round(lex.shares[m.group("share")] * 100, 2)
+            items.append((Quantity(m.start(), m.end(), value, None, None, "exact"), ("percent", m.start(), m.end(), None)))
+    return sorted(items, key=lambda x: x[0].start)
 
 
 def _one_per_figure(claims: list[Claim]) -> list[Claim]:
