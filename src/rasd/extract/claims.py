@@ -298,9 +298,13 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
         unit, cls = "people", "person"
     if cls == "none":
         return None
-    if cls == "person":
+    if cls == "person" and unit not in _TOLD_BY_THE_NOUN:
+        # (but "ثلاثة قتلى وأربعة جرحى": a noun that says what happened keeps it)
         unit = _what_happened(n_sent, max(prev_end, 0), q.start, u_end, lex) or unit
     return unit, u_start, u_end, subject
+
+
+_TOLD_BY_THE_NOUN = frozenset({"casualties_killed", "casualties_wounded"})  # قتلى، جرحى: the noun says it
 
 
 def _looks_like_year(n_sent: str, q) -> bool:
