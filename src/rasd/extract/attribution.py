@@ -500,8 +500,10 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if addressed and tail[:addressed.start()].split() and strip_conj(
                         tail[:addressed.start()].split()[-1]) not in lex.documents:
                     end = m.end() + addressed.start()
-                # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes
-                bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
+                # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes; "وكتب نجيب دانيش على موقع فيسبوك:": or the
+                # way it was said, when what is said follows
+                bounded_by_punct = bool(cut) and cut.start() < 120 and (not cut.group().strip().isalpha() or bool(
+                    lex.stop_re.match(tail, cut.start()) and re.search(r"[:\"«]|(?:^|\s)(?:ان|إن|أن)\s", tail[cut.start():])))
             ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
                        unknown_names=bounded or w in lex.accuse or bounded_by_punct)
             if ref and bounded and subject_end < that.start():
@@ -512,6 +514,11 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             if m.group() != w and not tail[:end - m.end()].strip(" :،,\"«"):
                 # "وندد الوزير بالهجوم، وقال في سلسلة تغريدات: ...": a joined verb with no subject of its own
                 ref = _coordinated_ref(doc, n_sent, ns, m.start())
+                if ref:
+                    return ref
+            if m.group() == w and not tail[:end - m.end()].strip(" :،,\"«"):
+                # "مصادر طبية في صنعاء كشفت عن وصول ...": no subject after the verb, a speaker before it
+                ref = _fronted_ref(doc, n_sent, ns, m.start(), unknown_names=False)
                 if ref:
                     return ref
     return None
@@ -679,7 +686,7 @@ def _common_noun_phrase(doc: Document, ref: Attribution) -> bool:
             and not lexicon().speaker_re.match(" ".join(words)))
 
 
-def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
+def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_names: bool = True) -> Attribution | None:
     """The subject before a speech verb that has none after it, within its clause."""
     before = n_sent[:verb_start]
     cut = [m.end() for m in _PUNCT_END.finditer(before)]
@@ -688,7 +695,7 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attrib
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
     # the verb bounds the words before it: no object stands between a fronted subject and its verb
-    return _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True)
+    return _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True, unknown_names=unknown_names)
 
 
 UNKNOWN_NAME_MAX_WORDS = 3
@@ -698,8 +705,8 @@ TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never 
 def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
-    if any(len(w.strip("ـ\"«»")) < 3 or re.fullmatch(rf"(?:{_LETTERS})?الـ?", w) for w in words):
-        return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name
+    if any(len(w.strip("ـ\"«»")) < 2 or "ـ" in w or re.fullmatch(rf"(?:{_LETTERS})?(?:ال)?", w.strip("\"«»")) for w in words):
+        return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name (but "صوفي بو" is one)
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
         strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)
         for w in words)
