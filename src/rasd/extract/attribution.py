@@ -337,6 +337,8 @@ def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, 
     # an "according to" phrase may follow the figure ("حيث تقدر القيمة 146 مليار دولار، وفق ما ذكر موقع X")
     found = (attribution(doc, n_sent[last.start():pos], ns + last.start())
              or _according_ref(doc, n_sent[last.start():], ns + last.start()))
+    if found is None and last.group() == strip_conj(last.group()) and lexicon().that_re.match(n_sent, last.end() + 1):
+        found = _fronted_ref(doc, n_sent, ns, last.start(), unknown_names=False, tail=True)  # "... مع إحصاءات أظهرت أن"
     return source if found is None or same_source(found) else found
 
 
@@ -452,7 +454,8 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 return ref
             fronted = _after_fronting(n_sent, m.start())
             if fronted is not None:
-                ref = _ref(doc, ns + fronted, ns + m.start())
+                # "وكان الشيخ ...، وزير المالية البحريني، قد صرح": the verb bounds a subject with its title
+                ref = _ref(doc, ns + fronted, ns + m.start(), bounded=bool(_APPOSITION_PAIR.search(n_sent, fronted, m.start())))
                 if ref:
                     return ref
             tail = n_sent[m.end():]
@@ -635,11 +638,22 @@ def _after_fronting(n_sent: str, verb_start: int) -> int | None:
     """"وكان رئيس الحكومة نتانياهو اتهم إيران": where the subject before the verb starts, if a fronting
     word (كان) opens it in the same clause."""
     before = n_sent[:verb_start]
-    words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - 1:]
+    words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - APPOSITION_WORDS - 1:]
     for i, w in enumerate(words[:-1]):
-        if w.group() in lexicon().fronting and not _CLAUSE_PUNCT.search(before[w.end():]):  # a name may be quoted
+        if w.group() not in lexicon().fronting:
+            continue
+        between = before[w.end():]
+        # "وكان الشيخ أحمد بن محمد، وزير المالية البحريني، قد صرح": a title set off by a pair of commas
+        plain = _APPOSITION_PAIR.sub(" ", between)
+        longest = FRONTED_SUBJECT_MAX_WORDS + (APPOSITION_NAME_WORDS if plain != between else 0)  # a full name before a title
+        if not _CLAUSE_PUNCT.search(plain) and len(plain.split()) <= longest:  # a name may be quoted
             return words[i + 1].start()
     return None
+
+
+APPOSITION_WORDS = 6  # the words of a title set off by commas after a fronted subject
+APPOSITION_NAME_WORDS = 2
+_APPOSITION_PAIR = re.compile(r"[،,][^،,.;:!?()]{1,80}[،,]")
 
 
 def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
@@ -686,7 +700,11 @@ def _common_noun_phrase(doc: Document, ref: Attribution) -> bool:
             and not lexicon().speaker_re.match(" ".join(words)))
 
 
-def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_names: bool = True) -> Attribution | None:
+FRONTED_TAIL_WORDS = 3
+
+
+def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_names: bool = True,
+                 tail: bool = False) -> Attribution | None:
     """The subject before a speech verb that has none after it, within its clause."""
     before = n_sent[:verb_start]
     cut = [m.end() for m in _PUNCT_END.finditer(before)]
@@ -695,7 +713,15 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_n
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
     # the verb bounds the words before it: no object stands between a fronted subject and its verb
-    return _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True, unknown_names=unknown_names)
+    ref = _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True, unknown_names=unknown_names)
+    verb = _WORD_RUN.match(n_sent, verb_start)
+    joined = verb is not None and verb.group() != strip_conj(verb.group())  # "وقالت": the first verb's subject
+    for w in words[max(1, len(words) - FRONTED_TAIL_WORDS):]:
+        if ref is not None or joined or not tail:
+            break
+        # "في ما يتوافق مع إحصاءات أظهرت أن": a speaker noun or name that ends the words before the verb
+        ref = _ref(doc, ns + start + w.start(), ns + verb_start, bounded=True, unknown_names=False)
+    return ref
 
 
 UNKNOWN_NAME_MAX_WORDS = 3
