@@ -626,3 +626,44 @@ def test_the_same_source_is_the_one_named_before():
     doc, _ = claims('ذكرت وكالة "بلومبرغ" أن الشركة ستبيع 110 طائرات للهند. وتقدر قيمة الصفقة بنحو 15 مليار دولار، وفق المصدر نفسه.')
     money = [c for c in doc.claims if c.unit == "money_usd"]
     assert [c.source.text for c in money] == ['وكالة "بلومبرغ"']
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        ('وكتب نجيب دانيش على موقع فيسبوك: "استشهد 7 أشخاص في التفجير".', "نجيب دانيش"),
+        ("أنقذت المنظمة 319 مهاجرا خلال 28 شهرا، بحسب صوفي بو.", "صوفي بو"),
+        ("مصادر طبية في صنعاء كشفت عن وصول أكثر من 70 جثة إلى المستشفى.", "مصادر طبية في صنعاء"),
+        ('جاء ذلك في بيان نشرته وكالة أعماق، وذكر أن "ثلاث عمليات قتلت 11 شخصا على الأقل".', "وكالة أعماق"),
+        ("وكان الشيخ أحمد بن محمد آل خليفة، وزير المالية البحريني، قد صرح إن الحكومة قلصت العجز بمقدار 854 مليون دينار.",
+         "الشيخ أحمد بن محمد آل خليفة، وزير المالية البحريني"),
+    ],
+)
+def test_speakers_closed_by_the_way_they_speak_fronted_or_issuing(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and c.source.text == source_words, c.source
+
+
+def test_quoted_words_after_a_speaker_are_that_speakers():
+    doc, _ = claims('ونقلت وكالة الأنباء عن مصادر أمنية قولها إن "سيارة يقودها انتحاري انفجرت أمام البوابة".\n'
+                    'وأدى الهجوم إلى "إصابة تسعة شرطيين وأربعة مدنيين بجروح"، بالإضافة إلى تضرر السيارات.')
+    assert {c.source.text for c in doc.claims} == {"مصادر أمنية"}
+    doc, _ = claims('وقال الوزير إن الوضع صعب. وأطلق تنظيم "داعش" 5 صواريخ على المدينة.')  # a quoted name, no quotation
+    [c] = doc.claims
+    assert c.source is None
+
+
+def test_a_later_speaker_before_the_figure_and_an_outlet_relaying_the_first():
+    doc, _ = claims('وكشف استطلاع أجراه معهد إيفوب أن 58% من الفرنسيين مستاؤون، في ما يتوافق مع إحصاءات أظهرت أن شعبيته تقارب 40%.')
+    assert {c.value: c.source.text for c in doc.claims} == {58: "معهد إيفوب", 40: "إحصاءات"}
+    doc, _ = claims("لكن وكالة البيئة قالت في بيان، إن الشركة خالفت التراخيص في خمسة مواقع، وفق رويترز.")
+    [c] = doc.claims
+    assert c.source.text == "وكالة البيئة"
+
+
+def test_a_number_with_a_scale_and_a_smaller_one_is_one_number():
+    doc, _ = claims("أنقذت المنظمة 29 ألفا و319 مهاجرا خلال 28 شهرا.")
+    assert [c.value for c in doc.claims] == [29319]
+    doc, _ = claims("وكانت الشرطة تحدثت عن وجود ثلاثة قتلى وأربعة جرحى على الأقل.")
+    assert {c.unit: c.value for c in doc.claims} == {"casualties_killed": 3, "casualties_wounded": 4}

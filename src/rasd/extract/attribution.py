@@ -129,7 +129,7 @@ def lexicon() -> SpeechLexicon:
         frozenset(speakers.get("document", [])),
         re.compile(rf"^\W*(?:{_LETTERS})?(?:ال)?(?:{_alt(speakers.get('relaying', []))})(?!\w)"),
         re.compile(rf"(?:^|(?<=\s))(?:و)?(?:في|ب)\s+(?P<doc>(?:ال)?(?:{_alt([*speakers.get('channel', []), *speakers.get('document', [])])})"
-                   rf"(?:\s+\S+)?\s+(?:(?:ال)?صادرة?\s+عن\s+|ل(?:ـ\s*)?(?=\w)))"),
+                   rf"(?:\s+\S+)?\s+(?:(?:ال)?صادرة?\s+عن\s+|ل(?:ـ\s*)?(?=\w)|(?:{_alt(speakers.get('issued', []))})\s+(?=\w)))"),
         _words_re(rows.get("main_clause", [])),
         frozenset(rows.get("participle", [])),
         frozenset(speakers.get("ends", [])),
@@ -331,8 +331,8 @@ def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, 
     for m in _WORD_RUN.finditer(n_sent, 0, pos):
         if m.group() in speech and doc.norm.to_original(ns + m.start()) >= source.end:
             last = m
-    if last is None:
-        return source
+    if last is None or not doc.text[source.end:doc.norm.to_original(ns + last.start())].strip():
+        return source  # none, or the source's own verb after it ("لكن وكالة البيئة قالت في بيان، إن")
     # the later verb's subject is named before the figure: a verb after it ("... لن يرى النور") names no one;
     # an "according to" phrase may follow the figure ("حيث تقدر القيمة 146 مليار دولار، وفق ما ذكر موقع X")
     found = (attribution(doc, n_sent[last.start():pos], ns + last.start())

@@ -121,11 +121,15 @@ def extract_claims(doc: Document) -> Document:
     open_quote = False
     last_end = 0
     last_had = False  # did the sentence before hold a figure (a share "نصفهم" is of a count said before)
+    # the sentence just before, when it has a speaker: quoted words in the next sentence with no speaker of their
+    # own are the same speaker's ("ونقلت فرانس برس عن مصادر أمنية قولها إن .... وأدى الهجوم إلى \"إصابة تسعة شرطيين\"")
+    just_before: list[tuple[str, int] | Attribution] = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if "\n" in doc.text[last_end:sent.start]:
             open_quote, quoted = False, []  # a quotation left open (a closing mark the writer forgot) ends with its paragraph
         last_end = sent.end
+        before_this, just_before = just_before, []
         if is_heading(doc.text, sent.start, sent.end):
             previous = []
             quoted, open_quote = [], False
@@ -143,6 +147,7 @@ def extract_claims(doc: Document) -> Document:
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
                 previous.append((n_sent, ns))
+            just_before = [(n_sent, ns)]  # resolved only if the next sentence quotes with no speaker
             if toggles and not inside:
                 # "وأضاف: \"...": the quotation's speaker may be carried from the sentence before
                 opener = attribution(doc, n_sent, ns) or (latest_speaker(doc, previous) if carries(words) else None)
@@ -174,6 +179,8 @@ def extract_claims(doc: Document) -> Document:
             us, ue = norm.span_to_original(ns + u_start, ns + u_end)
             subject = nisba_subject or _subject(doc, ns + u_end, ns, ne, source)
             speaker = speaker_at(doc, n_sent, ns, source, q.start)
+            if speaker is None and source is None and not passive and before_this and _quoted_at(n_sent, q.start):
+                speaker = latest_speaker(doc, before_this)
             claims.append(Claim(
                 value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit_key,
                 unit_text=doc.text[us:ue],
@@ -184,6 +191,7 @@ def extract_claims(doc: Document) -> Document:
             ))
         if source is not None:
             previous.append(source)
+            just_before = [source]
         if toggles:
             quoted = [] if inside else ([source] if source is not None else [])
     claims = _one_per_figure(claims)
@@ -260,6 +268,18 @@ def _one_per_figure(claims: list[Claim]) -> list[Claim]:
             first = replace(first, source=c.source, modality=c.modality)
         out[same] = first
     return out
+
+
+QUOTED_MIN_WORDS = 4  # a quotation, not a quoted name or term ("داعش")
+
+
+def _quoted_at(n_sent: str, pos: int) -> bool:
+    """Does ``pos`` fall inside words in quotation marks (a pair of them, four words or more)?"""
+    for m in re.finditer(r'"([^"]*)"|«([^»]*)»|“([^”]*)”', n_sent):
+        inner = next(g for g in m.groups() if g is not None)
+        if m.start() < pos < m.end() and len(inner.split()) >= QUOTED_MIN_WORDS:
+            return True
+    return False
 
 
 def _toggles_quote(s_text: str, inside: bool) -> bool:
