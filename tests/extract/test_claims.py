@@ -667,3 +667,24 @@ def test_a_number_with_a_scale_and_a_smaller_one_is_one_number():
     assert [c.value for c in doc.claims] == [29319]
     doc, _ = claims("وكانت الشرطة تحدثت عن وجود ثلاثة قتلى وأربعة جرحى على الأقل.")
     assert {c.unit: c.value for c in doc.claims} == {"casualties_killed": 3, "casualties_wounded": 4}
+
+
+@pytest.mark.parametrize(
+    "sentence,source_words",
+    [
+        ("وتشير بيانات الهيئة العامة للإحصاء إلى أن نحو 1.39 مليون سائق يعملون في المملكة.", "بيانات الهيئة العامة للإحصاء"),
+        ("وقتل 15 مقاتلا في ضربة ليلية وفق المرصد واستهدفت الضربة مستودع أسلحة جنوب دمشق.", "المرصد"),
+        ("وارتفع الإنتاج إلى مليون برميل يوميا، بحسب ما نقلته وكالة تاس، الثلاثاء، عن وزيري النفط في البلدين.",
+         "وزيري النفط في البلدين"),
+        ('وتفصيلا، ذكرت "ديلي ميل" أن 8662 جنديا يعانون من السمنة.', "ديلي ميل"),
+        ("ولم ترد تقارير عن إصابات رغم أن إحدى شركات المرافق أبلغت عن انقطاع التيار عن 230 منزلا.", "شركات المرافق"),
+    ],
+)
+def test_names_with_li_relays_inside_according_to_and_quoted_names(sentence, source_words):
+    doc, _ = claims(sentence)
+    [c] = doc.claims
+    assert c.source is not None and key_text(c.source.text) == key_text(source_words), c.source
+
+
+def key_text(text):
+    return " ".join(text.replace('"', " ").split())

@@ -491,7 +491,8 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 inner = inner.replace(",", " ").replace("،", " ")
             longest = SHOW_SUBJECT_MAX_WORDS if w in lex.show else SUBJECT_MAX_WORDS
             bounded = w not in lex.deny and bool(that) and len(tail[:subject_end].split()) <= longest and not _SUBJECT_PUNCT.search(
-                inner) and not inner.startswith(('"', "«"))  # "وقال \"...": a quotation, not a subject
+                inner) and (not inner.startswith(('"', "«")) or bool(_QUOTED_SUBJECT.fullmatch(inner)))
+            # "وقال \"...": a quotation, not a subject (but "ذكرت \"ديلي ميل\" أن": a quoted name)
             bounded_by_punct = False
             if bounded:
                 end = m.end() + subject_end
@@ -521,7 +522,7 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                     return ref
             if m.group() == w and not tail[:end - m.end()].strip(" :،,\"«"):
                 # "مصادر طبية في صنعاء كشفت عن وصول ...": no subject after the verb, a speaker before it
-                ref = _fronted_ref(doc, n_sent, ns, m.start(), unknown_names=False)
+                ref = _fronted_ref(doc, n_sent, ns, m.start(), unknown_names=False, tail=True)
                 if ref:
                     return ref
     return None
@@ -538,6 +539,7 @@ def _only_framing(text: str) -> bool:
     return 0 < len(text.split()) <= FRAMING_MAX_WORDS and bool(lex.time_re.match(text) or lex.stop_re.match(text))
 
 
+_QUOTED_SUBJECT = re.compile(r'["«][^"»\s]+(?:\s+[^"»\s]+){0,3}["»]')
 _APPOSITION = re.compile(r"([^،,]+)[،,]\s*(?:و|ف)?(?:هو|هي|هم|هما)\s")
 
 
@@ -612,12 +614,13 @@ RELAY_MAX_CHARS = 120  # how far after "نقلت" the "عن" of its speaker is l
 _RELAY_PUNCT = re.compile(r"[.,;:!?]")  # not brackets: "نقلت وكالة الأنباء السورية (سانا) عن"
 
 
-def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int, relayed_only: bool = False) -> Attribution | None:
     """"نقلت وكالة الأنباء عن مصدر عسكري قوله إن": the one quoted speaks (the relaying outlet when the one
     quoted is no speaker). Both must be a name or a speaker noun: "نقلت القوات الجنود عن طريق البحر" is no
     speech."""
     lex = lexicon()
-    window = n_sent[pos: pos + RELAY_MAX_CHARS]
+    # "نقلت وكالة تاس، الثلاثاء، عن": a day set off by commas does not end the relay
+    window = _DAY_BETWEEN_COMMAS().sub(lambda d: " " * len(d.group()), n_sent[pos: pos + RELAY_MAX_CHARS])
     stop = _RELAY_PUNCT.search(window) or lex.that_re.search(window)
     of = re.search(r"(?:^|\s)عن\s", window[: stop.start() if stop else len(window)])
     if of is None:
@@ -630,8 +633,16 @@ def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | N
     if not said and ends[0] is not None and ends[2] is not None and ends[2].start() == end and not (
             ends[1] and ends[1].start() < ends[0].start()) and lex.relative_re.match(tail[end + 1:].lstrip()):
         said = True  # "عن جوناثان بيرهوف، الذي يعيش في مكان قريب، قوله": the name, then a clause about him
-    return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=said)
-            or _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False))
+    quoted = _ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=said)
+    if quoted is not None or relayed_only:
+        return quoted
+    return _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False)
+
+
+@lru_cache(maxsize=1)
+def _DAY_BETWEEN_COMMAS() -> re.Pattern[str]:  # noqa: N802
+    days = _alt(date_lexicon().weekdays)
+    return re.compile(rf"[،,]\s*(?:يوم\s+)?(?:ال)?(?:{days})\s*[،,]")
 
 
 def _after_fronting(n_sent: str, verb_start: int) -> int | None:
@@ -682,14 +693,53 @@ def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | 
         pos += 1  # "وفقا للوفد": ل + الوفد; the speaker's words start after the preposition
     tail = n_sent[pos:]
     cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}|{lexicon().main_clause_re.pattern}", tail)
+    end = cut.start() if cut else len(tail)
+    relayed = _relay_in(doc, n_sent, ns, pos)
+    if relayed is not None:
+        return relayed  # "بحسب ما نقلته وكالة تاس، الثلاثاء، عن وزير النفط": the one quoted
+    joined = _joined_clause(doc, tail[:end], ns + pos)
+    if joined is not None:
+        end = joined  # "وفق المرصد واستهدفت مستودع أسلحة ...": a clause joined by و is no part of the speaker
     # the clause bounds the speaker's words ("بحسب مصدر في الدفاع المدني،")
-    ref = _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)), bounded=cut is not None)
+    ref = _ref(doc, ns + pos, ns + pos + end, bounded=cut is not None or joined is not None)
     if ref is not None and _common_noun_phrase(doc, ref):
         return None  # "وفق الجدول الزمني", "حسب التقويم الغريغوري": what it goes by, not who says so
     if ref is not None and article and not key(ref.ref.text).startswith("ال"):
         # "للمعارضة" is ل + المعارضة: the speaker's words keep the article the preposition swallowed
         ref = replace(ref, ref=replace(ref.ref, text="ال" + ref.ref.text))
     return ref
+
+
+JOINED_CLAUSE_WORDS = 2  # words after "و + word" that make it a clause, not a name joined to the speaker's
+
+
+def _joined_clause(doc: Document, span: str, n_start: int) -> int | None:
+    """Where a clause joined by و starts in an "according to" complement: و + a word that is no speaker noun and
+    no part of a name, with more words after it ("المرصد واستهدفت مستودع أسلحة"; but "منظمة الصحة العالمية ومنظمة
+    الأمم المتحدة", "مصادر طبية وأمنية")."""
+    words = list(_WORD_RUN.finditer(span))
+    for i, w in enumerate(words[1:], 1):
+        word = w.group()
+        if not word.startswith("و") or len(word) < 4 or len(words) - i - 1 < JOINED_CLAUSE_WORDS:
+            continue
+        if lexicon().speaker_re.match(word) or _bare_speaker_re().match(word[1:]):
+            continue
+        s, e = doc.norm.span_to_original(n_start + w.start(), n_start + w.end())
+        if _mentions_in(doc, s, e) or any(ms < s < me for ms, me, *_ in _mentions_in(doc, max(0, s - 60), e)):
+            continue
+        return w.start()
+    return None
+
+
+def _relay_in(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+    """"بحسب ما نقلته وكالة X عن Y": an "according to" complement that relays, Y speaking."""
+    m = re.match(r"\s*(?:ما\s+)?(\S+)", n_sent[pos:])
+    if m is None or m.group(1) not in _RELAYED_IT:
+        return None
+    return _relay_ref(doc, n_sent, ns, pos + m.end(), relayed_only=True)
+
+
+_RELAYED_IT = frozenset({"نقلته", "نقلتها", "نقله", "نقلها", "نقلت", "نقل"})
 
 
 def _common_noun_phrase(doc: Document, ref: Attribution) -> bool:
@@ -710,6 +760,8 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_n
     cut = [m.end() for m in _PUNCT_END.finditer(before)]
     start = cut[-1] if cut else 0
     words = list(re.finditer(r"\S+", before[start:]))
+    if words and tail and len(words) > FRONTED_SUBJECT_MAX_WORDS:
+        words = words[-FRONTED_TAIL_WORDS - 1:]  # "رغم أن إحدى شركات المرافق أبلغت": only the last words may be its subject
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
     # the verb bounds the words before it: no object stands between a fronted subject and its verb
@@ -800,9 +852,23 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
 
     while words and framing(words[0]):
         words.pop(0)
-    while words and framing(words[-1]) and not (len(words) > 1 and lex.document_of_re.match(words[-2][2] + " " + words[-1][2])):
+    def names_on(i: int) -> bool:
+        """"الهيئة العامة للإحصاء", "الإدارة العامة للجمارك": ل + the article after a definite word goes on with
+        an organisation's name (not an addressee: "للصحفيين")."""
+        w, prev = strip_conj(words[i][2]), words[i - 1][2] if i > 0 else ""
+        return (w.startswith("لل") and prev.startswith("ال") and len(w) > 4 and w[2:] not in _addressees()
+                and ("ال" + w[2:]) not in _addressees() and bool(lex.speaker_re.match(" ".join(x[2] for x in words[:i]))))
+
+    while words and framing(words[-1]) and not (len(words) > 1 and lex.document_of_re.match(words[-2][2] + " " + words[-1][2])) \
+            and not names_on(len(words) - 1):
         words.pop()  # but "بيان للجيش": the army's statement
     return (words[0][0], words[-1][1]) if words else None
+
+
+@lru_cache(maxsize=1)
+def _addressees() -> frozenset[str]:
+    return frozenset(key(n) for kind, nouns in resources.read_tsv("speakers.tsv", 2) if kind == "addressee"
+                     for n in nouns.split("|"))
 
 
 def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False,
