@@ -688,3 +688,11 @@ def test_names_with_li_relays_inside_according_to_and_quoted_names(sentence, sou
 
 def key_text(text):
     return " ".join(text.replace('"', " ").split())
+
+
+def test_counts_of_voters_are_no_claims_and_a_speaker_writing_on_a_channel_goes_on():
+    doc, _ = claims("أقر البرلمان، الاثنين، مشروع القانون، إذ صوت لصالح المشروع 57 عضوا وعارضه 11 آخرون.")
+    assert not doc.claims
+    doc, _ = claims('وقالت عضو الكونغرس براميلا جايابال إنها اعتقلت. وكتبت على تويتر "لقد تم اعتقالي مع أكثر من 500 امرأة خلال مسيرة".')
+    [c] = doc.claims
+    assert c.source.text == "عضو الكونغرس براميلا جايابال"

@@ -238,6 +238,11 @@ def opens_without_subject(words: list[str]) -> bool:
         return False
     if words[0] != first and words[0][len(first):][:1] in (":", '"', "«"):
         return True  # "وتقول:" / "وأضاف\""
+    rest = " ".join(words[1:])
+    framed = lex.stop_re.match(rest)  # "وكتبت على تويتر \"...\"": the way it was said, then what is said
+    if framed and len(rest[:framed.end()].split()) <= FRAMING_MAX_WORDS:
+        after = rest[framed.end():].lstrip(" ،,")
+        return after[:1] in (":", '"', "«") or after.split()[:1] and after.split()[0] in lex.that
     nxt = words[1] if len(words) > 1 else ""
     return nxt in lex.that or nxt[:1] in (":", '"', "«")
 

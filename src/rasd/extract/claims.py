@@ -43,6 +43,7 @@ class UnitLexicon:
     duals: dict[str, tuple[str, str]]  # a counted noun's dual (جنديين، طائرتان) -> (unit key, class): a count of 2
     share: re.Pattern[str]  # "نصفهم", "ثلثها": a share of a count said before, in percent
     shares: dict[str, float]  # the fraction words of a share, with their value
+    vote: re.Pattern[str]  # "صوت لصالح ...", "وعارضه": a count after it in its clause is of votes
 
 
 def _alt(items) -> str:
@@ -61,7 +62,7 @@ def units() -> UnitLexicon:
     alt = _alt(nouns)
     after = re.compile(rf"\s*(?:(?:{of})\s+)?(?:ال)?(?P<noun>{alt})(?!\w)")
     counted = re.compile(rf"(?:^|\s)(?:{_alt(rows[('counted', 'before')])})\s+(?:ال)?(?P<noun>{alt})(?!\w)")
-    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of", "share", "dual_m", "dual_f", "dual_not"}
+    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of", "share", "dual_m", "dual_f", "dual_not", "vote"}
     kind_of = {p: k for k in kinds for pos in ("before", "after") for p in rows.get((k, pos), [])}
     before = [p for k in kinds for p in rows.get((k, "before"), [])]
     after_ctx = [p for k in kinds for p in rows.get((k, "after"), [])]
@@ -76,6 +77,7 @@ def units() -> UnitLexicon:
         _duals(nouns, rows[("dual_m", "ending")], rows[("dual_f", "ending")], set(rows[("dual_not", "nouns")])),
         re.compile(rf"(?<!\w)(?:و|ف)?(?P<share>{_alt(fractions)})(?:{_alt(rows[('share', 'suffix')])})(?!\w)"),
         fractions,
+        re.compile(rf"(?<!\w){clitic}(?:{_alt(rows[('vote', 'before')])})(?!\w)"),
     )
 
 
@@ -316,12 +318,23 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
             return _unit_counted_before(n_sent, q.start, lex)
         u_start, u_end, subject = found
         unit, cls = "people", "person"
-    if cls == "none":
+    if cls == "none" or (cls == "person" and _a_vote(n_sent, q.start, lex)):
         return None
     if cls == "person" and unit not in _TOLD_BY_THE_NOUN:
         # (but "ثلاثة قتلى وأربعة جرحى": a noun that says what happened keeps it)
         unit = _what_happened(n_sent, max(prev_end, 0), q.start, u_end, lex) or unit
     return unit, u_start, u_end, subject
+
+
+VOTE_WORDS_BEFORE = 4
+
+
+def _a_vote(n_sent: str, start: int, lex: UnitLexicon) -> bool:
+    """"صوت لصالح المشروع 57 عضوا وعارضه 11 آخرون": people counted right after a vote word in their clause voted."""
+    words = list(re.finditer(r"\S+", n_sent[:start]))[-VOTE_WORDS_BEFORE:]
+    lo = words[0].start() if words else start
+    lo = max([lo, *(m.end() for m in _CLAUSE_BREAK.finditer(n_sent, lo, start))])
+    return lex.vote.search(n_sent, lo, start) is not None
 
 
 _TOLD_BY_THE_NOUN = frozenset({"casualties_killed", "casualties_wounded"})  # قتلى، جرحى: the noun says it
