@@ -696,3 +696,15 @@ def test_counts_of_voters_are_no_claims_and_a_speaker_writing_on_a_channel_goes_
     doc, _ = claims('وقالت عضو الكونغرس براميلا جايابال إنها اعتقلت. وكتبت على تويتر "لقد تم اعتقالي مع أكثر من 500 امرأة خلال مسيرة".')
     [c] = doc.claims
     assert c.source.text == "عضو الكونغرس براميلا جايابال"
+
+
+def test_a_law_is_no_speaker_and_a_relative_clause_that_speaks_is_the_nouns():
+    doc, _ = claims("وسجل المركز انتهاكات وفقا للقانون الدولي، بينها مقتل 185 ألف شخص.")
+    [c] = doc.claims
+    assert c.source is None or c.source.text != "القانون الدولي"
+    doc, _ = claims('ورفض الوزير انتقادات منظمة "أوبن آرمز" الإسبانية غير الحكومية التي قالت إن خفر السواحل تخلوا عن امرأتين.')
+    [c] = doc.claims
+    assert c.source.text.startswith("منظمة")
+    doc, _ = claims("وقال بيان الحرس الثوري والذي أعلن فيه مقتل 20 مسلحا.")
+    [c] = doc.claims
+    assert c.source.text == "بيان الحرس الثوري"

@@ -31,6 +31,7 @@ FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
 APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
 RELATIVE_HEAD_MAX_WORDS = 3  # the noun a relative clause hangs on ("بيان الحرس الثوري والذي أعلن")
+RELATIVE_SPEAKER_MAX_WORDS = 7  # ... or a speaker noun that far back, with its name and adjectives
 _PUNCT_END = re.compile(r"[.,;:!?\"«»()]")
 # punctuation that ends a verb's subject before its complementiser: not quotes, which may hold a name
 # ("مصادر \"سكاي نيوز عربية\"", "شركة \"BAE Systems\" البريطانية")
@@ -360,7 +361,8 @@ def _not_what_is_said(doc: Document, n_sent: str, ns: int, source: Attribution, 
     between = n_sent[end:pos]
     rel = re.match(r"[\s،,]*(\S+)", between)
     return bool(rel and lexicon().relative_re.fullmatch(strip_conj(rel.group(1))) and rel.group(1) not in ("ما",)
-                and not lexicon().that_re.search(between) and not re.search(r"[:\"«]", between))
+                and not lexicon().that_re.search(between) and not re.search(r"[:\"«]", between)
+                and not has_speech_verb(between.split()))  # "بيان الحرس الثوري والذي أعلن فيه مقتل 20": it says so
 
 
 def _according_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
@@ -680,12 +682,16 @@ def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attri
     if rel is None or strip_conj(rel.group(1)) not in ("الذي", "التي", "الذين"):
         return None
     head = before[: rel.start(1)].rstrip(" ،,")
-    cut = [p.end() for p in _PUNCT_END.finditer(head)]
+    cut = [p.end() for p in _CLAUSE_PUNCT.finditer(head)]  # a name in quotes may stand in the noun's words
     start = cut[-1] if cut else 0
-    words = list(re.finditer(r"\S+", head[start:]))[-RELATIVE_HEAD_MAX_WORDS:]
+    words = list(re.finditer(r"\S+", head[start:]))
     if not words:
         return None
-    ref = _ref(doc, ns + start + words[0].start(), ns + len(head))
+    # the noun the clause hangs on, with its adjectives: from a speaker noun a little further back if one starts
+    # there ("منظمة \"برواكتيفا أوبن آرمز\" الإسبانية غير الحكومية التي قالت"), else the last words
+    first = next((w for w in words[-RELATIVE_SPEAKER_MAX_WORDS:-RELATIVE_HEAD_MAX_WORDS]
+                  if lexicon().speaker_re.match(w.group())), None) or words[-RELATIVE_HEAD_MAX_WORDS:][0]
+    ref = _ref(doc, ns + start + first.start(), ns + len(head))
     return replace(ref, forward=True) if ref else None
 
 
@@ -707,11 +713,11 @@ def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | 
         end = joined  # "وفق المرصد واستهدفت مستودع أسلحة ...": a clause joined by و is no part of the speaker
     # the clause bounds the speaker's words ("بحسب مصدر في الدفاع المدني،")
     ref = _ref(doc, ns + pos, ns + pos + end, bounded=cut is not None or joined is not None)
-    if ref is not None and _common_noun_phrase(doc, ref):
-        return None  # "وفق الجدول الزمني", "حسب التقويم الغريغوري": what it goes by, not who says so
     if ref is not None and article and not key(ref.ref.text).startswith("ال"):
         # "للمعارضة" is ل + المعارضة: the speaker's words keep the article the preposition swallowed
         ref = replace(ref, ref=replace(ref.ref, text="ال" + ref.ref.text))
+    if ref is not None and _common_noun_phrase(doc, ref):
+        return None  # "وفق الجدول الزمني", "وفقا للقانون الدولي": what it goes by, not who says so
     return ref
 
 
