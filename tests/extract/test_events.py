@@ -626,3 +626,38 @@ def test_lifting_sanctions_or_a_ban_is_a_concession():
     assert "CONCEDE" in [e[0] for e in evts] and "COERCE" not in [e[0] for e in evts]
     evts = events("وقررت الولايات المتحدة رفع العقوبات عن السودان.")
     assert "CONCEDE" in [e[0] for e in evts] and "SANCTION" not in [e[0] for e in evts]
+
+
+@pytest.mark.parametrize(
+    "text,etype",
+    [
+        ("وقال مسؤول إن مسلحين اغتالوا قائد الشرطة الروسية في موسكو.", "ASSAULT"),
+        ("وشنت السلطات الروسية حملة اعتقالات في موسكو بعد الاحتجاجات.", "COERCE"),
+        ("وقضت محكمة روسية بسجن المعارض أليكسي نافالني تسع سنوات.", "COERCE"),
+        ("وحملت تركيا الولايات المتحدة المسؤولية عن تدهور العلاقات.", "ACCUSE"),
+        ("وأعلنت تركيا إدانتها للهجوم على السفارة الروسية.", "ACCUSE"),
+        ("وسحبت روسيا قواتها من مدينة خيرسون.", "RETREAT"),
+        ("وهددهم الرئيس الروسي فلاديمير بوتين برد قاس.", "THREATEN"),
+        ("واتفقتا روسيا وتركيا على هدنة في إدلب.", "AGREE"),
+    ],
+)
+def test_the_other_forms_of_a_trigger(text, etype):
+    find(events(text), etype)
+
+
+def test_to_carry_is_no_accusation_and_a_chant_no_release():
+    # حمل without المسؤولية after it is carrying; "أطلقوا سراح" in a chant is an imperative
+    assert not [e for e in events("وحملت تركيا المساعدات إلى سوريا عبر الحدود.") if e[0] == "ACCUSE"]
+    assert not [e for e in events('وردد المتظاهرون في موسكو "أطلقوا سراح نافالني".') if e[0] == "RETREAT"]
+
+
+def test_protesters_fired_on_are_no_protest_of_their_own():
+    from rasd.extract import events as stage
+
+    stage.use_model(None, rules_only=True)  # the rule stage alone: the blocked phrase, not the gate, decides
+    try:
+        evts = events("وفتحت الشرطة الروسية النار على المتظاهرين في موسكو.")
+        assert not [e for e in evts if e[0] == "PROTEST"]
+        assert [e for e in events("وتظاهر المتظاهرون الروس في موسكو ضد الحكومة.") if e[0] == "PROTEST"]
+    finally:
+        stage.use_model(None)
