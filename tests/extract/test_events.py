@@ -661,3 +661,16 @@ def test_protesters_fired_on_are_no_protest_of_their_own():
         assert [e for e in events("وتظاهر المتظاهرون الروس في موسكو ضد الحكومة.") if e[0] == "PROTEST"]
     finally:
         stage.use_model(None)
+
+
+def test_a_protest_with_no_one_named_is_aimed_at_the_state_it_is_held_in():
+    from rasd.extract import events as stage
+
+    stage.use_model(None, rules_only=True)
+    try:
+        found = [e for e in events("وخرج آلاف المتظاهرين إلى الشوارع في العاصمة الإيرانية.") if e[0] == "PROTEST"]
+        assert found and "Iran" in found[0][2]
+        # no state told in the sentence: no one to aim it at, no event
+        assert not [e for e in events("وتجمع مئات المتظاهرين في الشوارع.") if e[0] == "PROTEST"]
+    finally:
+        stage.use_model(None)

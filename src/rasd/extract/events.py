@@ -195,6 +195,12 @@ def extract_events(doc: Document) -> Document:
                 # actor in the reported words is the speaker's own
                 actors = [knowledge_base().stands_for(attribution.ref.entity)]
                 targets = [t for t in targets if t not in actors]
+            if not actors and not roles and not targets and trig.type in _PEOPLE_ACTS:
+                # "وتجمع مئات المتظاهرين أمام مبنى المحافظة": a protest with no one named is still one, aimed
+                # at the government of the state it is held in (below), when a state is told in its sentence
+                held = _nearest_state(in_sent, ts)
+                if held:
+                    targets = [held]
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
