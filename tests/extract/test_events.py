@@ -674,3 +674,9 @@ def test_a_protest_with_no_one_named_is_aimed_at_the_state_it_is_held_in():
         assert not [e for e in events("وتجمع مئات المتظاهرين في الشوارع.") if e[0] == "PROTEST"]
     finally:
         stage.use_model(None)
+
+
+def test_the_pronoun_on_an_arrest_or_a_release_is_the_one_arrested_or_released():
+    evts = events("وقال المعارض الروسي أليكسي نافالني إن الشرطة أفرجت عنه بعد ساعات.")
+    release = find(evts, "RETREAT")
+    assert "Alexei Navalny" in release[2] and "Alexei Navalny" not in release[1]
