@@ -195,6 +195,29 @@ def extract_events(doc: Document) -> Document:
                 # actor in the reported words is the speaker's own
                 actors = [knowledge_base().stands_for(attribution.ref.entity)]
                 targets = [t for t in targets if t not in actors]
+            if trig.word in object_pronoun_triggers():
+                # "بعد بث نبأ اعتقاله"، "الإفراج عنهم": the pronoun is the one arrested, released or killed;
+                # in a relative clause ("صابونجو الذي حكم عليه") it is the name the clause follows
+                rel = _RELATIVE_BEFORE.search(doc.text[max(sent.start, ts - 20):ts])
+                head = [x for x in in_sent if x.end <= ts - len(rel.group())] if rel else []
+                if head and doc.text[head[-1].end:ts - len(rel.group())].strip(" ،,\"»") == "":
+                    referent = knowledge_base().stands_for(head[-1].entity)
+                    actors = [a for a in actors if a != referent]
+                    targets = [referent, *(t for t in targets if t != referent)]
+                else:
+                    # the one told of (a speaker too: "قال نافالني إن الشرطة أفرجت عنه") is acted on, not acting
+                    referent = _pronoun_referent(doc, mentions, ts)
+                    if referent is not None and referent in actors and len(actors) > 1:
+                        actors = [a for a in actors if a != referent]
+                        targets = [referent, *(t for t in targets if t != referent)]
+                    elif referent is not None and referent not in actors and not targets:
+                        targets = [referent]
+            if not actors and not roles and not targets and trig.type in _PEOPLE_ACTS:
+                # "وتجمع مئات المتظاهرين أمام مبنى المحافظة": a protest with no one named is still one, aimed
+                # at the government of the state it is held in (below), when a state is told in its sentence
+                held = _nearest_state(in_sent, ts)
+                if held:
+                    targets = [held]
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
@@ -264,6 +287,26 @@ _STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
 
 
 _PEOPLE_ACTS = frozenset({"PROTEST"})
+
+
+@lru_cache(maxsize=1)
+def object_pronoun_triggers() -> frozenset[str]:
+    """Trigger words whose attached pronoun is the one acted on (resources/event_object_pronouns.tsv)."""
+    return frozenset(key(w) for row in resources.read_tsv("event_object_pronouns.tsv", 1)
+                     for w in row[0].split("|") if w)
+
+
+def _pronoun_referent(doc: Document, mentions: list[_Mention], ts: int) -> str | None:
+    """Who a pronoun on the trigger at ``ts`` stands for: the first person named in its sentence before it,
+    else in the nearest of the two sentences before that names one (the first named is the one the
+    sentence tells of: "وأضاف نافالني، وهو أشد خصوم الرئيس بوتين، أنه ...")."""
+    spans = [s for s in doc.sentence_spans if s.start <= ts][-3:]
+    for k, sent in enumerate(reversed(spans)):
+        end = ts if k == 0 else sent.end
+        people = [m for m in mentions if sent.start <= m.start and m.end <= end and m.type == "PERSON"]
+        if people:
+            return knowledge_base().stands_for(people[0].entity)
+    return None
 
 
 @lru_cache(maxsize=1)
