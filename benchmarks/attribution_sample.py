@@ -14,7 +14,9 @@ to write the source they read (or none).
 
 The judged file (``score``): one line per drawn claim, tab-separated: n, record id, value, unit, the
 first words of the sentence, the judged source (the Arabic words that must appear in Rasd's source
-words, alternatives separated by "/", or "-" when the article states the figure itself) and a note.
+words, alternatives separated by "/", "-" when the article states the figure itself, or "x" when the
+drawn claim is none: a misread figure, a vote count, a multiple — right when the build finds no such
+claim) and a note.
 A claim of the build is the drawn one when it has the same record, value and sentence start; it is
 right when both sources are none, or Rasd's source words hold one of the judged alternatives with at most
 two words more (compared after rasd.arabic.normalise.key, quotes ignored): a clause after the speaker
@@ -160,7 +162,11 @@ def score(args) -> int:
         claim = next((c for c in docs[row["doc"]].claims
                       if (c.value if c.value is not None else c.low) == row["value"]
                       and " ".join(" ".join(c.sentence.split()).split()[:6]) == row["prefix"]), None)
-        if claim is None:
+        if row["judged"] == "x":  # no claim there (a misread figure, a vote, a multiple): right when none is found
+            good = claim is None
+            ok += good
+            verdict, got = ("right" if good else "wrong"), (claim.source.text if claim and claim.source else "-")
+        elif claim is None:
             missing += 1
             verdict, got = "missing", ""
         else:

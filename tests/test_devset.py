@@ -12,9 +12,11 @@ from rasd.pipeline import annotate, clean
 from rasd.sources.files import read_input
 
 DEVSET = Path(__file__).resolve().parent.parent.parent / "shared" / "devset"
-FLOORS = {("events", "f1"): 0.28, ("events", "recall"): 0.22, ("events", "precision"): 0.38,
+# events on 2026-12-08 (issue 12 rules): F1 0.366, P 0.507, R 0.286 (was 0.364 / 0.500 / 0.286)
+# entities on 2026-12-08 (issue 13): linked F1 0.768, P 0.877; found 0.817 (was 0.724 / 0.870 / 0.759)
+FLOORS = {("events", "f1"): 0.33, ("events", "recall"): 0.26, ("events", "precision"): 0.46,
           ("entities_found", "f1"): 0.80, ("entities", "f1"): 0.75, ("entities", "precision"): 0.86,
-          ("claims", "f1"): 0.74, ("claims", "attribution_right"): 0.50}
+          ("claims", "f1"): 0.77, ("claims", "recall"): 0.72, ("claims", "attribution_right"): 0.60}
 
 
 @pytest.fixture(scope="module")

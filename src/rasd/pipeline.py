@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from rasd.clean import Cleaned, clean_text, html_to_article
+from rasd.clean import Cleaned, clean_text
 from rasd.errors import InputError, RasdError
 from rasd.model import Document
 from rasd.sources.files import RawArticle
@@ -33,7 +33,12 @@ def _stages() -> list[Stage]:
 
 def clean(raw: RawArticle) -> Document:
     """Clean stage: a decoded input to a Document with text, metadata and embedded documents."""
-    cleaned = html_to_article(raw.where, raw.content, raw.url) if raw.is_html else clean_text(raw.content)
+    if raw.is_html:
+        from rasd.clean.html import html_to_article  # trafilatura: imported only when HTML is cleaned
+
+        cleaned = html_to_article(raw.where, raw.content, raw.url)
+    else:
+        cleaned = clean_text(raw.content)
     if not cleaned.text.strip():
         raise InputError(raw.where, "no article text left after cleaning")
     path = None if raw.where == "-" else raw.where

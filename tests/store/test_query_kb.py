@@ -6,7 +6,8 @@ import random
 import pytest
 
 from rasd.annotate.entities import gazetteer_candidates, scan_text
-from rasd.kb.knowledge_base import knowledge_base
+from rasd.kb import cache
+from rasd.kb.knowledge_base import build_knowledge_base, knowledge_base
 from rasd.model import Document
 from rasd.store import query_kb as q
 
@@ -14,11 +15,9 @@ from rasd.store import query_kb as q
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("RASD_CACHE", str(tmp_path / "cache"))
-    q._cached.cache_clear()
-    q._entities.cache_clear()
+    cache.clear()
     yield tmp_path / "cache"
-    q._cached.cache_clear()
-    q._entities.cache_clear()
+    cache.clear()
 
 
 def _found(text: str, kb) -> list[tuple]:
@@ -44,7 +43,7 @@ def _queries(n: int) -> list[str]:
 
 
 def test_the_same_names_as_the_whole_knowledge_base(fresh_cache):
-    whole = knowledge_base()
+    whole = build_knowledge_base()
     queries = _queries(300)
     found_any = 0
     for text in queries:
@@ -53,8 +52,7 @@ def test_the_same_names_as_the_whole_knowledge_base(fresh_cache):
         found_any += bool(want)
     assert found_any > 200
     assert list(fresh_cache.glob("kb-*.marshal"))  # written on first use
-    q._cached.cache_clear()
-    q._entities.cache_clear()
+    cache.clear()
     for text in queries[:50]:  # and read back from the file
         assert _found(text, None) == _found(text, whole), text
 
@@ -63,9 +61,20 @@ def test_without_a_writable_cache_the_whole_knowledge_base(tmp_path, monkeypatch
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("RASD_CACHE", str(blocker / "cache"))
-    q._cached.cache_clear()
+    cache.clear()
     try:
         assert q.query_kb("روسيا") is knowledge_base()
     finally:
-        q._cached.cache_clear()
-        q._entities.cache_clear()
+        cache.clear()
+
+
+def test_entities_made_on_look_up_behave_as_the_whole_dict(fresh_cache):
+    whole = knowledge_base().entities
+    lazy = cache.entities()
+    some = sorted(whole)[::97]
+    assert all(lazy[e] == whole[e] for e in some)
+    assert lazy.get("no-such-entity") is None and "no-such-entity" not in lazy
+    assert all(e in lazy for e in some) and len(lazy) == len(whole)
+    with pytest.raises(KeyError):
+        lazy["no-such-entity"]
+    assert dict(lazy.items()) == whole and sorted(lazy) == sorted(whole)  # going over them makes them all

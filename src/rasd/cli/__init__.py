@@ -1,17 +1,78 @@
 """The ``rasd`` command line: thin click commands over the library, one module per command group.
 
-Each module defines its commands without knowing the group they join; this module assembles them,
+Each module defines its commands without knowing the group they join; this module assembles them
+(importing a command's module only when that command runs: see ``COMMANDS``),
 so imports point one way (``cli`` -> ``cli.extract`` -> ``cli.common``) and never back.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Iterator, MutableMapping
+
 import click
 
 from rasd import __version__
-from rasd.cli import evaluation, extract, monitor, serve, store, train
 from rasd.cli.common import fail
 from rasd.errors import RasdError
+
+
+def _bench() -> click.Command:
+    from rasd.cli.extract import bench
+    from rasd.cli.serve import with_api_bench
+
+    return with_api_bench(bench)
+
+
+# The command table: name -> "module:attribute" (or a function making the command). A command's
+# module is imported only when that command runs (or its help is asked for): start-up pays for
+# click and this table, not for every command's imports.
+COMMANDS: dict[str, str | Callable[[], click.Command]] = {
+    "extract": "rasd.cli.extract:extract", "bench": _bench, "train": "rasd.cli.train:train",
+    "eval": "rasd.cli.evaluation:eval_", "ingest": "rasd.cli.store:ingest", "search": "rasd.cli.store:search",
+    "entities": "rasd.cli.store:entities_cmd", "entity": "rasd.cli.store:entity", "claims": "rasd.cli.store:claims",
+    "events": "rasd.cli.store:events", "timeline": "rasd.cli.store:timeline", "stories": "rasd.cli.store:stories_cmd",
+    "disagreements": "rasd.cli.store:disagreements_cmd", "export": "rasd.cli.store:export",
+    "stats": "rasd.cli.store:stats_cmd", "serve": "rasd.cli.serve:serve", "sources": "rasd.cli.monitor:sources",
+    "watch": "rasd.cli.monitor:watch", "alerts": "rasd.cli.monitor:alerts",
+}
+
+
+class _LazyCommands(MutableMapping):
+    """``Group.commands`` whose values are loaded on first access; names are known without imports."""
+
+    def __init__(self, table: dict[str, str | Callable[[], click.Command]]):
+        self._table, self._loaded = dict(table), {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            where = self._table[name]  # KeyError for an unknown command, as a dict
+            if callable(where):
+                command = where()
+            else:
+                module, attr = where.split(":")
+                command = getattr(importlib.import_module(module), attr)
+            if command.name != name:
+                raise RuntimeError(f"the command table names {command.name!r} as {name!r}")
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._table[name] = lambda: command
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._table[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._table
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,13 +81,7 @@ def main() -> None:
     """Rasd: Arabic news in, who did what to whom, when, how many and who says so out."""
 
 
-for command in (
-    extract.extract, serve.with_api_bench(extract.bench), train.train, evaluation.eval_,
-    store.ingest, store.search, store.entities_cmd, store.entity, store.claims, store.events, store.timeline,
-    store.stories_cmd, store.disagreements_cmd, store.export, store.stats_cmd, serve.serve,
-    monitor.sources, monitor.watch, monitor.alerts,
-):
-    main.add_command(command)
+main.commands = _LazyCommands(COMMANDS)
 
 
 def run() -> None:

@@ -31,6 +31,7 @@ FRONTED_SUBJECT_MAX_WORDS = 6
 NAME_WINDOW_WORDS = 8
 APPOSITION_COMMAS = 1  # commas inside a speaker's words before إن (title، name)
 RELATIVE_HEAD_MAX_WORDS = 3  # the noun a relative clause hangs on ("بيان الحرس الثوري والذي أعلن")
+RELATIVE_SPEAKER_MAX_WORDS = 7  # ... or a speaker noun that far back, with its name and adjectives
 _PUNCT_END = re.compile(r"[.,;:!?\"«»()]")
 # punctuation that ends a verb's subject before its complementiser: not quotes, which may hold a name
 # ("مصادر \"سكاي نيوز عربية\"", "شركة \"BAE Systems\" البريطانية")
@@ -73,6 +74,8 @@ class SpeechLexicon:
     main_clause_re: re.Pattern[str]  # "وحسب X فقد ...": where an "according to" complement ends
     participle: frozenset[str]  # "، مشيرة إلى أن": speaks for the subject of the sentence's verb
     ends: frozenset[str]  # "لصالح": after a speaker's first word, what follows is for whom
+    time_re: re.Pattern[str]  # "في وقت سابق", "سابقا": a time after a speaker's words, where they end
+    same: frozenset[str]  # "المصدر نفسه": the source named before
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -91,6 +94,8 @@ def lexicon() -> SpeechLexicon:
     for kind, nouns in resources.read_tsv("speakers.tsv", 2):
         speakers.setdefault(kind, []).extend(key(n) for n in nouns.split("|"))
     heads = [n for kind, nouns in speakers.items() if kind in ("person", "organisation", "outlet") for n in nouns]
+    # "وفقا للمعارضة": after ل + the article (لل) a head stands without its alef-lam
+    heads += [n[2:] for n in heads if n.startswith("ال") and len(n) > 4]
     rows["verb"] += rows.get("show", [])
     named_before = "|".join(map(re.escape, sorted(
         {*speakers["organisation"], *speakers["outlet"]} - set(speakers.get("document", [])), key=len, reverse=True)))
@@ -116,7 +121,7 @@ def lexicon() -> SpeechLexicon:
         frozenset(rows.get("estimate", [])),
         _words_re(counted_words()),
         re.compile(rf"\s*(?:{documents})(?:\s+\S+){{0,2}}?\s+(?:{_alt(speakers.get('issued', []))})\s+(?=\w)"),
-        re.compile(rf"(?:^|(?<=\s))(?:في\s+(?:{_alt(speakers.get('channel', []))})|عل[ىي]\s+(?:{_alt(speakers.get('channel_on', []))})"
+        re.compile(rf"(?:^|(?<=\s))(?:(?:في|خلال)\s+(?:(?:اول|اخر)\s+)?(?:{_alt(speakers.get('channel', []))})|عل[ىي]\s+(?:{_alt(speakers.get('channel_on', []))})"
                    rf"|(?:{_alt(speakers.get('anonymity', []))})"
                    rf"|لـ|ل(?=[\"«])|ل(?:ل)?(?:{_alt(speakers.get('addressee', []))}))(?!\w)"),
         frozenset(rows.get("show", [])),
@@ -125,10 +130,12 @@ def lexicon() -> SpeechLexicon:
         frozenset(speakers.get("document", [])),
         re.compile(rf"^\W*(?:{_LETTERS})?(?:ال)?(?:{_alt(speakers.get('relaying', []))})(?!\w)"),
         re.compile(rf"(?:^|(?<=\s))(?:و)?(?:في|ب)\s+(?P<doc>(?:ال)?(?:{_alt([*speakers.get('channel', []), *speakers.get('document', [])])})"
-                   rf"(?:\s+\S+)?\s+(?:(?:ال)?صادرة?\s+عن\s+|ل(?:ـ\s*)?(?=\w)))"),
+                   rf"(?:\s+\S+)?\s+(?:(?:ال)?صادرة?\s+عن\s+|ل(?:ـ\s*)?(?=\w)|(?:{_alt(speakers.get('issued', []))})\s+(?=\w)))"),
         _words_re(rows.get("main_clause", [])),
         frozenset(rows.get("participle", [])),
         frozenset(speakers.get("ends", [])),
+        re.compile(rf"(?:^|(?<=\s))(?:و)?(?:{_alt(speakers.get('time', []))})(?!\w)"),
+        frozenset(speakers.get("same", [])),
     )
 
 
@@ -157,6 +164,9 @@ class Attribution:
     ref: SourceRef
     start: int  # original span of the source words, so they are not taken as a participant
     end: int
+    # the subject of a speech verb ("قال X إن"): it says what follows, not a figure before it (an "according
+    # to" phrase speaks for the figures before it too)
+    forward: bool = False
 
 
 def strip_conj(word: str) -> str:
@@ -201,12 +211,41 @@ def carries(words: list[str]) -> bool:
         return False
     if strip_conj(words[0].rstrip(":،,\"«")) in lex.carry:  # "وأضاف: ..."
         return True
+    if opens_without_subject(words):
+        return True  # "وتقول: \"...\"": a speech verb and at once what is said
     if words[0] in lex.participle and any(w in lex.that for w in words[1:3]):
         return True  # "لافتا إلى أن ...": a sentence that goes on with the speaker's participle
     for i, w in enumerate(words[:3]):
         if strip_conj(w) in lex.verbs and strip_conj(w) not in lex.passive and i + 1 < len(words) and words[i + 1] in lex.that:
             return True  # "وقال إن" (but "ويعتقد أن": it is believed, by no one named)
     return False
+
+
+def same_source(source: Attribution) -> bool:
+    """Is a source "المصدر نفسه" / "ذات المصدر": the one named before, not a speaker of its own?"""
+    return " ".join(key(source.ref.text).split()) in lexicon().same
+
+
+def opens_without_subject(words: list[str]) -> bool:
+    """Does a sentence open with a speech verb that has no subject of its own, what is said following at once
+    ("وأضاف أن ...", "وقال إن ...", "وتقول: \"...\"")? Its speaker is the previous sentence's, and a verb
+    inside what is said ("فإن المشروع لن يرى النور") names no speaker of the sentence."""
+    lex = lexicon()
+    if not words:
+        return False
+    first = words[0].rstrip(":،,\"«")
+    verb = strip_conj(first)
+    if verb not in lex.carry and (verb not in lex.verbs or verb in lex.passive):
+        return False
+    if words[0] != first and words[0][len(first):][:1] in (":", '"', "«"):
+        return True  # "وتقول:" / "وأضاف\""
+    rest = " ".join(words[1:])
+    framed = lex.stop_re.match(rest)  # "وكتبت على تويتر \"...\"": the way it was said, then what is said
+    if framed and len(rest[:framed.end()].split()) <= FRAMING_MAX_WORDS:
+        after = rest[framed.end():].lstrip(" ،,")
+        return after[:1] in (":", '"', "«") or after.split()[:1] and after.split()[0] in lex.that
+    nxt = words[1] if len(words) > 1 else ""
+    return nxt in lex.that or nxt[:1] in (":", '"', "«")
 
 
 def entities_in(doc: Document, start: int, end: int) -> list[tuple[int, str, str]]:
@@ -291,14 +330,48 @@ def speaker_at(doc: Document, n_sent: str, ns: int, source: Attribution | None, 
     before the figure, with a subject of its own, speaks for the figures after it."""
     if source is None:
         return None
+    if source.forward and _not_what_is_said(doc, n_sent, ns, source, pos):
+        return None
     speech = _forms().speech
     last = None
     for m in _WORD_RUN.finditer(n_sent, 0, pos):
         if m.group() in speech and doc.norm.to_original(ns + m.start()) >= source.end:
             last = m
-    if last is None:
-        return source
-    return attribution(doc, n_sent[last.start():], ns + last.start()) or source
+    if last is None or not doc.text[source.end:doc.norm.to_original(ns + last.start())].strip():
+        return source  # none, or the source's own verb after it ("لكن وكالة البيئة قالت في بيان، إن")
+    # the later verb's subject is named before the figure: a verb after it ("... لن يرى النور") names no one;
+    # an "according to" phrase may follow the figure ("حيث تقدر القيمة 146 مليار دولار، وفق ما ذكر موقع X")
+    found = (attribution(doc, n_sent[last.start():pos], ns + last.start())
+             or _according_ref(doc, n_sent[last.start():], ns + last.start()))
+    if found is None and last.group() == strip_conj(last.group()) and lexicon().that_re.match(n_sent, last.end() + 1):
+        found = _fronted_ref(doc, n_sent, ns, last.start(), unknown_names=False, tail=True)  # "... مع إحصاءات أظهرت أن"
+    return source if found is None or same_source(found) else found
+
+
+def _not_what_is_said(doc: Document, n_sent: str, ns: int, source: Attribution, pos: int) -> bool:
+    """A figure before the speaker of "قال X إن" ("... 49,2 في المئة لم يلب تطلعات الأحزاب التي توقعت أن"), or
+    in a relative clause on the speaker ("وتقول ألمانيا، التي يوجد بها نحو 3 ملايين شخص، إنها"): the
+    article's own words, not what the speaker says."""
+    at = doc.norm.to_original(ns + pos)
+    if at < source.start:
+        return True
+    end = doc.norm.to_normalised(source.end) - ns
+    if not 0 <= end <= pos:
+        return False
+    between = n_sent[end:pos]
+    rel = re.match(r"[\s،,]*(\S+)", between)
+    return bool(rel and lexicon().relative_re.fullmatch(strip_conj(rel.group(1))) and rel.group(1) not in ("ما",)
+                and not lexicon().that_re.search(between) and not re.search(r"[:\"«]", between)
+                and not has_speech_verb(between.split()))  # "بيان الحرس الثوري والذي أعلن فيه مقتل 20": it says so
+
+
+def _according_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
+    """The complement of the first "according to" phrase of a clause that has one."""
+    for m in lexicon().according_re.finditer(n_sent):
+        ref = _clause_ref(doc, n_sent, ns, m.end())
+        if ref:
+            return ref
+    return None
 
 
 def _relaying_outlet(doc: Document, ref: Attribution, n_sent: str, m: re.Match[str]) -> bool:
@@ -339,7 +412,16 @@ def _verb_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             continue
         if ref:
             return ref
-    return _subject_ref(doc, n_sent, ns) or relayed
+    # a verb's speaker says what follows the verb ("قال X إن", "وقالت X \"...\""), not a figure before it
+    subject = _subject_ref(doc, n_sent, ns)
+    if subject is None:
+        return relayed
+    # but "..., كما أعلنت الشرطة", "بحسب ما أفادت به تقارير": a verb after "as" speaks for what comes before it
+    before = n_sent[:max(0, doc.norm.to_normalised(subject.start) - ns)]
+    return subject if _AS_VERB.search(before) else replace(subject, forward=True)
+
+
+_AS_VERB = re.compile(r"(?:^|\s)[وف]?(?:كما|ما|حسبما|بحسبما|وفقما|مثلما)\s+\S+(?:\s+(?:به|بها|عنه|عنها))?\s*$")
 
 
 def _speech_verb_before(n_sent: str, pos: int) -> bool:
@@ -379,14 +461,16 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 return ref
             fronted = _after_fronting(n_sent, m.start())
             if fronted is not None:
-                ref = _ref(doc, ns + fronted, ns + m.start())
+                # "وكان الشيخ ...، وزير المالية البحريني، قد صرح": the verb bounds a subject with its title
+                ref = _ref(doc, ns + fronted, ns + m.start(), bounded=bool(_APPOSITION_PAIR.search(n_sent, fronted, m.start())))
                 if ref:
                     return ref
             tail = n_sent[m.end():]
             that = lex.that_re.search(tail)
-            if that and tail[: that.start()].strip() in ("", "الي"):  # "مصادر ألمحت إلى أن": no subject after
+            if that and (tail[: that.start()].strip() in ("", "الي") or _only_framing(tail[: that.start()])):
+                # "مصادر ألمحت إلى أن", "لكن الوكالة قالت في بيان، إن": no subject after
                 ref = _fronted_ref(doc, n_sent, ns, m.start())
-                if ref is None and m.group() != w:
+                if ref is None and m.group() != w and w not in lex.passive:  # "ويتوقع أن": it is expected
                     ref = _coordinated_ref(doc, n_sent, ns, m.start())
                 if ref:
                     return ref
@@ -404,13 +488,18 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
             before_stop = tail[: stop.start()].split() if stop else []
             if before_stop and strip_conj(before_stop[-1]) not in lex.documents:  # "دراسة لوكالة بلومبرغ": whose
                 subject_end = stop.start()
+            # "كما يتوقع مكتب الميزانية، وهو هيئة غير حزبية، أن": what the subject is, set off by commas, is no part of it
+            appos = _APPOSITION.match(tail, 0, subject_end) if that else None
+            if appos:
+                subject_end = appos.end(1)
             # "قال الرئيس التركي، رجب طيب أردوغان، إن": a title and its holder set off by commas are one subject
             inner = tail[:subject_end].strip(" ،,") if that else ""
             if inner.count(",") + inner.count("،") <= APPOSITION_COMMAS:
                 inner = inner.replace(",", " ").replace("،", " ")
             longest = SHOW_SUBJECT_MAX_WORDS if w in lex.show else SUBJECT_MAX_WORDS
             bounded = w not in lex.deny and bool(that) and len(tail[:subject_end].split()) <= longest and not _SUBJECT_PUNCT.search(
-                inner) and not inner.startswith(('"', "«"))  # "وقال \"...": a quotation, not a subject
+                inner) and (not inner.startswith(('"', "«")) or bool(_QUOTED_SUBJECT.fullmatch(inner)))
+            # "وقال \"...": a quotation, not a subject (but "ذكرت \"ديلي ميل\" أن": a quoted name)
             bounded_by_punct = False
             if bounded:
                 end = m.end() + subject_end
@@ -422,8 +511,10 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 if addressed and tail[:addressed.start()].split() and strip_conj(
                         tail[:addressed.start()].split()[-1]) not in lex.documents:
                     end = m.end() + addressed.start()
-                # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes
-                bounded_by_punct = bool(cut) and cut.start() < 120 and not cut.group().strip().isalpha()
+                # "وقال ثيمبا مليسوا، الذي ...": a name the punctuation closes; "وكتب نجيب دانيش على موقع فيسبوك:": or the
+                # way it was said, when what is said follows
+                bounded_by_punct = bool(cut) and cut.start() < 120 and (not cut.group().strip().isalpha() or bool(
+                    lex.stop_re.match(tail, cut.start()) and re.search(r"[:\"«]|(?:^|\s)(?:ان|إن|أن)\s", tail[cut.start():])))
             ref = _ref(doc, ns + m.end(), ns + end, first_entity_only=w in lex.accuse, bounded=bounded,
                        unknown_names=bounded or w in lex.accuse or bounded_by_punct)
             if ref and bounded and subject_end < that.start():
@@ -436,7 +527,27 @@ def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
                 ref = _coordinated_ref(doc, n_sent, ns, m.start())
                 if ref:
                     return ref
+            if m.group() == w and not tail[:end - m.end()].strip(" :،,\"«"):
+                # "مصادر طبية في صنعاء كشفت عن وصول ...": no subject after the verb, a speaker before it
+                ref = _fronted_ref(doc, n_sent, ns, m.start(), unknown_names=False, tail=True)
+                if ref:
+                    return ref
     return None
+
+
+FRAMING_MAX_WORDS = 4
+
+
+def _only_framing(text: str) -> bool:
+    """Are the words between a speech verb and its complementiser only a time or the way it was said ("في
+    السابق", "في بيان", "في تصريح صحفي"), no subject?"""
+    lex = lexicon()
+    text = text.strip(" ،,")
+    return 0 < len(text.split()) <= FRAMING_MAX_WORDS and bool(lex.time_re.match(text) or lex.stop_re.match(text))
+
+
+_QUOTED_SUBJECT = re.compile(r'["«][^"»\s]+(?:\s+[^"»\s]+){0,3}["»]')
+_APPOSITION = re.compile(r"([^،,]+)[،,]\s*(?:و|ف)?(?:هو|هي|هم|هما)\s")
 
 
 def _joined_speech_verb(tail: str, end: int) -> int | None:
@@ -510,12 +621,13 @@ RELAY_MAX_CHARS = 120  # how far after "نقلت" the "عن" of its speaker is l
 _RELAY_PUNCT = re.compile(r"[.,;:!?]")  # not brackets: "نقلت وكالة الأنباء السورية (سانا) عن"
 
 
-def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int, relayed_only: bool = False) -> Attribution | None:
     """"نقلت وكالة الأنباء عن مصدر عسكري قوله إن": the one quoted speaks (the relaying outlet when the one
     quoted is no speaker). Both must be a name or a speaker noun: "نقلت القوات الجنود عن طريق البحر" is no
     speech."""
     lex = lexicon()
-    window = n_sent[pos: pos + RELAY_MAX_CHARS]
+    # "نقلت وكالة تاس، الثلاثاء، عن": a day set off by commas does not end the relay
+    window = _DAY_BETWEEN_COMMAS().sub(lambda d: " " * len(d.group()), n_sent[pos: pos + RELAY_MAX_CHARS])
     stop = _RELAY_PUNCT.search(window) or lex.that_re.search(window)
     of = re.search(r"(?:^|\s)عن\s", window[: stop.start() if stop else len(window)])
     if of is None:
@@ -525,19 +637,41 @@ def _relay_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | N
     end = min((m.start() for m in ends if m), default=len(tail))
     # "عن عبد الرحمن عثمان قوله": a short name the KB does not know, closed by قوله, is the one quoted
     said = ends[0] is not None and ends[0].start() == end
-    return (_ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=said)
-            or _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False))
+    if not said and ends[0] is not None and ends[2] is not None and ends[2].start() == end and not (
+            ends[1] and ends[1].start() < ends[0].start()) and lex.relative_re.match(tail[end + 1:].lstrip()):
+        said = True  # "عن جوناثان بيرهوف، الذي يعيش في مكان قريب، قوله": the name, then a clause about him
+    quoted = _ref(doc, ns + pos + of.end(), ns + pos + of.end() + end, bounded=True, unknown_names=said)
+    if quoted is not None or relayed_only:
+        return quoted
+    return _ref(doc, ns + pos, ns + pos + of.start(), bounded=True, unknown_names=False)
+
+
+@lru_cache(maxsize=1)
+def _DAY_BETWEEN_COMMAS() -> re.Pattern[str]:  # noqa: N802
+    days = _alt(date_lexicon().weekdays)
+    return re.compile(rf"[،,]\s*(?:يوم\s+)?(?:ال)?(?:{days})\s*[،,]")
 
 
 def _after_fronting(n_sent: str, verb_start: int) -> int | None:
     """"وكان رئيس الحكومة نتانياهو اتهم إيران": where the subject before the verb starts, if a fronting
     word (كان) opens it in the same clause."""
     before = n_sent[:verb_start]
-    words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - 1:]
+    words = list(re.finditer(r"\S+", before))[-FRONTED_SUBJECT_MAX_WORDS - APPOSITION_WORDS - 1:]
     for i, w in enumerate(words[:-1]):
-        if w.group() in lexicon().fronting and not _CLAUSE_PUNCT.search(before[w.end():]):  # a name may be quoted
+        if w.group() not in lexicon().fronting:
+            continue
+        between = before[w.end():]
+        # "وكان الشيخ أحمد بن محمد، وزير المالية البحريني، قد صرح": a title set off by a pair of commas
+        plain = _APPOSITION_PAIR.sub(" ", between)
+        longest = FRONTED_SUBJECT_MAX_WORDS + (APPOSITION_NAME_WORDS if plain != between else 0)  # a full name before a title
+        if not _CLAUSE_PUNCT.search(plain) and len(plain.split()) <= longest:  # a name may be quoted
             return words[i + 1].start()
     return None
+
+
+APPOSITION_WORDS = 6  # the words of a title set off by commas after a fronted subject
+APPOSITION_NAME_WORDS = 2
+_APPOSITION_PAIR = re.compile(r"[،,][^،,.;:!?()]{1,80}[،,]")
 
 
 def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
@@ -548,36 +682,109 @@ def _relative_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attri
     if rel is None or strip_conj(rel.group(1)) not in ("الذي", "التي", "الذين"):
         return None
     head = before[: rel.start(1)].rstrip(" ،,")
-    cut = [p.end() for p in _PUNCT_END.finditer(head)]
+    cut = [p.end() for p in _CLAUSE_PUNCT.finditer(head)]  # a name in quotes may stand in the noun's words
     start = cut[-1] if cut else 0
-    words = list(re.finditer(r"\S+", head[start:]))[-RELATIVE_HEAD_MAX_WORDS:]
+    words = list(re.finditer(r"\S+", head[start:]))
     if not words:
         return None
-    return _ref(doc, ns + start + words[0].start(), ns + len(head))
+    # the noun the clause hangs on, with its adjectives: from a speaker noun a little further back if one starts
+    # there ("منظمة \"برواكتيفا أوبن آرمز\" الإسبانية غير الحكومية التي قالت"), else the last words
+    first = next((w for w in words[-RELATIVE_SPEAKER_MAX_WORDS:-RELATIVE_HEAD_MAX_WORDS]
+                  if lexicon().speaker_re.match(w.group())), None) or words[-RELATIVE_HEAD_MAX_WORDS:][0]
+    ref = _ref(doc, ns + start + first.start(), ns + len(head))
+    return replace(ref, forward=True) if ref else None
 
 
 _CLAUSE_PUNCT = re.compile(r"[.,;:!?()]")  # not quotes: a name may hold one (مرصد التسلح "اوبسارم")
 
 
 def _clause_ref(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
-    if n_sent[pos - 1:pos] == "ل" and n_sent[pos:pos + 1] == "ل":
+    article = n_sent[pos - 1:pos] == "ل" and n_sent[pos:pos + 1] == "ل"
+    if article:
         pos += 1  # "وفقا للوفد": ل + الوفد; the speaker's words start after the preposition
     tail = n_sent[pos:]
     cut = re.search(rf"{_CLAUSE_PUNCT.pattern}|{lexicon().that_re.pattern}|{lexicon().main_clause_re.pattern}", tail)
+    end = cut.start() if cut else len(tail)
+    relayed = _relay_in(doc, n_sent, ns, pos)
+    if relayed is not None:
+        return relayed  # "بحسب ما نقلته وكالة تاس، الثلاثاء، عن وزير النفط": the one quoted
+    joined = _joined_clause(doc, tail[:end], ns + pos)
+    if joined is not None:
+        end = joined  # "وفق المرصد واستهدفت مستودع أسلحة ...": a clause joined by و is no part of the speaker
     # the clause bounds the speaker's words ("بحسب مصدر في الدفاع المدني،")
-    return _ref(doc, ns + pos, ns + pos + (cut.start() if cut else len(tail)), bounded=cut is not None)
+    ref = _ref(doc, ns + pos, ns + pos + end, bounded=cut is not None or joined is not None)
+    if ref is not None and article and not key(ref.ref.text).startswith("ال"):
+        # "للمعارضة" is ل + المعارضة: the speaker's words keep the article the preposition swallowed
+        ref = replace(ref, ref=replace(ref.ref, text="ال" + ref.ref.text))
+    if ref is not None and _common_noun_phrase(doc, ref):
+        return None  # "وفق الجدول الزمني", "وفقا للقانون الدولي": what it goes by, not who says so
+    return ref
 
 
-def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int) -> Attribution | None:
+JOINED_CLAUSE_WORDS = 2  # words after "و + word" that make it a clause, not a name joined to the speaker's
+
+
+def _joined_clause(doc: Document, span: str, n_start: int) -> int | None:
+    """Where a clause joined by و starts in an "according to" complement: و + a word that is no speaker noun and
+    no part of a name, with more words after it ("المرصد واستهدفت مستودع أسلحة"; but "منظمة الصحة العالمية ومنظمة
+    الأمم المتحدة", "مصادر طبية وأمنية")."""
+    words = list(_WORD_RUN.finditer(span))
+    for i, w in enumerate(words[1:], 1):
+        word = w.group()
+        if not word.startswith("و") or len(word) < 4 or len(words) - i - 1 < JOINED_CLAUSE_WORDS:
+            continue
+        if lexicon().speaker_re.match(word) or _bare_speaker_re().match(word[1:]):
+            continue
+        s, e = doc.norm.span_to_original(n_start + w.start(), n_start + w.end())
+        if _mentions_in(doc, s, e) or any(ms < s < me for ms, me, *_ in _mentions_in(doc, max(0, s - 60), e)):
+            continue
+        return w.start()
+    return None
+
+
+def _relay_in(doc: Document, n_sent: str, ns: int, pos: int) -> Attribution | None:
+    """"بحسب ما نقلته وكالة X عن Y": an "according to" complement that relays, Y speaking."""
+    m = re.match(r"\s*(?:ما\s+)?(\S+)", n_sent[pos:])
+    if m is None or m.group(1) not in _RELAYED_IT:
+        return None
+    return _relay_ref(doc, n_sent, ns, pos + m.end(), relayed_only=True)
+
+
+_RELAYED_IT = frozenset({"نقلته", "نقلتها", "نقله", "نقلها", "نقلت", "نقل"})
+
+
+def _common_noun_phrase(doc: Document, ref: Attribution) -> bool:
+    """Words with no entity and no speaker noun, every one of two or more definite ("الجدول الزمني"): a noun and
+    its adjective, not a name the KB does not know ("صوفي بو", "أوبر")."""
+    words = key(ref.ref.text).replace('"', " ").split()
+    return (ref.ref.entity is None and len(words) >= 2 and all(w.startswith("ال") for w in words)
+            and not lexicon().speaker_re.match(" ".join(words)))
+
+
+FRONTED_TAIL_WORDS = 3
+
+
+def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_names: bool = True,
+                 tail: bool = False) -> Attribution | None:
     """The subject before a speech verb that has none after it, within its clause."""
     before = n_sent[:verb_start]
     cut = [m.end() for m in _PUNCT_END.finditer(before)]
     start = cut[-1] if cut else 0
     words = list(re.finditer(r"\S+", before[start:]))
+    if words and tail and len(words) > FRONTED_SUBJECT_MAX_WORDS:
+        words = words[-FRONTED_TAIL_WORDS - 1:]  # "رغم أن إحدى شركات المرافق أبلغت": only the last words may be its subject
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
     # the verb bounds the words before it: no object stands between a fronted subject and its verb
-    return _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True)
+    ref = _ref(doc, ns + start + words[0].start(), ns + verb_start, bounded=True, unknown_names=unknown_names)
+    verb = _WORD_RUN.match(n_sent, verb_start)
+    joined = verb is not None and verb.group() != strip_conj(verb.group())  # "وقالت": the first verb's subject
+    for w in words[max(1, len(words) - FRONTED_TAIL_WORDS):]:
+        if ref is not None or joined or not tail:
+            break
+        # "في ما يتوافق مع إحصاءات أظهرت أن": a speaker noun or name that ends the words before the verb
+        ref = _ref(doc, ns + start + w.start(), ns + verb_start, bounded=True, unknown_names=False)
+    return ref
 
 
 UNKNOWN_NAME_MAX_WORDS = 3
@@ -587,8 +794,8 @@ TIME_FRAME = frozenset({"قبل", "بعد"})  # prepositions of time that never 
 def _unknown_name(n_text: str) -> bool:
     """A short subject of a speech verb with no word a speaker never has: a name the KB does not know."""
     words = n_text.strip(" \"'«»()").split()
-    if any(len(w.strip("ـ\"«»")) < 3 or re.fullmatch(rf"(?:{_LETTERS})?الـ?", w) for w in words):
-        return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name
+    if any(len(w.strip("ـ\"«»")) < 2 or "ـ" in w or re.fullmatch(rf"(?:{_LETTERS})?(?:ال)?", w.strip("\"«»")) for w in words):
+        return False  # "ووصفت بالـ\"...\"": a clitic cut off its word, no name (but "صوفي بو" is one)
     return 0 < len(words) <= UNKNOWN_NAME_MAX_WORDS and not any(
         strip_conj(w) in lexicon().not_speaker or w in lexicon().not_speaker or re.search(r"\d|(?:ه|ها|هم|هما)$", w)
         for w in words)
@@ -635,6 +842,13 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
                None)
     if cut is not None:
         words = words[:cut]
+    # the way, the addressee or a time after the speaker's words ("وزارة الدفاع في بيان اطلعت عليه ...",
+    # "المسؤول ... في وقت سابق"), but not the issuer after a document ("بيان للجيش")
+    text = doc.norm.text
+    cut = next((i for i in range(lead + 1, len(words)) if lex.time_re.match(text, words[i][0]) or (
+        lex.stop_re.match(text, words[i][0]) and strip_conj(words[i - 1][2]) not in lex.documents)), None)
+    if cut is not None:
+        words = words[:cut]
 
     def framing(w: tuple[int, int, str]) -> bool:
         word = strip_conj(w[2])
@@ -649,9 +863,23 @@ def _trimmed(doc: Document, n_start: int, n_end: int) -> tuple[int, int] | None:
 
     while words and framing(words[0]):
         words.pop(0)
-    while words and framing(words[-1]) and not (len(words) > 1 and lex.document_of_re.match(words[-2][2] + " " + words[-1][2])):
+    def names_on(i: int) -> bool:
+        """"الهيئة العامة للإحصاء", "الإدارة العامة للجمارك": ل + the article after a definite word goes on with
+        an organisation's name (not an addressee: "للصحفيين")."""
+        w, prev = strip_conj(words[i][2]), words[i - 1][2] if i > 0 else ""
+        return (w.startswith("لل") and prev.startswith("ال") and len(w) > 4 and w[2:] not in _addressees()
+                and ("ال" + w[2:]) not in _addressees() and bool(lex.speaker_re.match(" ".join(x[2] for x in words[:i]))))
+
+    while words and framing(words[-1]) and not (len(words) > 1 and lex.document_of_re.match(words[-2][2] + " " + words[-1][2])) \
+            and not names_on(len(words) - 1):
         words.pop()  # but "بيان للجيش": the army's statement
     return (words[0][0], words[-1][1]) if words else None
+
+
+@lru_cache(maxsize=1)
+def _addressees() -> frozenset[str]:
+    return frozenset(key(n) for kind, nouns in resources.read_tsv("speakers.tsv", 2) if kind == "addressee"
+                     for n in nouns.split("|"))
 
 
 def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False,

@@ -19,10 +19,12 @@ from rasd.extract.attribution import (
     entities_in,
     has_speech_verb,
     latest_speaker,
+    opens_without_subject,
     reported_by_no_one,
+    same_source,
     speaker_at,
 )
-from rasd.extract.numbers import find_quantities
+from rasd.extract.numbers import Quantity, find_quantities
 from rasd.kb.knowledge_base import NISBA, knowledge_base
 from rasd.model import Claim, Document
 from rasd.regex_words import trie_regex
@@ -38,6 +40,10 @@ class UnitLexicon:
     context_kind: dict[str, str]  # normalised phrase -> unit (casualties_killed, prisoners, ...)
     not_claim: re.Pattern[str]  # a label before the number: article, resolution, age, hour ...
     nisba: re.Pattern[str]  # a nationality used as a noun ("8 فلسطينيين")
+    duals: dict[str, tuple[str, str]]  # a counted noun's dual (جنديين، طائرتان) -> (unit key, class): a count of 2
+    share: re.Pattern[str]  # "نصفهم", "ثلثها": a share of a count said before, in percent
+    shares: dict[str, float]  # the fraction words of a share, with their value
+    vote: re.Pattern[str]  # "صوت لصالح ...", "وعارضه": a count after it in its clause is of votes
 
 
 def _alt(items) -> str:
@@ -48,6 +54,7 @@ def _alt(items) -> str:
 def units() -> UnitLexicon:
     """Unit nouns from resources/units.tsv and the words around a count from resources/claim_context.tsv."""
     nouns = {key(n): (u, cls) for u, cls, ns in resources.read_tsv("units.tsv", 3) for n in ns.split("|")}
+    fractions = {key(w): float(v) for w, v, kind in resources.read_tsv("number_words.tsv", 3) if kind == "fraction"}
     rows: dict[tuple[str, str], list[str]] = {}
     for kind, pos, phrases in resources.read_tsv("claim_context.tsv", 3):
         rows.setdefault((kind, pos), []).extend(key(p) for p in phrases.split("|"))
@@ -55,7 +62,7 @@ def units() -> UnitLexicon:
     alt = _alt(nouns)
     after = re.compile(rf"\s*(?:(?:{of})\s+)?(?:ال)?(?P<noun>{alt})(?!\w)")
     counted = re.compile(rf"(?:^|\s)(?:{_alt(rows[('counted', 'before')])})\s+(?:ال)?(?P<noun>{alt})(?!\w)")
-    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of"}
+    kinds = {k for k, _ in rows} - {"not_claim", "nisba", "counted", "of", "share", "dual_m", "dual_f", "dual_not", "vote"}
     kind_of = {p: k for k in kinds for pos in ("before", "after") for p in rows.get((k, pos), [])}
     before = [p for k in kinds for p in rows.get((k, "before"), [])]
     after_ctx = [p for k in kinds for p in rows.get((k, "after"), [])]
@@ -67,7 +74,32 @@ def units() -> UnitLexicon:
         kind_of,
         re.compile(rf"(?<!\w){clitic}(?:{_alt(rows[('not_claim', 'before')])})\s*[-ـ]?\s*$"),
         re.compile(rf"(?:{_alt(rows[('nisba', 'ending')])})$"),
+        _duals(nouns, rows[("dual_m", "ending")], rows[("dual_f", "ending")], set(rows[("dual_not", "nouns")])),
+        re.compile(rf"(?<!\w)(?:و|ف)?(?P<share>{_alt(fractions)})(?:{_alt(rows[('share', 'suffix')])})(?!\w)"),
+        fractions,
+        re.compile(rf"(?<!\w){clitic}(?:{_alt(rows[('vote', 'before')])})(?!\w)"),
     )
+
+
+def _duals(nouns: dict[str, tuple[str, str]], masculine: list[str], feminine: list[str],
+           other_words: set[str]) -> dict[str, tuple[str, str]]:
+    """The dual of every one-word counted noun of units.tsv ("جندي" → جنديين، جنديان; "طائرة" → طائرتين، طائرتان،
+    طائرتا), except where the same letters are a form the list gives (مسلحين: a plural) and for measures (يومين)."""
+    out: dict[str, tuple[str, str]] = {}
+    for noun, (unit, cls) in nouns.items():
+        if (" " in noun or cls in ("none", "percent") or not noun.isalpha() or noun.endswith(("ا", "ى"))
+                or noun in other_words):
+            continue
+        if noun.endswith("ه"):
+            forms = [noun[:-1] + e for e in feminine]
+        elif noun + "ا" in nouns:  # a singular (its accusative is listed), not a plural (مدافع → مدافعين "defenders")
+            forms = [noun + e for e in masculine]
+        else:
+            continue
+        for form in forms:
+            if form not in nouns:
+                out.setdefault(form, (unit, cls))
+    return out
 
 
 # How far around a number the words that say what happened to the people it counts are looked for.
@@ -90,11 +122,16 @@ def extract_claims(doc: Document) -> Document:
     quoted: list[tuple[str, int] | Attribution] = []
     open_quote = False
     last_end = 0
+    last_had = False  # did the sentence before hold a figure (a share "نصفهم" is of a count said before)
+    # the sentence just before, when it has a speaker: quoted words in the next sentence with no speaker of their
+    # own are the same speaker's ("ونقلت فرانس برس عن مصادر أمنية قولها إن .... وأدى الهجوم إلى \"إصابة تسعة شرطيين\"")
+    just_before: list[tuple[str, int] | Attribution] = []
     for sent in doc.sentence_spans:
         s_text = doc.text[sent.start:sent.end]
         if "\n" in doc.text[last_end:sent.start]:
             open_quote, quoted = False, []  # a quotation left open (a closing mark the writer forgot) ends with its paragraph
         last_end = sent.end
+        before_this, just_before = just_before, []
         if is_heading(doc.text, sent.start, sent.end):
             previous = []
             quoted, open_quote = [], False
@@ -103,14 +140,16 @@ def extract_claims(doc: Document) -> Document:
         n_sent = norm.text[ns:ne]
         words = n_sent.split()
         quantities = find_quantities(n_sent)
+        had_figures, last_had = last_had, bool(quantities)
         inside = open_quote
         toggles = _toggles_quote(s_text, inside)
         if toggles:
             open_quote = not inside
-        if not quantities:
+        if not quantities and not _has_dual(n_sent, lex) and not (had_figures and lex.share.search(n_sent)):
             # attribution still carries over a sentence without figures ("وقال X ... . وأضاف ...")
             if has_speech_verb(words):
                 previous.append((n_sent, ns))
+            just_before = [(n_sent, ns)]  # resolved only if the next sentence quotes with no speaker
             if toggles and not inside:
                 # "وأضاف: \"...": the quotation's speaker may be carried from the sentence before
                 opener = attribution(doc, n_sent, ns) or (latest_speaker(doc, previous) if carries(words) else None)
@@ -121,13 +160,19 @@ def extract_claims(doc: Document) -> Document:
         carried = latest_speaker(doc, previous) if carries(words) else None
         if carried is None and inside and quoted:
             carried = latest_speaker(doc, quoted)
-        source = attribution(doc, n_sent, ns) or carried
+        # "وأضاف أن ... لن يرى النور": a sentence that opens with its speech verb and no subject is the previous
+        # speaker's, whatever verb the words said hold
+        source = carried if carried is not None and opens_without_subject(words) else (attribution(doc, n_sent, ns) or carried)
+        if source is not None and same_source(source):
+            source = latest_speaker(doc, previous) or source  # "وفق المصدر نفسه": the one named before
         dates = find_dates(s_text, ref, n_sent)
         prev_end = 0
         modalities = SentenceModality(n_sent)  # once per sentence, not once per figure
         passive = source is None and reported_by_no_one(words)
-        for q in quantities:
-            found = _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
+        for q, fixed in _with_counted_words(n_sent, quantities, lex, had_figures):
+            found = fixed or _unit(doc, n_sent, ns, q, prev_end, lex, dates, sent.start)
+            if fixed is not None and fixed[0] in _PERSON_UNITS():
+                found = (_what_happened(n_sent, max(prev_end, 0), q.start, q.end, lex) or fixed[0], *fixed[1:])
             prev_end = q.end
             if found is None:
                 continue
@@ -135,20 +180,76 @@ def extract_claims(doc: Document) -> Document:
             qs, qe = norm.span_to_original(ns + q.start, ns + q.end)
             us, ue = norm.span_to_original(ns + u_start, ns + u_end)
             subject = nisba_subject or _subject(doc, ns + u_end, ns, ne, source)
+            speaker = speaker_at(doc, n_sent, ns, source, q.start)
+            if speaker is None and source is None and not passive and before_this and _quoted_at(n_sent, q.start):
+                speaker = latest_speaker(doc, before_this)
             claims.append(Claim(
                 value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit_key,
                 unit_text=doc.text[us:ue],
-                subject=subject, source=speaker.ref if (speaker := speaker_at(doc, n_sent, ns, source, q.start)) else None,
+                subject=subject, source=speaker.ref if speaker else None,
                 date=nearest_date(dates, qs - sent.start),
-                modality=modalities.at(q.start, source is not None or passive),
+                modality=modalities.at(q.start, speaker is not None or passive),
                 start=min(qs, us), end=max(qe, ue), sentence=s_text,
             ))
         if source is not None:
             previous.append(source)
+            just_before = [source]
         if toggles:
             quoted = [] if inside else ([source] if source is not None else [])
     claims = _one_per_figure(claims)
     return with_referenced(doc.replace(claims=tuple(claims)), {c.subject for c in claims if c.subject})
+
+
+@lru_cache(maxsize=1)
+def _PERSON_UNITS() -> frozenset[str]:  # noqa: N802
+    return frozenset(u for u, cls in units().nouns.values() if cls == "person")
+
+
+_WORD = re.compile(r"(?<![\w.,])\w+(?!\w)")
+_DUAL_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")  # never the article (الطائرتين), nor ك (كبيرين)
+
+
+def _dual_words(n_sent: str, lex: UnitLexicon):
+    """(start, end, unit, class) of each counted noun in the dual ("جنديين", "وطائرتان", "مقاتلتا"): a count of 2;
+    not after a figure or a number word ("11 قتيلين", "ثلاثة مدنيين" are no duals)."""
+    for m in _WORD.finditer(n_sent):
+        w = m.group()
+        found = next(((len(c), lex.duals[w[len(c):]]) for c in _DUAL_CLITICS
+                      if w.startswith(c) and w[len(c):] in lex.duals), None)
+        if found is None:
+            continue
+        before = n_sent[:m.start()].split()[-1:]
+        if before and (re.search(r"\d$", before[0]) or before[0] in number_words()):
+            continue
+        cut, (unit, cls) = found
+        yield m.start() + cut, m.end(), unit, cls
+
+
+def _has_dual(n_sent: str, lex: UnitLexicon) -> bool:
+    return any(True for _ in _dual_words(n_sent, lex))
+
+
+@lru_cache(maxsize=1)
+def number_words() -> frozenset[str]:
+    """The number words (number_words.tsv): a noun after one is counted by it, not a dual."""
+    return frozenset(key(w) for w, _v, _k in resources.read_tsv("number_words.tsv", 3))
+
+
+def _with_counted_words(n_sent: str, quantities: list, lex: UnitLexicon, had_figures: bool):
+    """The sentence's figures in order, each with None (its unit is read after it), and the counts told by a word:
+    a dual noun (2 of it) and, after a figure, a share ("نصفهم": 50 percent), each with its unit."""
+    items = [(q, None) for q in quantities]
+    for start, end, unit, _cls in _dual_words(n_sent, lex):
+        if any(q.start <= start < q.end for q in quantities):
+            continue
+        items.append((Quantity(start, end, 2.0, None, None, "exact"), (unit, start, end, None)))
+    if had_figures or quantities:
+        for m in lex.share.finditer(n_sent):
+            if quantities and not had_figures and quantities[0].start > m.start():
+                continue  # a share is of a count said before it
+            value = round(lex.shares[m.group("share")] * 100, 2)
+            items.append((Quantity(m.start(), m.end(), value, None, None, "exact"), ("percent", m.start(), m.end(), None)))
+    return sorted(items, key=lambda x: x[0].start)
 
 
 def _one_per_figure(claims: list[Claim]) -> list[Claim]:
@@ -169,6 +270,18 @@ def _one_per_figure(claims: list[Claim]) -> list[Claim]:
             first = replace(first, source=c.source, modality=c.modality)
         out[same] = first
     return out
+
+
+QUOTED_MIN_WORDS = 4  # a quotation, not a quoted name or term ("داعش")
+
+
+def _quoted_at(n_sent: str, pos: int) -> bool:
+    """Does ``pos`` fall inside words in quotation marks (a pair of them, four words or more)?"""
+    for m in re.finditer(r'"([^"]*)"|«([^»]*)»|“([^”]*)”', n_sent):
+        inner = next(g for g in m.groups() if g is not None)
+        if m.start() < pos < m.end() and len(inner.split()) >= QUOTED_MIN_WORDS:
+            return True
+    return False
 
 
 def _toggles_quote(s_text: str, inside: bool) -> bool:
@@ -205,11 +318,26 @@ def _unit(doc: Document, n_sent: str, ns: int, q, prev_end: int, lex: UnitLexico
             return _unit_counted_before(n_sent, q.start, lex)
         u_start, u_end, subject = found
         unit, cls = "people", "person"
-    if cls == "none":
+    if cls == "none" or (cls == "person" and _a_vote(n_sent, q.start, lex)):
         return None
-    if cls == "person":
+    if cls == "person" and unit not in _TOLD_BY_THE_NOUN:
+        # (but "ثلاثة قتلى وأربعة جرحى": a noun that says what happened keeps it)
         unit = _what_happened(n_sent, max(prev_end, 0), q.start, u_end, lex) or unit
     return unit, u_start, u_end, subject
+
+
+VOTE_WORDS_BEFORE = 4
+
+
+def _a_vote(n_sent: str, start: int, lex: UnitLexicon) -> bool:
+    """"صوت لصالح المشروع 57 عضوا وعارضه 11 آخرون": people counted right after a vote word in their clause voted."""
+    words = list(re.finditer(r"\S+", n_sent[:start]))[-VOTE_WORDS_BEFORE:]
+    lo = words[0].start() if words else start
+    lo = max([lo, *(m.end() for m in _CLAUSE_BREAK.finditer(n_sent, lo, start))])
+    return lex.vote.search(n_sent, lo, start) is not None
+
+
+_TOLD_BY_THE_NOUN = frozenset({"casualties_killed", "casualties_wounded"})  # قتلى، جرحى: the noun says it
 
 
 def _looks_like_year(n_sent: str, q) -> bool:

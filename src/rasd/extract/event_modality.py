@@ -31,7 +31,7 @@ def negation_words() -> re.Pattern[str]:
 def modality_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for modality, words in resources.read_tsv("event_modality.tsv", 2):
-        if modality in ("negation", "hypothetical", "assessment", "purpose"):
+        if modality in ("negation", "hypothetical", "assessment", "purpose", "aim", "habitual", "suspicion"):
             continue  # negation_words(), hypothetical_words(), _assessment(), events._purpose()
         # "كانت * قد": * is up to three words
         alts = "|".join(re.escape(key(w)).replace(r"\ \*\ ", r"\s+(?:\S+\s+){0,3}")
@@ -50,3 +50,27 @@ def hypothetical_words() -> re.Pattern[str]:
 def assessors() -> frozenset[str]:
     return frozenset(key(w) for kind, ws in resources.read_tsv("event_modality.tsv", 2) if kind == "assessment"
                      for w in ws.split("|") if w)
+
+
+@lru_cache(maxsize=1)
+def aim_words() -> re.Pattern[str]:
+    """A verbal noun of furthering right before a noun trigger, at most one word between ("توسيع التعاون")."""
+    return _words_before("aim", "?")
+
+
+@lru_cache(maxsize=1)
+def habitual_words() -> re.Pattern[str]:
+    """A word of habit anywhere before a trigger in its clause ("غالبا ما تستجيب ... من خلال اختبارات")."""
+    words = [key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == "habitual"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})(?=\s)")
+
+
+@lru_cache(maxsize=1)
+def suspicion_words() -> re.Pattern[str]:
+    """A verb of suspecting and the complementiser of what is suspected, before a trigger ("تشتبه X في أن")."""
+    words = [key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == "suspicion"
+             for w in ws.split("|") if w]
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,8}}?(?:في أن|في ان|بأن|بان|أن|ان)\s")

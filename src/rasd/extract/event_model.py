@@ -150,9 +150,9 @@ class EventModel:
         p = path or resources.path(MODEL_FILE)
         try:
             with np.load(p, allow_pickle=False) as z:
-                names = str(z["vocab"]).split("\n")
+                names = str(z["vocab"][()]).split("\n")  # [()]: the string itself, not numpy's printing of it
                 return cls(
-                    types=tuple(str(t) for t in z["types"]), vocab={n: i for i, n in enumerate(names)},
+                    types=tuple(str(t) for t in z["types"]), vocab=dict(zip(names, range(len(names)), strict=True)),
                     weights=z["weights"].astype(np.float32), bias=z["bias"], thresholds=z["thresholds"],
                     propose=z["propose"], info={"source": str(z["info"])},
                 )

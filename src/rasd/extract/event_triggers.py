@@ -47,3 +47,17 @@ def triggers() -> tuple[re.Pattern[str], dict[str, list[Trigger]]]:
     # the future س stands before an imperfect verb after any other clitic (وسيلتقي، فستدعم)
     # a trigger ending in a one-letter preposition ("اعترف ب") runs into the word it governs (بالقدس)
     return re.compile(rf"(?<!\w){_CLITIC}(?P<fut>س(?=[يتنا]))?(?P<t>{trie_regex(table)})(?:(?!\w)|(?<=\sب)|(?<=\sل))"), table
+
+
+@lru_cache(maxsize=1)
+def blocked() -> re.Pattern[str] | None:
+    """Phrases that hold a trigger word but tell no event (resources/event_triggers_blocked.tsv: "وقف
+    إطلاق النار" is a ceasefire, not an attack): a trigger inside one proposes nothing. Kept out of the
+    trigger pattern the event model reads."""
+    words = [key(w) for row in resources.read_tsv(BLOCKED_TRIGGERS, 1) for w in row[0].split("|") if w]
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w){_CLITIC}(?:{trie_regex(words)})(?!\w)")
+
+
+BLOCKED_TRIGGERS = "event_triggers_blocked.tsv"

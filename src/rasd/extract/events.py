@@ -18,11 +18,18 @@ from rasd.arabic.dates import DateMention, ahead_weekday, find_dates, to_date
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.extract.attribution import attribution as find_attribution
-from rasd.extract.attribution import carries, latest_speaker
+from rasd.extract.attribution import carries, has_speech_verb, latest_speaker, strip_conj
+from rasd.extract.event_modality import (
+    aim_words,
+    habitual_words,
+    hypothetical_words,
+    modality_words,
+    negation_words,
+    suspicion_words,
+)
 from rasd.extract.event_modality import assessors as _assessors
-from rasd.extract.event_modality import hypothetical_words, modality_words, negation_words
 from rasd.extract.event_model import EventModel, shipped_model
-from rasd.extract.event_triggers import Trigger, triggers
+from rasd.extract.event_triggers import Trigger, blocked, triggers
 from rasd.kb.knowledge_base import knowledge_base
 from rasd.model import DateRef, Document, Event, GenericActor
 from rasd.regex_words import trie_regex
@@ -80,6 +87,9 @@ def extract_events(doc: Document) -> Document:
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
+        if found and blocked() is not None:
+            spans = [(b.start(), b.end()) for b in blocked().finditer(n_sent)]
+            found = [(m, t) for m, t in found if not any(s <= m.start("t") and m.end("t") <= e for s, e in spans)]
         if not found:
             spoken.append((n_sent, ns))
             continue
@@ -109,21 +119,30 @@ def extract_events(doc: Document) -> Document:
         if attribution is not None:
             spoken.append(attribution)
         dates = find_dates(s_text, ref, n_sent)
-        seen: set[str] = set()
+        # one event per type and mode in a sentence (two modes are two acts: sanctions and a withdrawal, an
+        # exercise and a launch, taking ground and an attack), and one per trigger word (a word listed in two
+        # rows of a type tells one act)
+        seen: set[tuple[str, str | None]] = set()
+        told: set[tuple[int, str]] = set()
         trigger_starts = [norm.to_original(ns + m.start()) - sent.start for m, _ in found]
         governors: list[tuple[int, str]] = []  # (trigger end, type) of this sentence's governing verbs
         for m, trig in found:
-            if trig.type in seen or not _requirement_met(n_sent, m.start(), m.end(), trig):
+            trig = _as_manner(n_sent, m.start(), trig)
+            if ((trig.type, _sentence_mode(trig)) in seen or (m.start(), trig.type) in told
+                    or not _requirement_met(n_sent, m.start(), m.end(), trig)):
                 continue
             g = "t" if "t" in (m.re.groupindex or {}) else 0
             ts, te = norm.span_to_original(ns + m.start(g), ns + m.end(g))
             if any(x.start <= ts and te <= x.end and x.entity in kb_ids for x in in_sent):
                 continue  # part of a known name: "مجلس التعاون الخليجي"، "منظمة حظر الأسلحة الكيميائية"
             # The reporting source is not a participant, unless the trigger is its own verb (نفت موسكو).
+            # A source after "according to" (حسب، وفقا لـ) only reports.
             exclude_source = attribution is not None and not (0 <= attribution.start - te <= 12) and (
-                attribution.start >= te or _reported_clause(doc.text[attribution.end:ts]))
+                attribution.start >= te or _reported_clause(doc.text[attribution.end:ts])
+                or _according_before(doc.text[max(sent.start, attribution.start - 20):attribution.start]))
             participants = [
                 x for x in everyone if not (exclude_source and attribution.start <= x.start < attribution.end)
+                and not _time_reference(doc.text, x.start, ts, te, sent.start)
             ]
             agent = _agent(doc, n_sent, ns, m.end(), participants, generic)
             # "قال نافالني إنه اعتقل"، "أكدت روسيا أنها ستدعم": the pronoun before the trigger is the speaker
@@ -138,8 +157,13 @@ def extract_events(doc: Document) -> Document:
                 roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
             elif agent is None:
                 actors, targets = _roles(doc, participants, everyone, ts, te, trig, sent.start)
-                if speaker and not actors:
-                    actors = [speaker]
+                if speaker and speaker not in actors:
+                    # the pronoun is the verb's subject: a name after the verb is its object (a partner for CONSULT)
+                    if trig.type == "CONSULT":
+                        actors = [speaker, *actors]
+                    else:
+                        targets = [*actors, *targets]
+                        actors = [speaker]
                     targets = [t for t in targets if t != speaker]
                 roles = _generic_roles(doc, generic, ts, te, trig, sent.start, actors)
             else:
@@ -154,6 +178,16 @@ def extract_events(doc: Document) -> Document:
                 roles = [dataclasses.replace(g, part="target") for g in others]
                 if agent_generic is not None:
                     roles.insert(0, dataclasses.replace(agent_generic, part="actor"))
+            if trig.type == "ACCUSE" and _facing().search(key(doc.text[max(sent.start, ts - 16):ts])):
+                # "السعودية التي تواجه اتهامات بأنها ...": the one who faces the accusation is its target
+                faced = [x for x in participants if x.end <= ts and _FACED_BY_RELATIVE.match(doc.text[x.end:ts])]
+                actors, targets, roles = [], _ids(faced[-1:]), []
+            if trig.type == "MOBILIZE" and trig.mode == "troops":
+                # "إرسال جنود كوريين شماليين إلى روسيا"، "نشر القوات التركية": whose troops they are sends them
+                sender = _troops_state(doc.text, participants, te, trig)
+                if sender is not None:
+                    targets = [i for i in (*actors, *targets) if i != sender and i in _destinations(doc.text, participants, te)]
+                    actors = [sender]
             for ga in roles:
                 organ = (ga.country or home) if ga.role in _STATE_ROLES else None
                 if organ and organ not in actors and organ not in targets:
@@ -164,37 +198,72 @@ def extract_events(doc: Document) -> Document:
                 # actor in the reported words is the speaker's own
                 actors = [knowledge_base().stands_for(attribution.ref.entity)]
                 targets = [t for t in targets if t not in actors]
+            if trig.word in object_pronoun_triggers():
+                # "بعد بث نبأ اعتقاله"، "الإفراج عنهم": the pronoun is the one arrested, released or killed;
+                # in a relative clause ("صابونجو الذي حكم عليه") it is the name the clause follows
+                rel = _RELATIVE_BEFORE.search(doc.text[max(sent.start, ts - 20):ts])
+                head = [x for x in in_sent if x.end <= ts - len(rel.group())] if rel else []
+                if head and doc.text[head[-1].end:ts - len(rel.group())].strip(" ،,\"»") == "":
+                    referent = knowledge_base().stands_for(head[-1].entity)
+                    actors = [a for a in actors if a != referent]
+                    targets = [referent, *(t for t in targets if t != referent)]
+                else:
+                    # the one told of (a speaker too: "قال نافالني إن الشرطة أفرجت عنه") is acted on, not acting
+                    referent = _pronoun_referent(doc, mentions, ts)
+                    if referent is not None and referent in actors and len(actors) > 1:
+                        actors = [a for a in actors if a != referent]
+                        targets = [referent, *(t for t in targets if t != referent)]
+                    elif referent is not None and referent not in actors and not targets:
+                        targets = [referent]
+            if not actors and not roles and not targets and trig.type in _PEOPLE_ACTS:
+                # "وتجمع مئات المتظاهرين أمام مبنى المحافظة": a protest with no one named is still one, aimed
+                # at the government of the state it is held in (below), when a state is told in its sentence
+                held = _nearest_state(in_sent, ts)
+                if held:
+                    targets = [held]
             if not actors and not roles and not targets:
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
             before = n_sent[: m.start()]
             if _hypothetical(before) or _assessment(attribution):
                 continue
+            if not trig.verb and not trig.passive and aim_words().search(before):
+                continue  # "ناقش الاثنان توسيع التعاون": an aim, not an act
             if not trig.verb and not trig.passive and _governed(s_text, ts, sent.start, governors):
                 continue  # what was agreed, asked or threatened: the governing event tells it
             if seen and _purpose(n_sent, m):
                 continue  # "أرسلت آلاف الجنود لدعم حربها": the purpose of the act told, not an act of its own
             if trig.verb and trig.type in _governing_types():
                 governors.append((te, trig.type))
-            seen.add(trig.type)
+            seen.add((trig.type, _sentence_mode(trig)))
+            told.add((m.start(), trig.type))
             modality, background = _modality(before, n_sent, m.start(), attribution is not None)
             if modality in ("asserted", "reported") and "fut" in m.re.groupindex and m.group("fut"):
                 modality = "planned"
-            date = _event_date(_own_dates(dates, s_text, te - sent.start, trigger_starts), ts - sent.start,
-                               modality == "planned", ref)
+            said_end = (attribution.end - sent.start if attribution is not None
+                        and sent.start <= attribution.end <= ts else None)
+            date = _event_date(_dates_of_trigger(_own_dates(dates, s_text, te - sent.start, trigger_starts), s_text,
+                                                 ts - sent.start, said_end), ts - sent.start, modality == "planned", ref)
             if date is None and not background and modality in ("asserted", "reported"):
                 if not lead_date:
                     lead_date.append(_lead_date(doc, ref))
                 carried = _carried_date(recent_dates, lead_date[0], sent.start)
                 if carried is not None:
                     carried_dates[(ts, trig.type)] = carried
+            place = _place(doc, in_sent, ts)
             if trig.type in _PEOPLE_ACTS:
                 # "تظاهرات فلسطينية": the people protest, not their state (kb: the state's NORP entity)
                 actors = list(dict.fromkeys(_people_of().get(a, a) for a in actors))
+                if not targets:
+                    # a protest with no one named it is aimed at is aimed at the government of the state it
+                    # is held in: the state of the place named nearest it in its sentence, else the article's
+                    held = _nearest_state(in_sent, ts) or home
+                    if held and held not in actors and _people_of().get(held) not in actors:
+                        targets = [held]
             events.append(Event(
                 type=trig.type, mode=trig.mode,
                 actors=tuple(actors), targets=tuple(dict.fromkeys(t for t in targets if t not in actors)),
-                place=_place(doc, in_sent, ts),
+                place=place,
                 date=date,
                 source=attribution.ref if attribution else None,
                 negated=bool(negation_words().search(before)) and trig.type != "REJECT",
@@ -208,7 +277,7 @@ def extract_events(doc: Document) -> Document:
     # restatements are told apart by their own dates; a carried date is given only to what stays undated
     events = [e if e.date is not None or (e.start, e.type) not in carried_dates
               else dataclasses.replace(e, date=carried_dates[(e.start, e.type)])
-              for e in _merge_repeats(_drop_attacked_meetings(_fold_backing(events)))]
+              for e in _merge_repeats(_drop_attacked_meetings(_fold_manner(_fold_backing(events), doc.text)))]
     referenced = {i for e in events for i in (*e.actors, *e.targets, *([e.place] if e.place else []))}
     return with_referenced(doc.replace(events=tuple(events)), referenced)
 
@@ -221,6 +290,26 @@ _STATE_ROLES = frozenset({"MIL", "COP", "GOV"})
 
 
 _PEOPLE_ACTS = frozenset({"PROTEST"})
+
+
+@lru_cache(maxsize=1)
+def object_pronoun_triggers() -> frozenset[str]:
+    """Trigger words whose attached pronoun is the one acted on (resources/event_object_pronouns.tsv)."""
+    return frozenset(key(w) for row in resources.read_tsv("event_object_pronouns.tsv", 1)
+                     for w in row[0].split("|") if w)
+
+
+def _pronoun_referent(doc: Document, mentions: list[_Mention], ts: int) -> str | None:
+    """Who a pronoun on the trigger at ``ts`` stands for: the first person named in its sentence before it,
+    else in the nearest of the two sentences before that names one (the first named is the one the
+    sentence tells of: "وأضاف نافالني، وهو أشد خصوم الرئيس بوتين، أنه ...")."""
+    spans = [s for s in doc.sentence_spans if s.start <= ts][-3:]
+    for k, sent in enumerate(reversed(spans)):
+        end = ts if k == 0 else sent.end
+        people = [m for m in mentions if sent.start <= m.start and m.end <= end and m.type == "PERSON"]
+        if people:
+            return knowledge_base().stands_for(people[0].entity)
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -302,6 +391,18 @@ def agent_words() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
 
 
+# the name right before "التي تواجه" / "الذي يتعرض ل": who faces what follows
+_FACED_BY_RELATIVE = re.compile(r"^\s*(?:التي|الذي|الذين)\s+\S+\s*(?:ل|لل)?$")
+
+
+@lru_cache(maxsize=1)
+def _facing() -> re.Pattern[str]:
+    """A verb of facing right before an accusation noun, at the end of the text before it (event_agents.tsv)."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "facing"
+             for w in ws.split("|") if w]
+    return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})\s*(?:ل|لل)?$")
+
+
 @lru_cache(maxsize=1)
 def target_words() -> re.Pattern[str]:
     """Words that make the name after them an event's target (resources/event_agents.tsv, kind target)."""
@@ -333,6 +434,29 @@ def _agent(doc: Document, n_sent: str, ns: int, trig_end: int, participants: lis
     return None
 
 
+TROOPS_MAX_CHARS = 30  # how far after a deployment verb its troops and their nationality may stand
+
+
+def _troops_state(text: str, participants: list[_Mention], te: int, trig: Trigger) -> str | None:
+    """The state whose troops a deployment sends: a nationality right after the troops noun that follows
+    the trigger ("إرسال جنود كوريين شماليين"، "نشر القوات التركية"), or None."""
+    for x in participants:
+        if x.start < te or x.start - te > TROOPS_MAX_CHARS:
+            continue
+        gap = key(text[te:x.start]).split()
+        if gap and any(r in gap[-1] for r in trig.requires) and key(text[x.start:x.end]).endswith(
+                ("ي", "يه", "يين", "يون", "يا")):
+            e = knowledge_base().entities.get(x.entity)
+            return e.country if e is not None and e.country else x.entity
+    return None
+
+
+def _destinations(text: str, participants: list[_Mention], te: int) -> set[str]:
+    """The places a deployment sends to: names after إلى following the trigger."""
+    return {knowledge_base().stands_for(x.entity) for x in participants
+            if x.start >= te and re.search(r"(?:إلى|الى)\s*$", text[max(te, x.start - 6):x.start])}
+
+
 def _assessment(attribution) -> bool:
     """Is the event told only by unnamed commentators ("يرى محللون أن ...")?"""
     if attribution is None or attribution.ref.entity:
@@ -356,8 +480,11 @@ def _purpose(n_sent: str, m: re.Match) -> bool:
 
 
 def _hypothetical(before: str) -> bool:
-    """Is the trigger a possible or expected act ("احتماليات دعم"، "إمكانية نشر"), in its own clause?"""
-    return bool(hypothetical_words().search(re.split(r"[,،;:.]", before)[-1]))
+    """Is the trigger a possible, expected or habitual act ("احتماليات دعم"، "إمكانية نشر"، "غالبا ما ...
+    من خلال اختبارات"), in its own clause?"""
+    clause = re.split(r"[,،;:.]", before)[-1]
+    return (bool(hypothetical_words().search(clause)) or bool(habitual_words().search(clause))
+            or bool(suspicion_words().search(before)))
 
 
 @lru_cache(maxsize=1)
@@ -390,6 +517,58 @@ def _own_dates(dates: list, sent_text: str, trig_end: int, trigger_starts: list[
     follows this one ("نفى الكرملين ضلوعه في القصف الذي أوقع 250 قتيلا منذ الأحد": Sunday is the shelling's)."""
     return [d for d in dates if d.start < trig_end or not (
         any(trig_end <= t < d.start for t in trigger_starts) and _RELATIVE.search(sent_text[trig_end:d.start]))]
+
+
+# A temporal subordinator right before a trigger, after a date: the trigger is told as what came before
+# the dated act, the date is not its own ("دخلت العقوبات حيز التنفيذ الثلاثاء، وذلك في أعقاب انسحاب ترامب").
+# Not إثر / جراء: a cause told so happens with its effect ("قتلت عائلة السبت إثر قصف").
+_TEMPORAL_SUBORDINATOR = re.compile(r"(?:^|\s)(?:و)?(?:بعد|بعد أن|عقب|في أعقاب|في اعقاب)\s+(?:\S+\s+)?$")
+
+
+SAID_WORDS = 5  # how far before a date the speech verb that dates the statement may stand
+
+
+def _sentence_mode(trig: Trigger) -> str | None:
+    """The mode that tells two events of a type in one sentence apart: the trigger's own, but none for a
+    relation whose modes are kinds of one dealing ("مساعدات غذائية واقتصادية ... بالإضافة إلى مساعدات
+    عسكرية" is one aid; event_types.tsv: relation, distinct)."""
+    return None if type_behaviour().get(trig.type) == ("relation", "distinct") else trig.mode
+
+
+# "منذ تنصيب ترامب"، "قبل وصول الرئيس": a name told as the subject of a verbal noun after a word of time
+# dates the event, it takes no part in it
+_TIME_REFERENCE = re.compile(r"(?:^|\s)(?:و)?(?:منذ|قبل|بعد|عقب|حتى)\s+(?P<noun>\S+)\s+$")
+
+
+def _time_reference(text: str, start: int, ts: int, te: int, sent_start: int) -> bool:
+    """Is the mention at ``start`` the subject of a verbal noun after a word of time, the noun not being
+    the trigger itself ("بعد اغتيال خاشقجي": the killing's target)?"""
+    window = max(sent_start, start - 30)
+    m = _TIME_REFERENCE.search(text[window:start])
+    if m is None:
+        return False
+    noun_start = window + m.start("noun")
+    return not (ts <= noun_start < te)
+
+
+def _dates_of_trigger(dates: list, sent_text: str, trig_start: int, said_end: int | None) -> list:
+    """The dates a trigger at ``trig_start`` may take: not one before it when a temporal subordinator
+    stands right before the trigger; the day of the statement, right after its speaker, only when no
+    other is left ("أعلن الحرس الثوري، الأحد، مسؤوليته عن إطلاق الصواريخ ... السبت"; ``said_end``: the
+    end of the speaker's words in the sentence)."""
+    if _TEMPORAL_SUBORDINATOR.search(sent_text[:trig_start]):
+        dates = [d for d in dates if d.start >= trig_start]
+
+    def said(d):
+        if d.end > trig_start:
+            return False
+        if said_end is not None and said_end <= d.start and not sent_text[said_end:d.start].strip(" ،,"):
+            return True
+        # "أعلن الحرس الثوري الإيراني، الأحد، مسؤوليته عن": a speech verb a few words before the date
+        words = sent_text[:d.start].split()[-SAID_WORDS:]
+        return has_speech_verb([strip_conj(key(w.strip("،,"))) for w in words])
+
+    return [d for d in dates if not said(d)] or dates
 
 
 def _event_date(dates: list, start: int, planned: bool, ref) -> DateRef | None:
@@ -441,6 +620,19 @@ def _old(date, ref) -> bool:
     return date.value[:4].isdigit() and int(date.value[:4]) < ref.year
 
 
+def _nearest_state(in_sent: list[_Mention], ts: int) -> str | None:
+    """The state of the place (a state, a city, a region, or a state's adjective) named nearest a trigger."""
+    kb = knowledge_base()
+    best = None
+    for m in in_sent:
+        e = kb.entities.get(m.entity)
+        if m.type not in ("GPE", "LOC") or e is None or not e.country:
+            continue
+        if best is None or abs(m.start - ts) < best[0]:
+            best = (abs(m.start - ts), e.country)
+    return best[1] if best else None
+
+
 def _home_state(doc: Document) -> str | None:
     """The state an article is about (most mentions, then first): whose police or army an unqualified
     "الشرطة" or "الجيش" is (a generic organ is a form of its state, as the gold convention has it)."""
@@ -472,7 +664,7 @@ def _generic_in(doc: Document, pattern: re.Pattern[str], table: dict[str, tuple[
             continue  # "مقاتلات التحالف"، "قوات حفتر": the named group's own, it acts through them
         country = None
         for x in in_sent:
-            if x.start >= e and not doc.text[e:x.start].strip() and x.type in ("GPE", "NORP"):
+            if x.start >= e and _ties(doc.text[e:x.start], role) and x.type in ("GPE", "NORP"):
                 ent = kb.entities.get(x.entity)
                 country = (ent.country if ent is not None and ent.country else None) or kb.stands_for(x.entity)
                 break
@@ -480,6 +672,18 @@ def _generic_in(doc: Document, pattern: re.Pattern[str], table: dict[str, tuple[
                 break
         out.append(GenericActor(role, name, doc.text[s:e], s, e, country, "actor"))
     return out
+
+
+# Between a generic actor and the state it is tied to: nothing, or up to two adjectives ("قوات الأمن الخاصة
+# الإندونيسية"، "الحكومة الشرعية في اليمن"); "في" only for a domestic organ — police or a government "in" a
+# state are that state's ("الشرطة في إندونيسيا"), forces "in" a state may be anyone's ("قوات التحالف في اليمن").
+_TIE_GAP = re.compile(r"^(?:\s+ال\S+){0,2}\s*$")
+_TIE_GAP_IN = re.compile(r"^(?:\s+ال\S+){0,2}\s+(?:في|فى)\s+$")
+_DOMESTIC_ROLES = frozenset({"COP", "GOV"})
+
+
+def _ties(gap: str, role: str) -> bool:
+    return bool(_TIE_GAP.match(gap)) or (role in _DOMESTIC_ROLES and bool(_TIE_GAP_IN.match(gap)))
 
 
 def _generic_roles(doc: Document, generic: list[GenericActor], ts: int, te: int, trig: Trigger, sent_start: int,
@@ -531,7 +735,27 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
                 targets=tuple(dict.fromkeys(t for t in (*merged.targets, *ev.targets) if t not in merged.actors)),
             )
         kept[kept.index(same)] = merged
+        if merged is not same:
+            _absorb(kept, kept.index(merged))
     return kept
+
+
+def _absorb(kept: list[Event], i: int) -> None:
+    """A statement that grew (fuller parties, a date) may now tell what an earlier kept one told
+    ("نقل الحاويات إلى روسيا" kept apart from "تزويد كوريا الشمالية" until "قدمت كوريا الشمالية لروسيا"):
+    fold such later-kept statements into it."""
+    k = kept[i]
+    for j in range(len(kept) - 1, -1, -1):
+        o = kept[j]
+        if j == i or o.type != k.type or o.negated != k.negated or not _same_act(k, o) \
+                or not _dates_compatible(k.date, o.date):
+            continue
+        if (k.date is None or not k.date.value) and o.date is not None and o.date.value:
+            k = dataclasses.replace(k, date=o.date)
+        del kept[j]
+        if j < i:
+            i -= 1
+    kept[i] = k
 
 
 @lru_cache(maxsize=1)
@@ -710,6 +934,9 @@ def _roles(
         # "دعمه"، "لقائهما"، "دعم بلاده": the possessor is the sentence's subject (and, for a dual, its partner)
         if not sentence_groups:
             return [], []
+        if sentence_groups[0][0].start >= te and trig.type != "CONSULT":
+            # no one named before the noun: its possessor is told elsewhere, the name after it is its object
+            return [], _ids(sentence_groups[0])
         actors = _ids(sentence_groups[0])
         later = [g for g in sentence_groups[1:] if g[0].start < ts] if trig.type == "CONSULT" else []
         for g in later[:1]:
@@ -725,7 +952,15 @@ def _roles(
     if _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
         before_clause = []
     subjects = [g for g in sentence_groups if g[0].start < ts and not _in_place_phrase(text, g[0].start)]
-    if trig.verb and coordinated and subjects:
+    # a ب before the trigger makes it a noun, whatever its row: a verb takes no ب
+    pledged = trig.type in _PLEDGED_TYPES and (text[ts - 1:ts] == "ب" or text[ts:ts + 3] == "بال")
+    pledgers = [g for g in _groups(participants, text) if g[0].start < ts and not _in_place_phrase(text, g[0].start)]
+    if pledged and pledgers and not _RELATIVE_BEFORE.search(text[max(sent_start, ts - 20):ts]):
+        # "تعهد عبد الملك الحوثي، زعيم أنصار الله، بالانتقام": a threat told as the ب-object of the sentence's
+        # verb (vowed, promised ... revenge) is its subject's (not a reporting source's)
+        actors = _ids(pledgers[0])
+        rest = after_groups
+    elif trig.verb and coordinated and subjects:
         # "... قال إن ... واتهم الغرب": a coordinated verb shares the sentence's subject (not a place: "في مطار سياتل")
         actors = _ids(subjects[0])
         rest = after_groups
@@ -743,6 +978,11 @@ def _roles(
         if not subject:
             return [], []
         actors = _ids(_groups(subject, text)[0]) if not before_clause else _ids(_groups(before_clause, text)[-1])
+        if trig.type == "CONSULT" and not before_clause:
+            # "مون جيه إن وزعيم كوريا الشمالية، كيم جونغ أون، سيجتمعان": the parties of a meeting named before
+            # its verb, set apart by the commas of their titles, all meet (the first two groups)
+            for group in _groups(subject, text)[1:2]:
+                actors += [i for i in _ids(group) if i not in actors]
         rest = after_groups
     elif aimed:
         return [], _ids(after_groups[0])  # "غارة على مواقع الحوثيين": the target, its actor untold here
@@ -765,6 +1005,9 @@ _FORCE_TYPES = frozenset({"ASSAULT", "COERCE"})
 # generic_actors.tsv roles that do not arrest or attack when named after the verb ("ألقي القبض على صحفي")
 _UNARMED_ROLES = frozenset({"CVL", "MED", "PRO", "EDU", "REF", "LAB", "OPP"})
 _SPEECH_ACTS = frozenset({"THREATEN", "ACCUSE", "REQUEST", "REJECT", "SUPPORT"})  # acts done by saying
+# a ب-noun of these types after a verb is what its subject vows ("توعد بالرد"); of others it is mostly what the
+# subject is accused of or involved in ("تورط النظام الإيراني بدعم الميليشيات": Iran supports)
+_PLEDGED_TYPES = frozenset({"THREATEN"})
 
 
 def _circumstantial_roles(doc: Document, everyone: list[_Mention], ts: int, te: int, sent_start: int,
@@ -840,6 +1083,73 @@ def _fold_backing(events: list[Event]) -> list[Event]:
     return sorted(out, key=lambda e: e.start)
 
 
+@lru_cache(maxsize=1)
+def _manner_phrases() -> dict[str, Trigger]:
+    """The phrases of mode manner in event_triggers.tsv ("بالتعاون مع"): their trigger by phrase."""
+    return {w: t for w, ts in triggers()[1].items() for t in ts if t.mode == "manner"}
+
+
+def _as_manner(n_sent: str, start: int, trig: Trigger) -> Trigger:
+    """A trigger whose words, with their clitic, open a phrase of mode manner ("بالتعاون مع" matched as
+    ب + تعاون) is that phrase's trigger."""
+    if trig.mode == "manner":
+        return trig
+    rest = n_sent[start:start + 20].removeprefix("و")
+    return next((t for w, t in _manner_phrases().items() if t.type == trig.type and rest.startswith(w)), trig)
+
+
+def _fold_manner(events: list[Event], text: str) -> list[Event]:
+    """"منح التحالف مساعدات للمتضررين بالتعاون مع الحكومة": who an act is done with (a cooperation of mode
+    manner) takes part in the act told before it in its sentence, and is no event of its own there; with
+    no act before it, it stays a COOPERATE event."""
+    events = _fold_cooperation_in(events, text)
+    if not any(e.mode == "manner" for e in events):
+        return events
+    out: list[Event] = []
+    for e in events:
+        host = next((i for i in range(len(out) - 1, -1, -1) if out[i].sentence == e.sentence
+                     and out[i].start < e.start and out[i].mode != "manner"), None) if e.mode == "manner" else None
+        if host is None:
+            out.append(e)
+            continue
+        h = out[host]
+        partners = [i for i in (*e.actors, *e.targets) if i not in h.actors and i not in h.targets]
+        generic = tuple(dataclasses.replace(g, part="actor") for g in e.generic_actors)
+        out[host] = dataclasses.replace(h, actors=tuple(dict.fromkeys((*h.actors, *partners))),
+                                        generic_actors=(*h.generic_actors, *generic))
+    return out
+
+
+_IN_THE_ACT = re.compile(r"\s(?:و)?في\s+$")
+COOPERATION_SPAN_CHARS = 60  # how far after a cooperation verb the act it was done in may stand
+
+
+def _fold_cooperation_in(events: list[Event], text: str) -> list[Event]:
+    """"تعاونت كوريا الشمالية مع روسيا في تزويدها بالحاويات": cooperating in an act told right after it is
+    taking part in that act; its parties join the act and the cooperation is no event of its own."""
+    out = list(events)
+    for e in events:
+        if e.type != "COOPERATE" or e.mode == "manner":
+            continue
+        act = next((i for i, o in enumerate(out) if o is not e and o.sentence == e.sentence
+                    and 0 < o.start - e.end <= COOPERATION_SPAN_CHARS and o.type != "COOPERATE"
+                    and _IN_THE_ACT.search(" " + text[e.end:o.start])), None)
+        if act is None:
+            continue
+        o = out[act]
+        partners = [i for i in (*e.actors, *e.targets) if i not in o.actors and i not in o.targets]
+        out[act] = dataclasses.replace(o, actors=tuple(dict.fromkeys((*o.actors, *partners))))
+        out.remove(e)
+    return out
+
+
+def _according_before(before: str) -> bool:
+    """Does an "according to" phrase (speech_verbs.tsv kind according) end right before a source?"""
+    from rasd.extract.attribution import lexicon as speech
+
+    return any(m.end() >= len(key(before).rstrip()) - 1 for m in speech().according_re.finditer(key(before)))
+
+
 def _reported_clause(between: str) -> bool:
     """Does the text between a source and a trigger open the source's reported words (إن/أن, a colon, a
     quotation)? Without one the trigger's noun is the source's own act ("أقر التحالف بارتكاب أخطاء في غارات")."""
@@ -857,7 +1167,7 @@ def _that_words() -> re.Pattern[str]:
     return speech().that_re
 
 
-_SPEAKER_PRONOUN = re.compile(rf"(?:^|\s){clitic_group()}(?:ان|أن|إن)(?:ه|ها|هم)\s+(?:قد\s+|لم\s+|لن\s+)?$")  # بأنه, فإنها: clitics.tsv
+_SPEAKER_PRONOUN = re.compile(rf"(?:^|\s){clitic_group()}(?:ان|أن|إن)(?:ه|ها|هم)[\s\"«“]+(?:قد\s+|لم\s+|لن\s+)?س?$")  # بأنه, فإنها: clitics.tsv
 
 
 def _speaker_is_subject(before: str) -> bool:

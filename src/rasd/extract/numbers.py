@@ -132,9 +132,19 @@ def find_quantities(norm_text: str) -> list[Quantity]:
     while (m := lex.pattern.search(norm_text, pos)) is not None:
         a_text, b_text, end = m.group("a"), m.group("b"), m.end()
         pos = m.end()
+        compound = None
         if b_text and m.group("sep") == "و" and not m.group("between"):
-            b_text, end = None, m.end("a")  # "10 و5": a list, not a range; the second is read on its own
-            pos = end
+            compound = _compound(a_text, b_text)  # "29 ألفا و319": one number, 29,319
+            if compound is None:
+                b_text, end = None, m.end("a")  # "10 و5": a list, not a range; the second is read on its own
+                pos = end
+        if compound is not None:
+            tail = " " + " ".join(norm_text[end:end + 40].split()[:4]) + " "
+            qualifier = lex.qualifiers.get(m.group("qual") or "", "exact")
+            if qualifier == "exact":
+                qualifier = next((q for p, q in lex.after_qualifiers.items() if f" {p} " in tail), qualifier)
+            out.append(Quantity(m.start(), end, compound, None, None, qualifier))
+            continue
         a_val, a_low, a_high = parse_number(a_text)
         if a_val is None and a_low is None:
             continue
@@ -161,6 +171,18 @@ def find_quantities(norm_text: str) -> list[Quantity]:
             qualifier = next((q for p, q in lex.after_qualifiers.items() if f" {p} " in tail), qualifier)
         out.append(Quantity(m.start(), end, value, low, high, qualifier, vague=a_val is None))
     return out
+
+
+def _compound(a_text: str, b_text: str) -> float | None:
+    """"29 ألفا و319", "3 ملايين و500 ألف": a figure with a scale, و, then a smaller one is one number, their sum."""
+    scale = _trailing_scale(a_text)
+    if not scale:
+        return None
+    a_val, _, _ = parse_number(a_text)
+    b_val, _, _ = parse_number(b_text)
+    if a_val is None or b_val is None or b_val >= scale or (_trailing_scale(b_text) or 1.0) >= scale:
+        return None
+    return a_val + b_val
 
 
 def _trailing_scale(text: str) -> float | None:

@@ -190,6 +190,14 @@ def nisba_more_forms(stem: str, not_names: frozenset[str] = frozenset()) -> list
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
+    """The knowledge base, read from its cache file (``rasd.kb.cache``; built and written first
+    when missing or out of date)."""
+    from rasd.kb.cache import load_knowledge_base
+
+    return load_knowledge_base()
+
+
+def build_knowledge_base() -> KnowledgeBase:
     kb = KnowledgeBase()
     kb.not_names = frozenset(key(w) for w, *_ in resources.read_tsv(resources.path("kb/not_names.tsv"), 2))
     countries = list(resources.read_tsv(resources.path("kb/countries.tsv"), 11))
