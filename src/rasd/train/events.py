@@ -279,13 +279,14 @@ def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[in
             honest += counts(fold_th, [x for x in xs if x[0] == f])
         th_all = best(xs)
         out[etype] = {"at_0.5": prf(*counts(0.5, xs)), "cv": prf(*honest), "fold_thresholds": chosen,
-                      "threshold": th_all, "at_threshold": prf(*counts(th_all, xs))}
+                      "threshold": th_all, "at_threshold": prf(*counts(th_all, xs)),
+                      "f1_by_threshold": {g: prf(*counts(g, xs))["f1"] for g in GRID}}
     return out
 
 
 def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60,
           teacher_articles: int = 0, teacher_weight: float = 1.0, teacher_cache: Path | None = None,
-          teacher_types: tuple[str, ...] = ("ASSAULT",),
+          teacher_types: tuple[str, ...] = ("ASSAULT",), teacher_sharpness: float = 0.0,
           log=None) -> dict:
     t0 = time.perf_counter()
     oeda_dir = data_dir / "events" / "oeda_arabic_gsr"
@@ -312,7 +313,8 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
 
         x_oeda = cached_embed([text for _, _, text, _ in rows], teacher_cache, log)
         x_gated = cached_embed([g[0] for g in gated], teacher_cache, log)
-        p_all, p_fold, report["teacher_cv_oeda"] = teacher_probs(rows, x_oeda, x_gated)
+        p_all, p_fold, report["teacher_cv_oeda"] = teacher_probs(rows, x_oeda, x_gated,
+                                                                    sharpness=teacher_sharpness)
         t_rows = add_teacher(data, gated, p_all, teacher_weight)
         teacher = (t_rows, {f: [soft_labels(p[i], gated[i][2]) for i in range(len(gated))] for f, p in p_fold.items()})
         report["teacher_sentences"] = {t: sum(t in g[2] for g in gated) for t in GATED}
@@ -334,6 +336,8 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
     command = f"rasd train events --silver {silver_articles} --epochs {epochs}"
     if teacher_articles:
         command += f" --teacher {teacher_articles} --teacher-weight {teacher_weight} --teacher-types {','.join(teacher_types)}"
+        if teacher_sharpness:
+            command += f" --teacher-sharpness {teacher_sharpness}"
     model.info.update(command=command, cv_f1={t: r["cv"]["f1"] for t, r in report.get("cv_oeda", {}).items()})
     model.save(out)
     report.update(features=len(model.vocab), out=str(out), seconds=round(time.perf_counter() - t0, 1))
