@@ -307,7 +307,7 @@ def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[in
 def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60,
           teacher_articles: int = 0, teacher_weight: float = 1.0, teacher_cache: Path | None = None,
           teacher_types: tuple[str, ...] = ("ASSAULT",), teacher_sharpness: float = 0.0,
-          only: tuple[str, ...] = (), log=None) -> dict:
+          only: tuple[str, ...] = (), devset_weight: float = 2.0, log=None) -> dict:
     t0 = time.perf_counter()
     oeda_dir = data_dir / "events" / "oeda_arabic_gsr"
     devset = data_dir.parent / "devset" if (data_dir.parent / "devset").is_dir() else None
@@ -320,7 +320,7 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
     add_oeda(data, rows)
     report: dict = {"oeda_sentences": len(data)}
     if devset is not None:
-        report["devset_events_placed"] = add_devset(data, devset)
+        report["devset_events_placed"] = add_devset(data, devset, weight=devset_weight)
     gated: list = []
     if ant.exists() and (silver_articles or teacher_articles):
         report["silver_articles"], gated = add_silver(data, ant, silver_articles, gated_articles=teacher_articles,
@@ -364,6 +364,8 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
         model.info["other_columns_from"] = base.info.get("source", "")
         report["retrained_types"] = list(only)
     command = f"rasd train events --silver {silver_articles} --epochs {epochs}"
+    if devset_weight != 2.0:
+        command += f" --devset-weight {devset_weight}"
     if teacher_articles:
         command += f" --teacher {teacher_articles} --teacher-weight {teacher_weight} --teacher-types {','.join(teacher_types)}"
         if teacher_sharpness:
