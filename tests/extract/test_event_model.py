@@ -110,3 +110,22 @@ def test_a_soft_label_of_one_trains_as_a_hard_positive():
         half.y[i] = half.y[i] * np.float32(0.5)  # every positive only half sure
     lit = key("قصفت الطائرات القرية")
     assert fit(half, epochs=40).predict(lit)["ASSAULT"] < fit(hard, epochs=40).predict(lit)["ASSAULT"]
+
+
+def test_retraining_one_column_keeps_the_other_types_of_the_current_model():
+    from rasd.train.events import merge_columns
+
+    base = fit(_toy(), epochs=40)
+    d = Data()
+    for i in range(12):
+        d.add(key(f"قصفت المدفعية البلدة {i}"), {"ASSAULT"}, {"ASSAULT"}, 1.0, "toy")
+        d.add(key(f"قصف الناقد الرواية {i}"), set(), {"ASSAULT"}, 1.0, "toy")
+    new = fit(d, epochs=40)
+    new.thresholds[TYPES.index("ASSAULT")] = 0.35
+    merged = merge_columns(base, new, ("ASSAULT",))
+    for s in ("قصفت المدفعية البلدة", "قصف الناقد الرواية", "قصفت الطائرات القرية"):
+        assert abs(merged.predict(key(s))["ASSAULT"] - new.predict(key(s))["ASSAULT"]) < 1e-5
+    for s in ("تظاهر آلاف الطلاب", "قصف الشاعر خصومه بالكلمات"):
+        assert abs(merged.predict(key(s))["PROTEST"] - base.predict(key(s))["PROTEST"]) < 1e-5
+    assert float(merged.thresholds[TYPES.index("ASSAULT")]) == np.float32(0.35)
+    assert merged.thresholds[TYPES.index("PROTEST")] == base.thresholds[TYPES.index("PROTEST")]

@@ -52,3 +52,31 @@ def test_the_teacher_labels_each_fold_with_heads_that_never_saw_that_fold():
     assert any(not np.allclose(p_all, p) for p in p_fold.values())
     # the probabilities follow the class the embeddings carry
     assert p_all[y[:60] > 0, 0].mean() > p_all[y[:60] == 0, 0].mean() + 0.3
+
+
+def test_calibration_centres_the_teachers_threshold_and_keeps_the_order():
+    from rasd.train.events_teacher import calibrate
+
+    p = np.array([0.05, 0.2, 0.3, 0.6, 0.9])
+    q = calibrate(p, 0.3, 4.0)
+    assert abs(float(q[2]) - 0.5) < 1e-6  # the threshold itself is the undecided point
+    assert (np.diff(q) > 0).all()  # the ranking is the teacher's
+    assert q[0] < p[0] and q[4] > p[4]  # sharpened: far from the threshold, surer than the head
+    assert q[1] < 0.5 < q[3]
+
+
+def test_the_calibrated_teacher_says_yes_where_its_best_threshold_does():
+    from rasd.train.events_teacher import oof_threshold, teacher_probs
+
+    x, y = _data(300)
+    rows = [("id", "ASSAULT" if i % 2 else "PROTEST", "", int(y[i])) for i in range(len(y))]
+    th = oof_threshold(x[::2], y[::2], oeda_folds(len(y))[::2])
+    assert 0.05 <= th <= 0.8
+    raw, _, _ = teacher_probs(rows, x, x[:60])
+    cal, p_fold, report = teacher_probs(rows, x, x[:60], sharpness=3.0)
+    assert "threshold" in report["ASSAULT"]
+    # the same ranking, and a fold's labels still come from heads (and thresholds) without that fold
+    assert (np.argsort(raw[:, 0], kind="stable") == np.argsort(cal[:, 0], kind="stable")).all()
+    assert any(not np.allclose(cal, p) for p in p_fold.values())
+    pos, neg = y[:60] > 0, y[:60] == 0
+    assert cal[pos, 0].mean() > 0.6 and cal[neg, 0].mean() < 0.3

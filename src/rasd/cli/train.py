@@ -240,9 +240,17 @@ def train_places(out: str | None) -> None:
                    "the CV figure, 2026-12-04).")
 @click.option("--teacher-cache", type=click.Path(dir_okay=False),
               help="With --teacher: a .npz file that keeps the sentence embeddings between runs.")
+@click.option("--teacher-sharpness", type=float, default=0.0, show_default=True,
+              help="With --teacher: re-centre the teacher's probabilities on its best-F1 threshold (chosen out of "
+                   "fold) and sharpen them by this factor (0: its raw probabilities).")
+@click.option("--devset-weight", type=float, default=2.0, show_default=True,
+              help="The weight of each devset sentence (odd ids; an OEDA sentence weighs 1).")
+@click.option("--only", default="",
+              help="Retrain these types' columns only (comma-separated); the others stay the current model's "
+                   "(the --out file, default the packaged one).")
 def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bool, e5_cv: bool,
                  e5_cache: str | None, teacher: int, teacher_weight: float, teacher_types: str,
-                 teacher_cache: str | None) -> None:
+                 teacher_cache: str | None, teacher_sharpness: float, devset_weight: float, only: str) -> None:
     """Train the sentence-level PLOVER event detector (NumPy logistic model); prints the data it used
     and, unless --no-cv, the 5-fold cross-validated ASSAULT and PROTEST figures on the OEDA half."""
     from rasd import resources
@@ -266,7 +274,8 @@ def train_events(data: str, out: str | None, silver: int, epochs: int, no_cv: bo
                        cv=not no_cv, epochs=epochs, teacher_articles=teacher, teacher_weight=teacher_weight,
                        teacher_types=tuple(t for t in teacher_types.split(",") if t),
                        teacher_cache=Path(teacher_cache) if teacher_cache else None,
-                       log=lambda m: click.echo(m, err=True))
+                       teacher_sharpness=teacher_sharpness, only=tuple(t for t in only.split(",") if t),
+                       devset_weight=devset_weight, log=lambda m: click.echo(m, err=True))
     except RasdError as exc:
         fail(str(exc))
     click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))

@@ -236,6 +236,26 @@ def fit(data: Data, rows: list[int] | None = None, epochs: int = 60, l2: float =
                       thresholds=np.full(k, 0.5, np.float32), propose=np.full(k, 0.9, np.float32), info={})
 
 
+def merge_columns(base: EventModel, new: EventModel, types: tuple[str, ...]) -> EventModel:
+    """``base`` with the columns of ``types`` (weights, bias, threshold, proposal level) taken from ``new``,
+    over the union of their features."""
+    names = sorted(base.vocab.keys() | new.vocab.keys())
+    vocab = {f: i for i, f in enumerate(names)}
+    w = np.zeros((len(names), len(base.types)), np.float32)
+    w[[vocab[f] for f in base.vocab]] = base.weights[list(base.vocab.values())]
+    b, th, pr = base.bias.copy(), base.thresholds.copy(), base.propose.copy()
+    rows = [vocab[f] for f in new.vocab]
+    for t in types:
+        i, j = base.types.index(t), new.types.index(t)
+        w[:, i] = 0.0
+        w[rows, i] = new.weights[list(new.vocab.values()), j]
+        b[i], th[i], pr[i] = new.bias[j], new.thresholds[j], new.propose[j]
+    alive = np.abs(w).max(axis=1) >= 1e-3
+    kept = [f for f, a in zip(names, alive, strict=True) if a]
+    return EventModel(types=base.types, vocab={f: i for i, f in enumerate(kept)}, weights=w[alive], bias=b,
+                      thresholds=th, propose=pr, info=dict(new.info))
+
+
 def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[int, np.ndarray]] | None = None,
                    **kw) -> dict:
     """5-fold cross-validation over the OEDA sentences (split at random, seed 0, as the OEDA halves are
@@ -279,14 +299,15 @@ def cross_validate(data: Data, folds: int = 5, teacher: tuple[list[int], dict[in
             honest += counts(fold_th, [x for x in xs if x[0] == f])
         th_all = best(xs)
         out[etype] = {"at_0.5": prf(*counts(0.5, xs)), "cv": prf(*honest), "fold_thresholds": chosen,
-                      "threshold": th_all, "at_threshold": prf(*counts(th_all, xs))}
+                      "threshold": th_all, "at_threshold": prf(*counts(th_all, xs)),
+                      "f1_by_threshold": {g: prf(*counts(g, xs))["f1"] for g in GRID}}
     return out
 
 
 def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = True, epochs: int = 60,
           teacher_articles: int = 0, teacher_weight: float = 1.0, teacher_cache: Path | None = None,
-          teacher_types: tuple[str, ...] = ("ASSAULT",),
-          log=None) -> dict:
+          teacher_types: tuple[str, ...] = ("ASSAULT",), teacher_sharpness: float = 0.0,
+          only: tuple[str, ...] = (), devset_weight: float = 2.0, log=None) -> dict:
     t0 = time.perf_counter()
     oeda_dir = data_dir / "events" / "oeda_arabic_gsr"
     devset = data_dir.parent / "devset" if (data_dir.parent / "devset").is_dir() else None
@@ -299,7 +320,7 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
     add_oeda(data, rows)
     report: dict = {"oeda_sentences": len(data)}
     if devset is not None:
-        report["devset_events_placed"] = add_devset(data, devset)
+        report["devset_events_placed"] = add_devset(data, devset, weight=devset_weight)
     gated: list = []
     if ant.exists() and (silver_articles or teacher_articles):
         report["silver_articles"], gated = add_silver(data, ant, silver_articles, gated_articles=teacher_articles,
@@ -312,7 +333,8 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
 
         x_oeda = cached_embed([text for _, _, text, _ in rows], teacher_cache, log)
         x_gated = cached_embed([g[0] for g in gated], teacher_cache, log)
-        p_all, p_fold, report["teacher_cv_oeda"] = teacher_probs(rows, x_oeda, x_gated)
+        p_all, p_fold, report["teacher_cv_oeda"] = teacher_probs(rows, x_oeda, x_gated,
+                                                                    sharpness=teacher_sharpness)
         t_rows = add_teacher(data, gated, p_all, teacher_weight)
         teacher = (t_rows, {f: [soft_labels(p[i], gated[i][2]) for i in range(len(gated))] for f, p in p_fold.items()})
         report["teacher_sentences"] = {t: sum(t in g[2] for g in gated) for t in GATED}
@@ -331,10 +353,27 @@ def build(data_dir: Path, out: Path, silver_articles: int = 1200, cv: bool = Tru
         report["cv_oeda"] = cross_validate(data, epochs=epochs, teacher=teacher)
         for etype, r in report["cv_oeda"].items():
             model.thresholds[_T[etype]] = r["threshold"]
+    if only:
+        # retrain these types' columns only: the other columns (weights, bias, thresholds) stay the
+        # current model's. Columns are independent logistic models over one feature space, so a type's
+        # column is the same whatever the other types' labels were.
+        base = EventModel.load(out) if out.exists() else None
+        if base is None:
+            raise RasdError(f"--only needs the current model at {out}")
+        model = merge_columns(base, model, only)
+        model.info["other_columns_from"] = base.info.get("source", "")
+        report["retrained_types"] = list(only)
     command = f"rasd train events --silver {silver_articles} --epochs {epochs}"
+    if devset_weight != 2.0:
+        command += f" --devset-weight {devset_weight}"
     if teacher_articles:
         command += f" --teacher {teacher_articles} --teacher-weight {teacher_weight} --teacher-types {','.join(teacher_types)}"
-    model.info.update(command=command, cv_f1={t: r["cv"]["f1"] for t, r in report.get("cv_oeda", {}).items()})
+        if teacher_sharpness:
+            command += f" --teacher-sharpness {teacher_sharpness}"
+    if only:
+        command += f" --only {','.join(only)}"
+    model.info.update(command=command, cv_f1={t: r["cv"]["f1"] for t, r in report.get("cv_oeda", {}).items()
+                                              if not only or t in only})
     model.save(out)
     report.update(features=len(model.vocab), out=str(out), seconds=round(time.perf_counter() - t0, 1))
     return report

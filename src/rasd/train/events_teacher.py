@@ -186,12 +186,42 @@ def cached_embed(texts: list[str], cache: Path | None = None, log=None) -> np.nd
 
 
 
+def oof_threshold(x: np.ndarray, y: np.ndarray, fold: np.ndarray, l2: float = 1e-3) -> float:
+    """The head's best-F1 threshold (on GRID) over its out-of-fold scores on these sentences: where its
+    own probabilities say yes, learned without the labels of the sentence scored."""
+    scores = np.zeros(len(y))
+    for f in sorted(set(fold.tolist())):
+        scores[fold == f] = fit_head(x[fold != f], y[fold != f], l2)(x[fold == f])
+    g = y > 0
+
+    def f1(th: float) -> float:
+        s = scores >= th
+        return prf(int((s & g).sum()), int((s & ~g).sum()), int((~s & g).sum()))["f1"]
+
+    return max(GRID, key=f1)
+
+
+def calibrate(p: np.ndarray, threshold: float, sharpness: float) -> np.ndarray:
+    """The head's probability re-centred on its best-F1 threshold and sharpened: 0.5 at the threshold,
+    sigmoid(sharpness * (logit p - logit threshold)). The head weighs its rare positives up, and its
+    probabilities on ANT sentences are compressed (mean ~0.2): a student fitting them as they are
+    learns a blurred boundary; re-centred it learns the teacher's decision where the teacher is sure."""
+    def logit(q):
+        q = np.clip(q, 1e-6, 1 - 1e-6)
+        return np.log(q / (1 - q))
+
+    return (1.0 / (1.0 + np.exp(-sharpness * (logit(p) - logit(threshold))))).astype(np.float32)
+
+
 def teacher_probs(rows: list[tuple[str, str, str, int]], x_oeda: np.ndarray, x_gated: np.ndarray,
-                  folds: int = 5, l2: float = 1e-3) -> tuple[np.ndarray, dict[int, np.ndarray], dict]:
+                  folds: int = 5, l2: float = 1e-3, sharpness: float = 0.0
+                  ) -> tuple[np.ndarray, dict[int, np.ndarray], dict]:
     """The e5 head's probabilities of ASSAULT and PROTEST ([sentences, 2]) for the gated sentences:
     from heads trained on the whole OEDA half (what the shipped model learns from) and, for each fold,
     from heads trained without that fold's OEDA sentences (what its cross-validation learns from);
-    and the heads' own honest CV figures on the same folds."""
+    and the heads' own honest CV figures on the same folds. With ``sharpness`` > 0 the probabilities
+    are ``calibrate``d on the head's best-F1 threshold, chosen on out-of-fold scores of the sentences
+    the head learned from (for fold f's heads, an inner cross-validation over the other folds)."""
     fold = oeda_folds(len(rows), folds)
     types = np.array([etype for _, etype, _, _ in rows])
     y = np.array([label for _, _, _, label in rows], np.float64)
@@ -204,6 +234,14 @@ def teacher_probs(rows: list[tuple[str, str, str, int]], x_oeda: np.ndarray, x_g
         report[etype] = honest_cv(xs, ys, fs, l2)
         if len(x_gated):
             p_all[:, j] = fit_head(xs, ys, l2)(x_gated)
+            if sharpness > 0:
+                th = oof_threshold(xs, ys, fs, l2)
+                report[etype]["threshold"] = th
+                p_all[:, j] = calibrate(p_all[:, j], th, sharpness)
             for f in range(folds):
                 p_fold[f][:, j] = fit_head(xs[fs != f], ys[fs != f], l2)(x_gated)
+                if sharpness > 0:
+                    inner = fs != f
+                    p_fold[f][:, j] = calibrate(p_fold[f][:, j], oof_threshold(xs[inner], ys[inner], fs[inner], l2),
+                                                sharpness)
     return p_all, p_fold, report
