@@ -680,3 +680,22 @@ def test_the_pronoun_on_an_arrest_or_a_release_is_the_one_arrested_or_released()
     evts = events("وقال المعارض الروسي أليكسي نافالني إن الشرطة أفرجت عنه بعد ساعات.")
     release = find(evts, "RETREAT")
     assert "Alexei Navalny" in release[2] and "Alexei Navalny" not in release[1]
+
+
+@pytest.mark.parametrize(
+    "text,etype,actors,targets",
+    [
+        # a comma-set weekday between two names parts subject and object
+        ("واتهمت الخارجية الأميركية، الثلاثاء، روسيا بارتكاب جرائم حرب.", "ACCUSE", {"United States"}, {"Russia"}),
+        # a people named in the plural is the subject, the state after it the object
+        ("ويتهم الحوثيون السعودية بتدمير البنية التحتية.", "ACCUSE", {"Houthis"}, {"Saudi Arabia"}),
+        # the police of a state arrest the person named after them
+        ("واعتقلت الشرطة الروسية أليكسي نافالني في موسكو.", "COERCE", {"Russia"}, {"Alexei Navalny"}),
+        # a passive noun: the name after it is who was arrested
+        ("وتم اعتقال أليكسي نافالني في موسكو.", "COERCE", set(), {"Alexei Navalny"}),
+    ],
+)
+def test_actor_and_target_of_accusations_and_arrests(text, etype, actors, targets):
+    _, got_actors, got_targets, _ = find(events(text), etype)
+    assert actors <= got_actors and not (targets & got_actors)
+    assert targets <= got_targets

@@ -872,13 +872,24 @@ def _requirement_met(n_sent: str, start: int, end: int, trig: Trigger) -> bool:
     return not wanted or any(" " not in r and near(r) for r in wanted)
 
 
+@lru_cache(maxsize=1)
+def _weekday_words() -> frozenset[str]:
+    """Weekday names (resources/weekdays.tsv), normalised: a comma-set day is no title between two names."""
+    return frozenset(key(n) for _, names in resources.read_tsv("weekdays.tsv", 2) for n in names.split("|") if n)
+
+
+def _dated_gap(gap: str) -> bool:
+    """"اتهمت الخارجية الأميركية، الثلاثاء، روسيا": a weekday between two names parts subject and object."""
+    return any(w.strip("،,()\"") in _weekday_words() for w in key(gap).split())
+
+
 def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
     """Mentions that stand together (coordinated, or a title's state beside its holder) form a group."""
     groups: list[list[_Mention]] = []
     for m in mentions:
         gap = text[groups[-1][-1].end:m.start] if groups else ""
         limit = INCLUDING_GAP_CHARS if _INCLUDING.match(gap) else GROUP_GAP_CHARS
-        if groups and _GROUP_GAP.match(gap) and m.start - groups[-1][-1].end <= limit and (
+        if groups and _GROUP_GAP.match(gap) and m.start - groups[-1][-1].end <= limit and not _dated_gap(gap) and (
                 gap.strip() or _qualifies(text, groups[-1][-1], m)):
             groups[-1].append(m)
         else:
@@ -890,10 +901,42 @@ def _qualifies(text: str, a: _Mention, b: _Mention) -> bool:
     """Do two names side by side with nothing between stand for one party: one an adjective of relation
     (الرئيس الروسي بوتين، المتمردون الحوثيون) or the second the state of the first (إقليم كردستان العراق)?
     Otherwise they are a verb's subject and object ("اتهمت حماس إسرائيل")."""
-    if any(key(text[m.start:m.end]).endswith(("ي", "يه", "يين", "يون")) for m in (a, b)):
+    nisba = [key(text[m.start:m.end]).endswith(("ي", "يه", "يين", "يون")) for m in (a, b)]
+    if key(text[a.start:a.end]).endswith(("يين", "يون")) and not key(text[b.start:b.end]).endswith(("يين", "يون")):
+        # "ويتهم الحوثيون السعودية": a people named in the plural is a subject, not an adjective of the next name
+        return False
+    if nisba[0] and b.type == "PERSON" and _force_before(text, a.start):
+        # "اعتقلت الشرطة الروسية أليكسي نافالني": a force of a state is no title of the person after it
+        return False
+    if any(nisba):
         return True
     e = knowledge_base().entities.get(a.entity)
     return e is not None and e.country is not None and e.country == knowledge_base().stands_for(b.entity)
+
+
+FORCE_BEFORE_CHARS = 25  # how far before a nationality the police or forces it qualifies may stand
+
+
+def _force_before(text: str, start: int) -> bool:
+    """Is the nationality at ``start`` the adjective of a police or armed force (generic_actors.tsv, roles
+    COP, MIL, UAF) right before it ("الشرطة الروسية"، "قوات الأمن العراقية")?"""
+    pattern, table = generic_actors()
+    before = key(text[max(0, start - FORCE_BEFORE_CHARS):start])
+    for m in pattern.finditer(before):
+        if table[m.group("g")][0] in _FORCE_ROLES and not before[m.end("g"):].strip(" ،,").count(" "):
+            return True
+    return False
+
+
+_FORCE_ROLES = frozenset({"COP", "MIL", "UAF"})
+
+
+@lru_cache(maxsize=1)
+def _undergone() -> re.Pattern[str]:
+    """A passive auxiliary (تم، جرى ...: event_agents.tsv, kind undergone) right before a noun trigger."""
+    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "undergone"
+             for w in ws.split("|") if w]
+    return re.compile(rf"(?<!\w)(?:و|ف)?(?:{trie_regex(words)})\s*$")
 
 
 def _ids(group: list[_Mention]) -> list[str]:
@@ -923,6 +966,10 @@ def _roles(
     before_clause = [m for m in before if m.start >= clause_start and not _in_place_phrase(text, m.start)]
     after_groups = _groups(after, text)
     verb_first = not text[clause_start:ts].strip(" ،,")
+    if trig.type in _FORCE_TYPES and _undergone().search(key(text[max(sent_start, ts - 12):ts])):
+        # "وتم اعتقال أليكسي نافالني": the name after a passive noun is who was arrested (or attacked)
+        first = next((g for g in after_groups if g[0].start - te <= 40), None)
+        return [], _ids(first) if first else []
     # a target word between the trigger and the first name after it: that name is aimed at, not acting
     aimed = bool(after_groups) and after_groups[0][0].start - te <= 40 and bool(
         target_words().search(key(text[te:after_groups[0][0].start])))
