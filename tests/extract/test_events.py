@@ -699,3 +699,9 @@ def test_actor_and_target_of_accusations_and_arrests(text, etype, actors, target
     _, got_actors, got_targets, _ = find(events(text), etype)
     assert actors <= got_actors and not (targets & got_actors)
     assert targets <= got_targets
+
+
+def test_passive_noun_takes_its_object_not_the_place():
+    # the Russian woman is arrested, not arresting; Washington (after في) is where
+    _, actors, targets, _ = find(events("وتم اعتقال امرأة روسية في واشنطن."), "COERCE")
+    assert targets == {"Russia"} and not actors

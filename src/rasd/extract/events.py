@@ -968,8 +968,11 @@ def _roles(
     verb_first = not text[clause_start:ts].strip(" ،,")
     if trig.type in _FORCE_TYPES and _undergone().search(key(text[max(sent_start, ts - 12):ts])):
         # "وتم اعتقال أليكسي نافالني": the name after a passive noun is who was arrested (or attacked)
+        # ("جرى توقيف السيدة في أزمير": a name after في is where, not who)
         first = next((g for g in after_groups if g[0].start - te <= 40), None)
-        return [], _ids(first) if first else []
+        if first is None or _in_place_phrase(text, first[0].start) or re.search(r"(?:^|\s)(?:في|فى)\s", text[te:first[0].start]):
+            return [], []
+        return [], _ids(first)
     # a target word between the trigger and the first name after it: that name is aimed at, not acting
     aimed = bool(after_groups) and after_groups[0][0].start - te <= 40 and bool(
         target_words().search(key(text[te:after_groups[0][0].start])))
