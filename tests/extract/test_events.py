@@ -691,6 +691,8 @@ def test_the_pronoun_on_an_arrest_or_a_release_is_the_one_arrested_or_released()
         ("ويتهم الحوثيون السعودية بتدمير البنية التحتية.", "ACCUSE", {"Houthis"}, {"Saudi Arabia"}),
         # the police of a state arrest the person named after them
         ("واعتقلت الشرطة الروسية أليكسي نافالني في موسكو.", "COERCE", {"Russia"}, {"Alexei Navalny"}),
+        # two states named in full side by side are subject and object
+        ("واتهمت كوريا الجنوبية كوريا الشمالية بتسليم قذائف.", "ACCUSE", {"South Korea"}, {"North Korea"}),
         # a passive noun: the name after it is who was arrested
         ("وتم اعتقال أليكسي نافالني في موسكو.", "COERCE", set(), {"Alexei Navalny"}),
     ],

@@ -901,6 +901,9 @@ def _qualifies(text: str, a: _Mention, b: _Mention) -> bool:
     """Do two names side by side with nothing between stand for one party: one an adjective of relation
     (الرئيس الروسي بوتين، المتمردون الحوثيون) or the second the state of the first (إقليم كردستان العراق)?
     Otherwise they are a verb's subject and object ("اتهمت حماس إسرائيل")."""
+    if a.type == b.type == "GPE" and a.entity != b.entity and all(_named_in_full(text, m) for m in (a, b)):
+        # "اتهمت كوريا الجنوبية كوريا الشمالية": two states named in full are subject and object
+        return False
     nisba = [key(text[m.start:m.end]).endswith(("ي", "يه", "يين", "يون")) for m in (a, b)]
     if key(text[a.start:a.end]).endswith(("يين", "يون")) and not key(text[b.start:b.end]).endswith(("يين", "يون")):
         # "ويتهم الحوثيون السعودية": a people named in the plural is a subject, not an adjective of the next name
@@ -912,6 +915,16 @@ def _qualifies(text: str, a: _Mention, b: _Mention) -> bool:
         return True
     e = knowledge_base().entities.get(a.entity)
     return e is not None and e.country is not None and e.country == knowledge_base().stands_for(b.entity)
+
+
+def _named_in_full(text: str, m: _Mention) -> bool:
+    """Is the mention its entity's own Arabic name ("كوريا الجنوبية"), not an adjective of relation
+    ("الكوري الجنوبي") that only looks like one? Two such names side by side are subject and object."""
+    e = knowledge_base().entities.get(m.entity)
+    if e is None or not e.name_ar or " " not in e.name_ar:
+        return False
+    said, name = key(text[m.start:m.end]), key(e.name_ar)
+    return said == name or (said.endswith(name) and len(said) - len(name) <= 2)
 
 
 FORCE_BEFORE_CHARS = 25  # how far before a nationality the police or forces it qualifies may stand
