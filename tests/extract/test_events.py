@@ -693,6 +693,8 @@ def test_the_pronoun_on_an_arrest_or_a_release_is_the_one_arrested_or_released()
         ("واعتقلت الشرطة الروسية أليكسي نافالني في موسكو.", "COERCE", {"Russia"}, {"Alexei Navalny"}),
         # two states named in full side by side are subject and object
         ("واتهمت كوريا الجنوبية كوريا الشمالية بتسليم قذائف.", "ACCUSE", {"South Korea"}, {"North Korea"}),
+        # a person named alone after a verb of detention is the detainee (اعتُقل)
+        ("واعتقل أليكسي نافالني في موسكو.", "COERCE", set(), {"Alexei Navalny"}),
         # a passive noun: the name after it is who was arrested
         ("وتم اعتقال أليكسي نافالني في موسكو.", "COERCE", set(), {"Alexei Navalny"}),
     ],

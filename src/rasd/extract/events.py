@@ -952,6 +952,13 @@ def _undergone() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:و|ف)?(?:{trie_regex(words)})\s*$")
 
 
+@lru_cache(maxsize=1)
+def _detained() -> frozenset[str]:
+    """Verbs of detention (event_agents.tsv, kind detained), normalised."""
+    return frozenset(key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "detained"
+                     for w in ws.split("|") if w)
+
+
 def _ids(group: list[_Mention]) -> list[str]:
     """Entity ids of a group as event participants: capitals stand for their state, and a state
     named only as its official's adjective gives way to the official."""
@@ -986,6 +993,10 @@ def _roles(
         if first is None or _in_place_phrase(text, first[0].start) or re.search(r"(?:^|\s)(?:في|فى)\s", text[te:first[0].start]):
             return [], []
         return [], _ids(first)
+    if (text[clause_start:ts].strip(" ،,") in ("", "و", "ف") and not before_clause and key(trig.word) in _detained() and after_groups
+            and after_groups[0][0].start - te <= 40 and all(m.type == "PERSON" for m in after_groups[0])):
+        # "واعتُقل أليكسي نافالني في موسكو": a person named alone after a verb of detention is the detainee
+        return [], _ids(after_groups[0])
     # a target word between the trigger and the first name after it: that name is aimed at, not acting
     aimed = bool(after_groups) and after_groups[0][0].start - te <= 40 and bool(
         target_words().search(key(text[te:after_groups[0][0].start])))
