@@ -905,8 +905,10 @@ def _qualifies(text: str, a: _Mention, b: _Mention) -> bool:
         # "اتهمت كوريا الجنوبية كوريا الشمالية": two states named in full are subject and object
         return False
     nisba = [key(text[m.start:m.end]).endswith(("ي", "يه", "يين", "يون")) for m in (a, b)]
-    if key(text[a.start:a.end]).endswith(("يين", "يون")) and not key(text[b.start:b.end]).endswith(("يين", "يون")):
-        # "ويتهم الحوثيون السعودية": a people named in the plural is a subject, not an adjective of the next name
+    if (key(text[a.start:a.end]).endswith(("يين", "يون")) and not key(text[b.start:b.end]).endswith(("يين", "يون"))
+            and b.type != "PERSON"):
+        # "ويتهم الحوثيون السعودية": a people named in the plural is a subject, not an adjective of the next
+        # name (but "زعيم الحوثيين عبد الملك الحوثي" is a title's people beside its holder)
         return False
     if nisba[0] and b.type == "PERSON" and _force_before(text, a.start):
         # "اعتقلت الشرطة الروسية أليكسي نافالني": a force of a state is no title of the person after it
