@@ -547,7 +547,7 @@ def _only_framing(text: str) -> bool:
 
 
 _QUOTED_SUBJECT = re.compile(r'["«][^"»\s]+(?:\s+[^"»\s]+){0,3}["»]')
-_APPOSITION = re.compile(r"([^،,]+)[،,]\s*(?:و|ف)?(?:هو|هي|هم|هما)\s")
+_APPOSITION = re.compile(rf"([^،,]+)[،,]\s*(?:{alternation(conjunctions())})?(?:هو|هي|هم|هما)\s")
 
 
 def _joined_speech_verb(tail: str, end: int) -> int | None:

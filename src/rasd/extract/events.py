@@ -951,7 +951,7 @@ def _undergone() -> re.Pattern[str]:
     """A passive auxiliary (تم، جرى ...: event_agents.tsv, kind undergone) right before a noun trigger."""
     words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "undergone"
              for w in ws.split("|") if w]
-    return re.compile(rf"(?<!\w)(?:و|ف)?(?:{trie_regex(words)})\s*$")
+    return re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{trie_regex(words)})\s*$")
 
 
 @lru_cache(maxsize=1)
