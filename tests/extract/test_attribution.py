@@ -41,3 +41,14 @@ def test_a_source_is_recomputed_when_the_mentions_change():
     # entities without mentions (a state claims refer to) change no source: the one computed is kept
     bare = dataclasses.replace(person, id="Q2", mentions=())
     assert attribution(named.replace(entities=(*named.entities, bare)), norm.text[ns:ne], ns) is after
+
+
+def test_people_counted_right_before_a_speech_verb_are_its_speakers():
+    doc = extract_text("ولم يتم العثور حتى الآن إلا على 3 ناجين أكدوا أنه كان هناك 21 راكبا على متن القارب.")
+    [claim] = [c for c in doc.claims if c.value == 21]
+    assert claim.source is not None and "ناجين" in claim.source.text
+
+
+def test_a_plain_count_after_the_verb_opens_no_speaker():
+    doc = extract_text("وذكر 9 ناشطين أتراك اعتقلوا أن 300 جندي وصلوا.")
+    assert all(c.source is None for c in doc.claims if c.value == 300)

@@ -773,6 +773,9 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_n
     words = list(re.finditer(r"\S+", before[start:]))
     if words and tail and len(words) > FRONTED_SUBJECT_MAX_WORDS:
         words = words[-FRONTED_TAIL_WORDS - 1:]  # "رغم أن إحدى شركات المرافق أبلغت": only the last words may be its subject
+    if words and len(words) > FRONTED_SUBJECT_MAX_WORDS and len(words[-2:]) == 2 and re.fullmatch(r"\d+", words[-2].group()):
+        # "لم يعثر إلا على 3 ناجين أكدوا أنه": people counted right before the verb are its subject
+        return _ref(doc, ns + start + words[-2].start(), ns + verb_start, bounded=True, counted=True)
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
     # the verb bounds the words before it: no object stands between a fronted subject and its verb
@@ -883,11 +886,12 @@ def _addressees() -> frozenset[str]:
 
 
 def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False,
-         unknown_names: bool = True) -> Attribution | None:
+         unknown_names: bool = True, counted: bool = False) -> Attribution | None:
     """The speaker in a normalised span. ``bounded``: the span ends at the complementiser (قال X إن), so
     it holds the subject alone; otherwise (نفت السلطات البريطانية الاتهامات) the object may follow it.
     ``unknown_names``: may a short span with no entity and no speaker noun be taken as a name? Not where
-    the object may follow the verb ("أعلنوا تنظيم مسيرة")."""
+    the object may follow the verb ("أعلنوا تنظيم مسيرة"). ``counted``: the span is a count and its noun right
+    before the speech verb ("3 ناجين أكدوا"), so a plain count may open it."""
     lex = lexicon()
     of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
     if of and doc.norm.text[of.end():of.end() + 1] != "ل":
@@ -916,7 +920,12 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         return None
     n_text = key(text)
     if find_quantities(" ".join(n_text.split()[:2])):
-        return None  # "25 و28 فبراير", "9 ناشطين أتراك اعتقلوا": a count or a date, not a speaker
+        # "25 و28 فبراير", "9 ناشطين أتراك اعتقلوا": a count or a date, not a speaker; but the whole subject of
+        # a speech verb may be people counted ("3 ناجين أكدوا أن", "كشفت 68 % من المشاركات أنهن"): those counted
+        # ("وذكر 9 ناشطين أتراك اعتقلوا أن": after the verb a plain count may open a clause; only a share, or
+        # a count right before the verb, is taken)
+        rest = _after_count(doc, n_start, n_end, share_only=not counted) if bounded else None
+        return _ref(doc, rest, n_end, bounded=True, unknown_names=unknown_names) if rest is not None else None
     first_word_end = s + len(raw) - len(raw.lstrip()) + len(raw.split()[0]) if raw.split() else s
     mentions = _mentions_in(doc, s, e)
     starts_with_name = any(ms < first_word_end for ms, *_ in mentions)
@@ -965,6 +974,32 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         if named is not None:
             return _checked(Attribution(SourceRef(named[0], f"{text} ({named[1]})"), s, e))
     return _checked(Attribution(SourceRef(ents[0][1] if ents else None, text), s, e))
+
+
+_COUNT_OF = re.compile(r"\s*(?:%\s*)?(?:من\s+)?(?=\S)")
+
+
+def _after_count(doc: Document, n_start: int, n_end: int, share_only: bool) -> int | None:
+    """Where the counted speakers' words start after the count that opens a bounded subject ("3 ناجين",
+    "68 % من المشاركات"): not a date ("25 فبراير") nor another figure."""
+    text = doc.norm.text
+    found = find_quantities(text[n_start:n_end])
+    if not found or found[0].start != 0 or found[0].value is None:
+        return None
+    m = _COUNT_OF.match(text, n_start + found[0].end, n_end)
+    if m is None or (share_only and "%" not in m.group()) or m.end() >= n_end:
+        return None
+    first = _WORD_RUN.match(text, m.end())
+    word = strip_conj(first.group()) if first else ""
+    if not word or re.search(r"\d", word) or word in date_lexicon().months or find_quantities(word) or word in _no_claim_nouns():
+        return None  # "ثلاثة وستة أشهر": a duration
+    return m.end()
+
+
+@lru_cache(maxsize=1)
+def _no_claim_nouns() -> frozenset[str]:
+    """The nouns units.tsv counts as no claim (durations, ages): never people who speak."""
+    return frozenset(key(n) for _, cls, nouns in resources.read_tsv("units.tsv", 3) if cls == "none" for n in nouns.split("|"))
 
 
 def _without_conjunction(doc: Document, s: int, e: int) -> int:
