@@ -3,6 +3,8 @@ on (the text or the mentions) changes."""
 
 import dataclasses
 
+import pytest
+
 import rasd.extract.attribution as attribution_module
 from rasd.extract.attribution import attribution
 from rasd.model import Entity, Mention
@@ -52,3 +54,25 @@ def test_people_counted_right_before_a_speech_verb_are_its_speakers():
 def test_a_plain_count_after_the_verb_opens_no_speaker():
     doc = extract_text("وذكر 9 ناشطين أتراك اعتقلوا أن 300 جندي وصلوا.")
     assert all(c.source is None for c in doc.claims if c.value == 300)
+
+
+def test_the_law_a_figure_follows_is_no_source_but_a_bill_is():
+    doc = extract_text("ويتنافس المرشحون على 128 مقعدا وفق قانون النظام النسبي.")
+    assert [c.source for c in doc.claims if c.value == 128] == [None]
+    doc = extract_text("وبحسب مشروع القانون فإن أكثر من 90 في المئة من الموظفين سيستفيدون.")
+    [c] = [c for c in doc.claims if c.value == 90]
+    assert c.source is not None and "مشروع القانون" in c.source.text
+
+
+@pytest.mark.parametrize(
+    "sentence,modality",
+    [
+        ("وكان المتحدث باسم الوزارة قد صرح بأن 20 شخصا قتلوا.", "reported"),
+        ("وكان المتحدث قد أعلن أن 20 شخصا قتلوا.", "reported"),
+        ("وقال المتحدث إن الأسعار قد ترتفع 20 في المئة.", "expected"),
+        ("وقال المتحدث إنه قد يقتل 20 شخصا.", "expected"),
+    ],
+)
+def test_qad_is_may_only_before_an_imperfect_verb(sentence, modality):
+    [c] = [c for c in extract_text(sentence).claims if c.value == 20]
+    assert c.modality == modality

@@ -76,6 +76,9 @@ class SpeechLexicon:
     ends: frozenset[str]  # "لصالح": after a speaker's first word, what follows is for whom
     time_re: re.Pattern[str]  # "في وقت سابق", "سابقا": a time after a speaker's words, where they end
     same: frozenset[str]  # "المصدر نفسه": the source named before
+    norms: frozenset[str]  # "وفق قانون النظام النسبي": a rule the figure follows, no speaker
+    particles: frozenset[str]  # "قد": expected only before an imperfect verb and not after كان
+    imperfect: tuple[str, ...]  # the letters an imperfect verb starts with
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -136,6 +139,9 @@ def lexicon() -> SpeechLexicon:
         frozenset(speakers.get("ends", [])),
         re.compile(rf"(?:^|(?<=\s))(?:و)?(?:{_alt(speakers.get('time', []))})(?!\w)"),
         frozenset(speakers.get("same", [])),
+        frozenset(speakers.get("norm", [])),
+        frozenset(rows.get("modality_particle", [])),
+        tuple(rows.get("imperfect_prefix", [])),
     )
 
 
@@ -919,6 +925,8 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     if not text or len(text.split()) > SUBJECT_MAX_WORDS:
         return None
     n_text = key(text)
+    if strip_conj(n_text.split()[0]) in lex.norms:
+        return None  # "وفق قانون النظام النسبي": the law the figure follows states nothing
     if find_quantities(" ".join(n_text.split()[:2])):
         # "25 و28 فبراير", "9 ناشطين أتراك اعتقلوا": a count or a date, not a speaker; but the whole subject of
         # a speech verb may be people counted ("3 ناجين أكدوا أن", "كشفت 68 % من المشاركات أنهن"): those counted
@@ -1144,6 +1152,8 @@ class SentenceModality:
                 continue
             for m in pattern.finditer(n_sent):
                 e = m.start() + len(m.group(1))
+                if phrase in lex.particles and not _may(n_sent, m.start(), e):
+                    continue
                 self._expected_at.add(e)
                 if e == len(n_sent) or n_sent[e].isspace():
                     self._expected_end = min(self._expected_end, e)
@@ -1174,6 +1184,16 @@ def _deny_prefixes() -> tuple[frozenset[str], tuple[int, ...]]:
 @lru_cache(maxsize=1)
 def _expected_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((p, re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))")) for p in lexicon().expected)
+
+
+def _may(n_sent: str, start: int, end: int) -> bool:
+    """Is the particle at start..end "may" ("قد يرتفع") rather than "has/had" ("قد صرح", "وكان X قد أعلن")?"""
+    lex = lexicon()
+    after = n_sent[end:].split()
+    if not after or not after[0].startswith(lex.imperfect):
+        return not after  # the prefix ends at the particle: what follows is not known yet
+    clause = re.split(r"[.,;:!?،]", n_sent[:start])[-1].split()
+    return not any(w in lex.fronting for w in clause)
 
 
 def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:
