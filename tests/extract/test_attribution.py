@@ -76,3 +76,13 @@ def test_the_law_a_figure_follows_is_no_source_but_a_bill_is():
 def test_qad_is_may_only_before_an_imperfect_verb(sentence, modality):
     [c] = [c for c in extract_text(sentence).claims if c.value == 20]
     assert c.modality == modality
+
+
+def test_a_verb_with_a_comma_after_it_keeps_its_fronted_subject():
+    [c] = extract_text("وكانت بريطانيا أعلنت، الأربعاء، أنها قررت طرد 23 دبلوماسيا روسيا خلال أسبوع.").claims
+    assert c.source is not None and c.source.text == "بريطانيا"
+
+
+def test_the_time_of_speech_after_the_speaker_ends_the_speakers_words():
+    [c] = extract_text('أعلن وزير الداخلية نهاد المشنوق منتصف ليل الأحد أن "نسبة المشاركة بلغت 49 بالمئة".').claims
+    assert c.source.text == "وزير الداخلية نهاد المشنوق"

@@ -434,11 +434,14 @@ def _speech_verb_before(n_sent: str, pos: int) -> bool:
     return has_speech_verb(n_sent[:pos].split())
 
 
+_VERB_RUN = re.compile(r"\S+?(?=[,.;:!?]*(?:\s|$))")  # a word without the punctuation after it ("أعلنت، الأربعاء، أنها")
+
+
 def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     lex = lexicon()
     # "قال X إن ..." / "اتهمت X Y بـ": the verb's subject; "صحيفة X تقول إن": a subject before the verb
     acted_on = _forms().subject
-    for m in _WORD_RUN.finditer(n_sent):
+    for m in _VERB_RUN.finditer(n_sent):
         if m.group() not in acted_on:
             continue  # no verb of any kind below
         w = strip_conj(m.group())
