@@ -138,3 +138,29 @@ def test_the_light_pre_scan_never_drops_a_text_the_full_pattern_reads():
             seen += 1
             assert lex.any_number.search(text), text
     assert seen > 1000  # the texts do hold numbers the pattern reads
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [("بلغت 87، 5 في المئة", 87.5), ("و96، 3 بالمئة للحمى", 96.3), ("نحو 7، 25 %", 7.25)],
+)
+def test_a_decimal_comma_with_a_space_before_a_percent(text, value):
+    assert one(text)[0] == value
+
+
+def test_a_comma_and_space_elsewhere_is_a_list():
+    assert [q.value for q in find_quantities(key("بين عامي 2005 و2014، 74 بالمئة منهم"))] == [2005, 2014, 74]
+    assert [q.value for q in find_quantities(key("قتل 5، 3 منهم أطفال"))] == [5, 3]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [("الثماني عشرة امرأة", 18), ("الستة عشر لاعبا", 16), ("الاثني عشر شهرا", 12), ("الخمسة آلاف جندي", 5000)],
+)
+def test_the_article_on_a_compound_number(text, value):
+    assert one(text)[0] == value
+
+
+def test_a_weekday_before_a_number_keeps_its_article():
+    assert one("وصل يوم الاثنين عشرة أشخاص")[0] == 10
+    assert find_quantities(key("قال الخميس إن")) == []

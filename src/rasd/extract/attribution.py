@@ -76,6 +76,9 @@ class SpeechLexicon:
     ends: frozenset[str]  # "لصالح": after a speaker's first word, what follows is for whom
     time_re: re.Pattern[str]  # "في وقت سابق", "سابقا": a time after a speaker's words, where they end
     same: frozenset[str]  # "المصدر نفسه": the source named before
+    norms: frozenset[str]  # "وفق قانون النظام النسبي": a rule the figure follows, no speaker
+    particles: frozenset[str]  # "قد": expected only before an imperfect verb and not after كان
+    imperfect: tuple[str, ...]  # the letters an imperfect verb starts with
 
 
 def _words_re(words, clitic: str = "") -> re.Pattern[str]:
@@ -136,6 +139,9 @@ def lexicon() -> SpeechLexicon:
         frozenset(speakers.get("ends", [])),
         re.compile(rf"(?:^|(?<=\s))(?:و)?(?:{_alt(speakers.get('time', []))})(?!\w)"),
         frozenset(speakers.get("same", [])),
+        frozenset(speakers.get("norm", [])),
+        frozenset(rows.get("modality_particle", [])),
+        tuple(rows.get("imperfect_prefix", [])),
     )
 
 
@@ -428,11 +434,14 @@ def _speech_verb_before(n_sent: str, pos: int) -> bool:
     return has_speech_verb(n_sent[:pos].split())
 
 
+_VERB_RUN = re.compile(r"\S+?(?=[,.;:!?]*(?:\s|$))")  # a word without the punctuation after it ("أعلنت، الأربعاء، أنها")
+
+
 def _subject_ref(doc: Document, n_sent: str, ns: int) -> Attribution | None:
     lex = lexicon()
     # "قال X إن ..." / "اتهمت X Y بـ": the verb's subject; "صحيفة X تقول إن": a subject before the verb
     acted_on = _forms().subject
-    for m in _WORD_RUN.finditer(n_sent):
+    for m in _VERB_RUN.finditer(n_sent):
         if m.group() not in acted_on:
             continue  # no verb of any kind below
         w = strip_conj(m.group())
@@ -773,6 +782,9 @@ def _fronted_ref(doc: Document, n_sent: str, ns: int, verb_start: int, unknown_n
     words = list(re.finditer(r"\S+", before[start:]))
     if words and tail and len(words) > FRONTED_SUBJECT_MAX_WORDS:
         words = words[-FRONTED_TAIL_WORDS - 1:]  # "رغم أن إحدى شركات المرافق أبلغت": only the last words may be its subject
+    if words and len(words) > FRONTED_SUBJECT_MAX_WORDS and len(words[-2:]) == 2 and re.fullmatch(r"\d+", words[-2].group()):
+        # "لم يعثر إلا على 3 ناجين أكدوا أنه": people counted right before the verb are its subject
+        return _ref(doc, ns + start + words[-2].start(), ns + verb_start, bounded=True, counted=True)
     if not words or len(words) > FRONTED_SUBJECT_MAX_WORDS or lexicon().relative_re.fullmatch(words[-1].group()):
         return None  # "مستهدفة ما قالت إنها": what someone said, not who
     # the verb bounds the words before it: no object stands between a fronted subject and its verb
@@ -883,11 +895,12 @@ def _addressees() -> frozenset[str]:
 
 
 def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = False, bounded: bool = False,
-         unknown_names: bool = True) -> Attribution | None:
+         unknown_names: bool = True, counted: bool = False) -> Attribution | None:
     """The speaker in a normalised span. ``bounded``: the span ends at the complementiser (قال X إن), so
     it holds the subject alone; otherwise (نفت السلطات البريطانية الاتهامات) the object may follow it.
     ``unknown_names``: may a short span with no entity and no speaker noun be taken as a name? Not where
-    the object may follow the verb ("أعلنوا تنظيم مسيرة")."""
+    the object may follow the verb ("أعلنوا تنظيم مسيرة"). ``counted``: the span is a count and its noun right
+    before the speech verb ("3 ناجين أكدوا"), so a plain count may open it."""
     lex = lexicon()
     of = lex.document_of_re.match(doc.norm.text, n_start, n_end)
     if of and doc.norm.text[of.end():of.end() + 1] != "ل":
@@ -915,8 +928,15 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
     if not text or len(text.split()) > SUBJECT_MAX_WORDS:
         return None
     n_text = key(text)
+    if strip_conj(n_text.split()[0]) in lex.norms:
+        return None  # "وفق قانون النظام النسبي": the law the figure follows states nothing
     if find_quantities(" ".join(n_text.split()[:2])):
-        return None  # "25 و28 فبراير", "9 ناشطين أتراك اعتقلوا": a count or a date, not a speaker
+        # "25 و28 فبراير", "9 ناشطين أتراك اعتقلوا": a count or a date, not a speaker; but the whole subject of
+        # a speech verb may be people counted ("3 ناجين أكدوا أن", "كشفت 68 % من المشاركات أنهن"): those counted
+        # ("وذكر 9 ناشطين أتراك اعتقلوا أن": after the verb a plain count may open a clause; only a share, or
+        # a count right before the verb, is taken)
+        rest = _after_count(doc, n_start, n_end, share_only=not counted) if bounded else None
+        return _ref(doc, rest, n_end, bounded=True, unknown_names=unknown_names) if rest is not None else None
     first_word_end = s + len(raw) - len(raw.lstrip()) + len(raw.split()[0]) if raw.split() else s
     mentions = _mentions_in(doc, s, e)
     starts_with_name = any(ms < first_word_end for ms, *_ in mentions)
@@ -965,6 +985,32 @@ def _ref(doc: Document, n_start: int, n_end: int, first_entity_only: bool = Fals
         if named is not None:
             return _checked(Attribution(SourceRef(named[0], f"{text} ({named[1]})"), s, e))
     return _checked(Attribution(SourceRef(ents[0][1] if ents else None, text), s, e))
+
+
+_COUNT_OF = re.compile(r"\s*(?:%\s*)?(?:من\s+)?(?=\S)")
+
+
+def _after_count(doc: Document, n_start: int, n_end: int, share_only: bool) -> int | None:
+    """Where the counted speakers' words start after the count that opens a bounded subject ("3 ناجين",
+    "68 % من المشاركات"): not a date ("25 فبراير") nor another figure."""
+    text = doc.norm.text
+    found = find_quantities(text[n_start:n_end])
+    if not found or found[0].start != 0 or found[0].value is None:
+        return None
+    m = _COUNT_OF.match(text, n_start + found[0].end, n_end)
+    if m is None or (share_only and "%" not in m.group()) or m.end() >= n_end:
+        return None
+    first = _WORD_RUN.match(text, m.end())
+    word = strip_conj(first.group()) if first else ""
+    if not word or re.search(r"\d", word) or word in date_lexicon().months or find_quantities(word) or word in _no_claim_nouns():
+        return None  # "ثلاثة وستة أشهر": a duration
+    return m.end()
+
+
+@lru_cache(maxsize=1)
+def _no_claim_nouns() -> frozenset[str]:
+    """The nouns units.tsv counts as no claim (durations, ages): never people who speak."""
+    return frozenset(key(n) for _, cls, nouns in resources.read_tsv("units.tsv", 3) if cls == "none" for n in nouns.split("|"))
 
 
 def _without_conjunction(doc: Document, s: int, e: int) -> int:
@@ -1109,6 +1155,8 @@ class SentenceModality:
                 continue
             for m in pattern.finditer(n_sent):
                 e = m.start() + len(m.group(1))
+                if phrase in lex.particles and not _may(n_sent, m.start(), e):
+                    continue
                 self._expected_at.add(e)
                 if e == len(n_sent) or n_sent[e].isspace():
                     self._expected_end = min(self._expected_end, e)
@@ -1139,6 +1187,16 @@ def _deny_prefixes() -> tuple[frozenset[str], tuple[int, ...]]:
 @lru_cache(maxsize=1)
 def _expected_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((p, re.compile(rf"(?=((?:^|\s)و?{re.escape(p)}))")) for p in lexicon().expected)
+
+
+def _may(n_sent: str, start: int, end: int) -> bool:
+    """Is the particle at start..end "may" ("قد يرتفع") rather than "has/had" ("قد صرح", "وكان X قد أعلن")?"""
+    lex = lexicon()
+    after = n_sent[end:].split()
+    if not after or not after[0].startswith(lex.imperfect):
+        return not after  # the prefix ends at the particle: what follows is not known yet
+    clause = re.split(r"[.,;:!?،]", n_sent[:start])[-1].split()
+    return not any(w in lex.fronting for w in clause)
 
 
 def _first_end(pattern: re.Pattern[str], text: str, default: int) -> int:

@@ -49,9 +49,20 @@ def lexicon() -> _Lex:
     quals, after = {}, {}
     for phrase, q, pos in resources.read_tsv("qualifiers.tsv", 3):
         (after if pos == "after" else quals)[key(phrase)] = q
-    # 13,000 / 2.5 / 2,5 (a decimal comma: one or two digits after it)
-    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
+    # 13,000 / 2.5 / 2,5 (a decimal comma: one or two digits after it); "87، 5 في المئة" (a decimal comma
+    # with a space: only before a percent word and after at most two digits, "2014، 74 بالمئة" is a list)
+    percent = _alt(_percent_words())
+    digits = (
+        rf"\d{{1,2}}, \d{{1,2}}(?=\s*(?:{percent})(?!\w))|"
+        r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
+    )
     word = f"(?:{_alt(w for w, (_, k) in words.items() if k != 'fraction')})"
+    # "الثماني عشرة", "الخمسة آلاف": the article on the first word of a compound (a ten-valued unit or a
+    # scale after it); a word that with the article is a weekday ("الاثنين عشرة أشخاص": Monday) is not one
+    teens = _alt(w for w, (v, k) in words.items() if (k == "unit" and v == 10) or k in ("scale", "vague", "dual"))
+    weekdays = {key(n) for num, names in resources.read_tsv("weekdays.tsv", 2) if num != "0" for n in names.split("|")}
+    defined = _alt(w for w, (_, k) in words.items() if k != "fraction" and key("ال" + w) not in weekdays)
+    article = rf"(?:ال(?=(?:{defined})\s+(?:{teens})(?!\w)))?"
     scales = _alt(w for w, (_, k) in words.items() if k in ("scale", "vague", "dual"))
     fractions = _alt(w for w, (_, k) in words.items() if k == "fraction")
     fraction = rf"(?:\s+و(?:{fractions})(?:\s+(?:ال)?(?:{scales}))?)?"
@@ -60,9 +71,17 @@ def lexicon() -> _Lex:
     qual = rf"(?:(?:ب|و)?(?P<qual>{_alt(quals)})\s+)?"
     rng = rf"(?:\s*(?P<sep>-|الي|حتي|و)\s*(?P<b>{atom}))?"
     pattern = re.compile(
-        rf"(?<![\w.,]){qual}(?:(?P<between>بين)\s+|(?P<from>من)\s+)?(?:ب|و|ل)?(?P<a>{atom}){rng}(?:(?<=\d)(?![\d.,]\d)|(?<!\d)(?!\w))"
+        rf"(?<![\w.,]){qual}(?:(?P<between>بين)\s+|(?P<from>من)\s+)?(?:ب|و|ل)?{article}(?P<a>{atom}){rng}(?:(?<=\d)(?![\d.,]\d)|(?<!\d)(?!\w))"
     )
     return _Lex(words, quals, after, pattern, re.compile(rf"(?<![\w.,])(?:ب|و|ل)?(?:\d|{word}|(?:{fractions}))"))
+
+
+def _percent_words() -> set[str]:
+    """The percent unit's words (resources/units.tsv), normalised."""
+    for unit, _, nouns in resources.read_tsv("units.tsv", 3):
+        if unit == "percent":
+            return {key(n) for n in nouns.split("|")} - {""}
+    return {"%"}
 
 
 def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
@@ -76,9 +95,9 @@ def parse_number(text: str) -> tuple[float | None, float | None, float | None]:
         own = half.group(3) and (_trailing_scale(half.group(3)) or _trailing_scale(re.sub(r"^ال", "", half.group(3))))
         scale = own or _trailing_scale(half.group(1)) or 1.0
         return ((value + lex.words[half.group(2)][0] * scale) if value is not None else None), None, None
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+, ?\d{1,2}|\d+(?:\.\d+)?)(?:\s+(.+))?", text)
     if m:
-        digits = m.group(1)
+        digits = m.group(1).replace(", ", ",")
         if not m.group(2) and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
             return float(digits.replace(".", "")), None, None  # "2.600 مستخدم": a dot between thousands
         base = float(digits.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", digits) else digits.replace(",", ""))
