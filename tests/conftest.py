@@ -15,6 +15,17 @@ def seeds() -> Path:
     return SEEDS
 
 
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """An empty knowledge-base cache directory of the test's own (rasd.kb.cache reads $RASD_CACHE)."""
+    from rasd.kb import cache
+
+    monkeypatch.setenv("RASD_CACHE", str(tmp_path / "cache"))
+    cache.clear()
+    yield tmp_path / "cache"
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def gold(seeds: Path) -> dict:
     return json.loads((seeds / "gold.json").read_text(encoding="utf-8"))["documents"]

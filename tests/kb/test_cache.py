@@ -3,18 +3,8 @@
 import dataclasses
 import random
 
-import pytest
-
 from rasd.kb import cache
 from rasd.kb.knowledge_base import build_knowledge_base
-
-
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("RASD_CACHE", str(tmp_path / "cache"))
-    cache.clear()
-    yield tmp_path / "cache"
-    cache.clear()
 
 
 def _text(kb, n: int = 400) -> str:

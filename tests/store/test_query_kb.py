@@ -12,14 +12,6 @@ from rasd.model import Document
 from rasd.store import query_kb as q
 
 
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("RASD_CACHE", str(tmp_path / "cache"))
-    cache.clear()
-    yield tmp_path / "cache"
-    cache.clear()
-
-
 def _found(text: str, kb) -> list[tuple]:
     doc = Document(text=text)
     scanned = scan_text(doc)

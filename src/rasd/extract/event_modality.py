@@ -12,13 +12,17 @@ from rasd.arabic.clitics import alternation, conjunctions
 from rasd.arabic.normalise import key
 
 
+def _kind_alternation(kind: str) -> str:
+    """The words of one class of event_modality.tsv, normalised, as a longest-first alternation."""
+    words = {key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == kind
+             for w in ws.split("|") if w}
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 def _words_before(kind: str, gap: str) -> re.Pattern[str]:
     """The words of one class of event_modality.tsv, with an optional conjunction, followed by up to
     ``gap`` words and then the end of the text before a trigger."""
-    words = [key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == kind
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){gap}$")
+    return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{_kind_alternation(kind)})\s+(?:\S+\s+){gap}$")
 
 
 @lru_cache(maxsize=1)
@@ -61,16 +65,12 @@ def aim_words() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def habitual_words() -> re.Pattern[str]:
     """A word of habit anywhere before a trigger in its clause ("غالبا ما تستجيب ... من خلال اختبارات")."""
-    words = [key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == "habitual"
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    alts = _kind_alternation("habitual")
     return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})(?=\s)")
 
 
 @lru_cache(maxsize=1)
 def suspicion_words() -> re.Pattern[str]:
     """A verb of suspecting and the complementiser of what is suspected, before a trigger ("تشتبه X في أن")."""
-    words = [key(w) for k, ws in resources.read_tsv("event_modality.tsv", 2) if k == "suspicion"
-             for w in ws.split("|") if w]
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    alts = _kind_alternation("suspicion")
     return re.compile(rf"(?:^|\s)(?:{alternation(conjunctions())})?(?:{alts})\s+(?:\S+\s+){{0,8}}?(?:في أن|في ان|بأن|بان|أن|ان)\s")

@@ -383,11 +383,15 @@ def generic_actors() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     return re.compile(rf"(?<!\w){_CLITIC}(?P<g>{trie_regex(table)})(?!\w)"), table
 
 
+def _agent_words(kind: str) -> list[str]:
+    """The words of one kind of event_agents.tsv, normalised."""
+    return [key(w) for k, ws in resources.read_tsv("event_agents.tsv", 2) if k == kind for w in ws.split("|") if w]
+
+
 @lru_cache(maxsize=1)
 def agent_words() -> re.Pattern[str]:
     """The words before a passive or nominal event's agent (resources/event_agents.tsv)."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "agent"
-             for w in ws.split("|") if w]
+    words = _agent_words("agent")
     return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
 
 
@@ -398,16 +402,14 @@ _FACED_BY_RELATIVE = re.compile(r"^\s*(?:التي|الذي|الذين)\s+\S+\s*(
 @lru_cache(maxsize=1)
 def _facing() -> re.Pattern[str]:
     """A verb of facing right before an accusation noun, at the end of the text before it (event_agents.tsv)."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "facing"
-             for w in ws.split("|") if w]
+    words = _agent_words("facing")
     return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})\s*(?:ل|لل)?$")
 
 
 @lru_cache(maxsize=1)
 def target_words() -> re.Pattern[str]:
     """Words that make the name after them an event's target (resources/event_agents.tsv, kind target)."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "target"
-             for w in ws.split("|") if w]
+    words = _agent_words("target")
     return re.compile(rf"(?<!\w)(?:و)?(?:{trie_regex(words)})(?!\w)")
 
 
@@ -949,16 +951,14 @@ _FORCE_ROLES = frozenset({"COP", "MIL", "UAF"})
 @lru_cache(maxsize=1)
 def _undergone() -> re.Pattern[str]:
     """A passive auxiliary (تم، جرى ...: event_agents.tsv, kind undergone) right before a noun trigger."""
-    words = [key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "undergone"
-             for w in ws.split("|") if w]
+    words = _agent_words("undergone")
     return re.compile(rf"(?<!\w)(?:{alternation(conjunctions())})?(?:{trie_regex(words)})\s*$")
 
 
 @lru_cache(maxsize=1)
 def _detained() -> frozenset[str]:
     """Verbs of detention (event_agents.tsv, kind detained), normalised."""
-    return frozenset(key(w) for kind, ws in resources.read_tsv("event_agents.tsv", 2) if kind == "detained"
-                     for w in ws.split("|") if w)
+    return frozenset(_agent_words("detained"))
 
 
 def _ids(group: list[_Mention]) -> list[str]:
