@@ -171,3 +171,14 @@ def test_a_model_file_in_the_former_format_still_loads(tmp_path):
                         propose=model.propose, info=np.array("{}"))
     old = EventModel.load(tmp_path / "old.npz")
     assert dict(old.vocab) == dict(model.vocab)
+
+
+def test_the_loaded_float16_weights_score_as_their_float32_upcast_would():
+    import dataclasses
+
+    model = shipped_model()
+    assert model.weights.dtype == np.float16
+    up = dataclasses.replace(model, weights=model.weights.astype(np.float32))
+    for s in ("قصفت الطائرات القرية", "تظاهر آلاف الطلاب في الساحة", "وقال الوزير إن المفاوضات ستستأنف غدا"):
+        feats = features(key(s), {"ASSAULT"})
+        assert np.array_equal(model.scores(feats), up.scores(feats))

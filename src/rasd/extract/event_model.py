@@ -213,7 +213,7 @@ def _ids(vocab: Mapping[str, int], feats: list[str]) -> list[int]:
 class EventModel:
     types: tuple[str, ...]
     vocab: Mapping[str, int]  # a dict when trained, a Vocab when loaded
-    weights: np.ndarray  # (features, types)
+    weights: np.ndarray  # (features, types); float16 as loaded (summed in float32: the same sums as upcast rows)
     bias: np.ndarray  # (types,)
     thresholds: np.ndarray  # (types,): accept a trigger's proposal at or above
     propose: np.ndarray  # (types,): propose an event without a trigger at or above
@@ -259,7 +259,7 @@ class EventModel:
                     vocab = Vocab(z["vocab_utf8"].tobytes(), z["vocab_offsets"], z["vocab_hashes"], z["vocab_hash_ids"])
                 return cls(
                     types=tuple(str(t) for t in z["types"]), vocab=vocab,
-                    weights=z["weights"].astype(np.float32), bias=z["bias"], thresholds=z["thresholds"],
+                    weights=z["weights"], bias=z["bias"], thresholds=z["thresholds"],
                     propose=z["propose"], info={"source": str(z["info"])},
                 )
         except (OSError, KeyError, ValueError) as exc:
