@@ -129,3 +129,56 @@ def test_retraining_one_column_keeps_the_other_types_of_the_current_model():
         assert abs(merged.predict(key(s))["PROTEST"] - base.predict(key(s))["PROTEST"]) < 1e-5
     assert float(merged.thresholds[TYPES.index("ASSAULT")]) == np.float32(0.35)
     assert merged.thresholds[TYPES.index("PROTEST")] == base.thresholds[TYPES.index("PROTEST")]
+
+
+def test_the_model_file_keeps_the_vocabulary_hashed_and_loads_every_feature_to_its_id(tmp_path):
+    from rasd.extract.event_model import Vocab
+
+    model = fit(_toy(), epochs=5)
+    path = tmp_path / "m.npz"
+    model.save(path)
+    with np.load(path) as z:
+        assert "vocab" not in z.files and {"vocab_hashes", "vocab_hash_ids", "vocab_utf8"} <= set(z.files)
+    again = EventModel.load(path)
+    assert isinstance(again.vocab, Vocab) and len(again.vocab) == len(model.vocab)
+    assert all(again.vocab.get(f) == i for f, i in model.vocab.items())
+    assert again.vocab.get("w-not-a-feature") is None and "w-not-a-feature" not in again.vocab
+    feats = features(key("قصفت الطائرات القرية"), {"ASSAULT"})
+    assert np.array_equal(again.scores(feats), model.scores(feats))
+    assert sorted(again.vocab.ids(feats)) == sorted({model.vocab[f] for f in feats if f in model.vocab})
+    assert dict(again.vocab.items()) == dict(model.vocab)  # the whole dict, built on demand (training merges)
+
+
+def test_a_vocab_builds_the_whole_dict_once_a_run_has_looked_up_many_features(tmp_path, monkeypatch):
+    from rasd.extract.event_model import Vocab
+
+    model = fit(_toy(), epochs=5)
+    model.save(tmp_path / "m.npz")
+    again = EventModel.load(tmp_path / "m.npz")
+    monkeypatch.setattr(Vocab, "FULL_AFTER", 3)
+    feats = features(key("قصفت الطائرات القرية"))
+    assert again.vocab._full is None
+    ids = again.vocab.ids(feats)
+    assert again.vocab._full is not None and sorted(ids) == sorted(again.vocab.ids(feats))
+    assert sorted(ids) == sorted({model.vocab[f] for f in feats if f in model.vocab})
+
+
+def test_a_model_file_in_the_former_format_still_loads(tmp_path):
+    model = fit(_toy(), epochs=5)
+    names = sorted(model.vocab, key=model.vocab.get)
+    np.savez_compressed(tmp_path / "old.npz", types=np.array(model.types), vocab=np.array("\n".join(names)),
+                        weights=model.weights.astype(np.float16), bias=model.bias, thresholds=model.thresholds,
+                        propose=model.propose, info=np.array("{}"))
+    old = EventModel.load(tmp_path / "old.npz")
+    assert dict(old.vocab) == dict(model.vocab)
+
+
+def test_the_loaded_float16_weights_score_as_their_float32_upcast_would():
+    import dataclasses
+
+    model = shipped_model()
+    assert model.weights.dtype == np.float16
+    up = dataclasses.replace(model, weights=model.weights.astype(np.float32))
+    for s in ("قصفت الطائرات القرية", "تظاهر آلاف الطلاب في الساحة", "وقال الوزير إن المفاوضات ستستأنف غدا"):
+        feats = features(key(s), {"ASSAULT"})
+        assert np.array_equal(model.scores(feats), up.scores(feats))

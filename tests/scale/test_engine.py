@@ -152,3 +152,19 @@ def test_extract_on_an_existing_cluster_by_address():
         r = rasd("extract", "samples", "--no-progress", "--engine", "dask", "--scheduler", cluster.scheduler_address)
     assert r.returncode == 0, r.stderr
     assert r.stdout == single.stdout and single.stdout
+
+
+def test_the_first_document_loads_with_the_collector_off_and_leaves_it_as_it_was(monkeypatch):
+    import gc
+
+    from rasd.scale import engine
+
+    monkeypatch.setattr(engine, "_LOADED", [])
+    seen = []
+    monkeypatch.setattr("rasd.pipeline.annotate", lambda doc: seen.append(gc.isenabled()) or doc)
+    monkeypatch.setattr("rasd.pipeline.pretagged", lambda outcomes, chunk, doc_of: outcomes)
+    was = gc.isenabled()
+    out = list(engine.annotated([("a", "doc-a", None), ("b", "doc-b", None), ("c", None, "bad")]))
+    assert out == [("a", "doc-a", None), ("b", "doc-b", None), ("c", None, "bad")]
+    assert seen == [False, was] and gc.isenabled() == was and engine._LOADED
+    gc.unfreeze()

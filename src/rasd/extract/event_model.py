@@ -9,7 +9,9 @@ actor, target, place, date and source; the model says whether and which event a 
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -107,11 +109,111 @@ def _modality_patterns():
     return modality_words()
 
 
+def _hash32(f: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f.encode(), digest_size=4).digest(), "little")
+
+
+def pack_vocab(names: list[str]) -> dict[str, np.ndarray]:
+    """The arrays a model file keeps its vocabulary in (``names[i]`` has id i): the names as UTF-8 in id
+    order with their offsets (to confirm a match), and a 64-bit hash of each, sorted, with the id beside it
+    (to look a feature up by ``np.searchsorted`` without building a dict of every name at load)."""
+    enc = [f.encode() for f in names]
+    off = np.zeros(len(enc) + 1, np.int32)
+    np.cumsum([len(b) for b in enc], out=off[1:])
+    h = np.array([_hash32(f) for f in names], np.uint32)
+    order = np.argsort(h, kind="stable")
+    return {"vocab_utf8": np.frombuffer(b"".join(enc), np.uint8), "vocab_offsets": off,
+            "vocab_hashes": h[order], "vocab_hash_ids": order.astype(np.int32)}
+
+
+class Vocab(Mapping):
+    """Feature name → id, read from the arrays of ``pack_vocab``. Features are looked up by hash and the
+    answers kept; after ``FULL_AFTER`` distinct features (a long run) the whole dict is built once, so
+    a short run never pays for 384,000 names and a long one looks up as fast as a dict."""
+
+    FULL_AFTER = 200_000
+
+    def __init__(self, utf8: bytes, offsets: np.ndarray, hashes: np.ndarray, hash_ids: np.ndarray):
+        self._utf8, self._off, self._hashes, self._ids = utf8, offsets.tolist(), hashes, hash_ids
+        self._seen: dict[str, int | None] = {}
+        self._full: dict[str, int] | None = None
+
+    def _name(self, i: int) -> str:
+        return self._utf8[self._off[i]:self._off[i + 1]].decode()
+
+    def full(self) -> dict[str, int]:
+        if self._full is None:
+            names = [self._name(i) for i in range(len(self))]
+            self._full = dict(zip(names, range(len(names)), strict=True))
+        return self._full
+
+    def _look(self, new: list[str]) -> None:
+        h = np.array([_hash32(f) for f in new], np.uint32)
+        pos = np.searchsorted(self._hashes, h)
+        n = len(self._hashes)
+        for f, hv, p in zip(new, h.tolist(), pos.tolist(), strict=True):
+            i = None
+            while p < n and int(self._hashes[p]) == hv:  # confirm by the name (a hash may collide)
+                j = int(self._ids[p])
+                if self._name(j) == f:
+                    i = j
+                    break
+                p += 1
+            self._seen[f] = i
+        if len(self._seen) > self.FULL_AFTER:
+            self.full()
+
+    def ids(self, feats: Iterable[str]) -> list[int]:
+        """The ids of the known features among ``feats`` (each once, in no particular order)."""
+        if self._full is not None:
+            d = self._full
+            return [d[f] for f in d.keys() & set(feats)]
+        fs = set(feats)
+        new = [f for f in fs if f not in self._seen]
+        if new:
+            self._look(new)
+            if self._full is not None:
+                return self.ids(fs)
+        seen = self._seen
+        return [i for i in (seen[f] for f in fs) if i is not None]
+
+    def get(self, f: str, default=None):
+        if self._full is not None:
+            return self._full.get(f, default)
+        if f not in self._seen:
+            self._look([f])
+            if self._full is not None:
+                return self._full.get(f, default)
+        i = self._seen[f]
+        return default if i is None else i
+
+    def __getitem__(self, f: str) -> int:
+        i = self.get(f)
+        if i is None:
+            raise KeyError(f)
+        return i
+
+    def __contains__(self, f: object) -> bool:
+        return isinstance(f, str) and self.get(f) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.full())
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+
+def _ids(vocab: Mapping[str, int], feats: list[str]) -> list[int]:
+    if isinstance(vocab, Vocab):
+        return vocab.ids(feats)
+    return [vocab[f] for f in vocab.keys() & set(feats)]
+
+
 @dataclass(frozen=True)
 class EventModel:
     types: tuple[str, ...]
-    vocab: dict[str, int]
-    weights: np.ndarray  # (features, types)
+    vocab: Mapping[str, int]  # a dict when trained, a Vocab when loaded
+    weights: np.ndarray  # (features, types); float16 as loaded (summed in float32: the same sums as upcast rows)
     bias: np.ndarray  # (types,)
     thresholds: np.ndarray  # (types,): accept a trigger's proposal at or above
     propose: np.ndarray  # (types,): propose an event without a trigger at or above
@@ -119,7 +221,7 @@ class EventModel:
 
     def scores(self, feats: list[str]) -> np.ndarray:
         # the known features by one set intersection (most are unknown); np.unique sorts, so the same sum
-        idx = [self.vocab[f] for f in self.vocab.keys() & set(feats)]
+        idx = _ids(self.vocab, feats)
         z = self.bias + (self.weights[np.unique(idx)].sum(axis=0, dtype=np.float32) if idx else 0.0)
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -140,7 +242,7 @@ class EventModel:
     def save(self, path: Path) -> None:
         names = sorted(self.vocab, key=self.vocab.get)
         np.savez_compressed(
-            path, types=np.array(self.types), vocab=np.array("\n".join(names)), weights=self.weights.astype(np.float16),
+            path, types=np.array(self.types), **pack_vocab(names), weights=self.weights.astype(np.float16),
             bias=self.bias.astype(np.float32), thresholds=self.thresholds.astype(np.float32),
             propose=self.propose.astype(np.float32), info=np.array(repr(self.info)),
         )
@@ -150,10 +252,14 @@ class EventModel:
         p = path or resources.path(MODEL_FILE)
         try:
             with np.load(p, allow_pickle=False) as z:
-                names = str(z["vocab"][()]).split("\n")  # [()]: the string itself, not numpy's printing of it
+                if "vocab" in z.files:  # the file format before the hashed vocabulary
+                    names = str(z["vocab"][()]).split("\n")  # [()]: the string itself, not numpy's printing of it
+                    vocab: Mapping[str, int] = dict(zip(names, range(len(names)), strict=True))
+                else:
+                    vocab = Vocab(z["vocab_utf8"].tobytes(), z["vocab_offsets"], z["vocab_hashes"], z["vocab_hash_ids"])
                 return cls(
-                    types=tuple(str(t) for t in z["types"]), vocab=dict(zip(names, range(len(names)), strict=True)),
-                    weights=z["weights"].astype(np.float32), bias=z["bias"], thresholds=z["thresholds"],
+                    types=tuple(str(t) for t in z["types"]), vocab=vocab,
+                    weights=z["weights"], bias=z["bias"], thresholds=z["thresholds"],
                     propose=z["propose"], info={"source": str(z["info"])},
                 )
         except (OSError, KeyError, ValueError) as exc:

@@ -14,6 +14,7 @@ give identical stores and outputs.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import os
@@ -35,6 +36,24 @@ ENGINES = ("single", "dask")
 PARTITION = 64  # items per Dask task: large enough that scheduling costs little, small enough to balance
 NER_CHUNK = 32  # documents whose sentences the NER model tags at once
 _NER_IN_USE: list[str] = []
+_LOADED: list[bool] = []  # set once the first document has loaded the stages' lexicons, models and KB
+
+
+@contextmanager
+def _loading() -> Iterator[None]:
+    """The first document of a process loads what every later one reuses (the knowledge base, the
+    lexicons, the compiled patterns: a few hundred thousand objects that live as long as the process).
+    The collector is kept off while they are built, then they are frozen (moved out of its reach), so
+    neither this load nor each later full collection walks them again; results are unchanged."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        _LOADED.append(True)
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def ner_mode(ner: str | None) -> str:
@@ -81,7 +100,12 @@ def annotated(outcomes: Iterable[Outcome], chunk: int = NER_CHUNK) -> Iterator[O
             yield where, None, error
             continue
         try:
-            yield where, annotate(doc), None
+            if _LOADED:
+                done = annotate(doc)
+            else:
+                with _loading():
+                    done = annotate(doc)
+            yield where, done, None
         except Exception as exc:  # noqa: BLE001 - reported per input
             yield where, None, _error_line(where, exc)
 
