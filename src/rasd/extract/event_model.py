@@ -115,7 +115,7 @@ def _hash32(f: str) -> int:
 
 def pack_vocab(names: list[str]) -> dict[str, np.ndarray]:
     """The arrays a model file keeps its vocabulary in (``names[i]`` has id i): the names as UTF-8 in id
-    order with their offsets (to confirm a match), and a 64-bit hash of each, sorted, with the id beside it
+    order with their offsets (to confirm a match), and a 32-bit hash of each, sorted, with the id beside it
     (to look a feature up by ``np.searchsorted`` without building a dict of every name at load)."""
     enc = [f.encode() for f in names]
     off = np.zeros(len(enc) + 1, np.int32)

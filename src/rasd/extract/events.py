@@ -15,6 +15,7 @@ from rasd import resources
 from rasd.annotate.entities import with_referenced
 from rasd.arabic.clitics import alternation, clitic_group, conjunctions
 from rasd.arabic.dates import DateMention, ahead_weekday, find_dates, to_date
+from rasd.arabic.dates import lexicon as date_lexicon
 from rasd.arabic.normalise import key
 from rasd.clean.text import is_heading
 from rasd.extract.attribution import attribution as find_attribution
@@ -87,8 +88,8 @@ def extract_events(doc: Document) -> Document:
         ns, ne = norm.to_normalised(sent.start), norm.to_normalised(sent.end)
         n_sent = norm.text[ns:ne]
         found = [(m, trig) for m in pattern.finditer(n_sent) for trig in table[m.group("t")]]
-        if found and blocked() is not None:
-            spans = [(b.start(), b.end()) for b in blocked().finditer(n_sent)]
+        if found and (blocked_re := blocked()) is not None:
+            spans = [(b.start(), b.end()) for b in blocked_re.finditer(n_sent)]
             found = [(m, t) for m, t in found if not any(s <= m.start("t") and m.end("t") <= e for s, e in spans)]
         if not found:
             spoken.append((n_sent, ns))
@@ -215,13 +216,10 @@ def extract_events(doc: Document) -> Document:
                         targets = [referent, *(t for t in targets if t != referent)]
                     elif referent is not None and referent not in actors and not targets:
                         targets = [referent]
-            if not actors and not roles and not targets and trig.type in _PEOPLE_ACTS:
-                # "وتجمع مئات المتظاهرين أمام مبنى المحافظة": a protest with no one named is still one, aimed
-                # at the government of the state it is held in (below), when a state is told in its sentence
-                held = _nearest_state(in_sent, ts)
-                if held:
-                    targets = [held]
-            if not actors and not roles and not targets:
+            # "وتجمع مئات المتظاهرين أمام مبنى المحافظة": a protest with no one named is still one when a state
+            # is told in its sentence (it is aimed at that state's government: below)
+            if not actors and not roles and not targets and not (
+                    trig.type in _PEOPLE_ACTS and _nearest_state(in_sent, ts)):
                 if probs is None or probs.get(trig.type, 0.0) < model.propose[model.types.index(trig.type)]:
                     continue
             before = n_sent[: m.start()]
@@ -874,15 +872,10 @@ def _requirement_met(n_sent: str, start: int, end: int, trig: Trigger) -> bool:
     return not wanted or any(" " not in r and near(r) for r in wanted)
 
 
-@lru_cache(maxsize=1)
-def _weekday_words() -> frozenset[str]:
-    """Weekday names (resources/weekdays.tsv), normalised: a comma-set day is no title between two names."""
-    return frozenset(key(n) for _, names in resources.read_tsv("weekdays.tsv", 2) for n in names.split("|") if n)
-
-
 def _dated_gap(gap: str) -> bool:
     """"اتهمت الخارجية الأميركية، الثلاثاء، روسيا": a weekday between two names parts subject and object."""
-    return any(w.strip("،,()\"") in _weekday_words() for w in key(gap).split())
+    weekdays = date_lexicon().weekdays  # weekdays.tsv, without its row 0 (عشرة: words that are no day)
+    return any(w.strip("،,()\"") in weekdays for w in key(gap).split())
 
 
 def _groups(mentions: list[_Mention], text: str) -> list[list[_Mention]]:
@@ -1189,11 +1182,15 @@ def _fold_manner(events: list[Event], text: str) -> list[Event]:
             out.append(e)
             continue
         h = out[host]
-        partners = [i for i in (*e.actors, *e.targets) if i not in h.actors and i not in h.targets]
         generic = tuple(dataclasses.replace(g, part="actor") for g in e.generic_actors)
-        out[host] = dataclasses.replace(h, actors=tuple(dict.fromkeys((*h.actors, *partners))),
-                                        generic_actors=(*h.generic_actors, *generic))
+        out[host] = dataclasses.replace(_with_partners(h, e), generic_actors=(*h.generic_actors, *generic))
     return out
+
+
+def _with_partners(act: Event, e: Event) -> Event:
+    """The act with the parties of ``e`` (done with it, or in it) among its actors."""
+    partners = [i for i in (*e.actors, *e.targets) if i not in act.actors and i not in act.targets]
+    return dataclasses.replace(act, actors=tuple(dict.fromkeys((*act.actors, *partners))))
 
 
 _IN_THE_ACT = re.compile(r"\s(?:و)?في\s+$")
@@ -1212,9 +1209,7 @@ def _fold_cooperation_in(events: list[Event], text: str) -> list[Event]:
                     and _IN_THE_ACT.search(" " + text[e.end:o.start])), None)
         if act is None:
             continue
-        o = out[act]
-        partners = [i for i in (*e.actors, *e.targets) if i not in o.actors and i not in o.targets]
-        out[act] = dataclasses.replace(o, actors=tuple(dict.fromkeys((*o.actors, *partners))))
+        out[act] = _with_partners(out[act], e)
         out.remove(e)
     return out
 
@@ -1223,7 +1218,8 @@ def _according_before(before: str) -> bool:
     """Does an "according to" phrase (speech_verbs.tsv kind according) end right before a source?"""
     from rasd.extract.attribution import lexicon as speech
 
-    return any(m.end() >= len(key(before).rstrip()) - 1 for m in speech().according_re.finditer(key(before)))
+    before = key(before)
+    return any(m.end() >= len(before.rstrip()) - 1 for m in speech().according_re.finditer(before))
 
 
 def _reported_clause(between: str) -> bool:
